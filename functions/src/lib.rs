@@ -1,0 +1,1 @@
+//! The Lambda functions of duos (being built: see issue 3).

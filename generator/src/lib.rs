@@ -1,0 +1,1 @@
+//! The static site generator (being built: see issue 2).

@@ -1,0 +1,161 @@
+//! `content/program.yaml`: the program, its cohorts and their calendar, the
+//! mentee cap, eligibility, expertise terms, committee and events.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+/// The whole of `content/program.yaml`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Program {
+    /// Program name shown on the site, e.g. "LLAMA Formal Mentoring Program".
+    pub name: String,
+    /// The association that runs it.
+    pub association: String,
+    /// One-line description for page metadata.
+    #[serde(default)]
+    pub tagline: String,
+    /// Absolute base URL of the published site (sitemap, feeds); no trailing slash.
+    pub base_url: String,
+    /// Theme folder under `themes/`.
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    /// Where participants write to the committee.
+    pub contact_email: String,
+    /// Days before a pending match request expires.
+    #[serde(default = "default_request_expiry_days")]
+    pub request_expiry_days: u32,
+    /// Most pending match requests one mentee may have at once.
+    #[serde(default = "default_max_pending_requests")]
+    pub max_pending_requests: u32,
+    /// Days a nomination consent link stays valid.
+    #[serde(default = "default_consent_expiry_days")]
+    pub consent_expiry_days: u32,
+    pub eligibility: Eligibility,
+    /// The expertise vocabulary mentor profiles draw from.
+    pub expertise: Vec<ExpertiseTerm>,
+    pub cohorts: Vec<Cohort>,
+    #[serde(default)]
+    pub committee: Committee,
+    #[serde(default)]
+    pub events: Vec<Event>,
+}
+
+fn default_theme() -> String {
+    "default".into()
+}
+fn default_request_expiry_days() -> u32 {
+    14
+}
+fn default_max_pending_requests() -> u32 {
+    3
+}
+fn default_consent_expiry_days() -> u32 {
+    14
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Eligibility {
+    /// Everyone taking part must be a member in good standing.
+    #[serde(default = "yes")]
+    pub good_standing_required: bool,
+    /// A mentee must have joined within this many months before the cohort's
+    /// application opening ("first-year members").
+    #[serde(default = "default_first_year_months")]
+    pub mentee_max_membership_months: u32,
+    /// Least years of involvement in the association a mentor must state.
+    #[serde(default = "default_mentor_min_years")]
+    pub mentor_min_years_involvement: u32,
+    /// Member categories; all of them may take part.
+    pub member_categories: Vec<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+fn default_first_year_months() -> u32 {
+    12
+}
+fn default_mentor_min_years() -> u32 {
+    1
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ExpertiseTerm {
+    /// URL-safe identifier used in profiles: `strategic-planning`.
+    pub slug: String,
+    /// Display name: "Strategic planning".
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// One cohort (a 10-month session) and its calendar.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Cohort {
+    /// "2008".
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub pilot: bool,
+    /// Applications open on this day.
+    pub applications_open: NaiveDate,
+    /// Duos must be formed by this day (before launch).
+    pub matching_deadline: NaiveDate,
+    /// Launch at the annual conference: the duos' formal year starts.
+    pub launch: NaiveDate,
+    /// The mid-way survey goes out on this day.
+    pub midpoint_survey: NaiveDate,
+    /// The final evaluation survey goes out on this day.
+    pub final_survey: NaiveDate,
+    /// The formal commitment ends (April 30).
+    pub end: NaiveDate,
+    /// The first N complete mentee applications are accepted.
+    pub mentee_cap: u32,
+}
+
+/// Who runs the program, by roster member id.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Committee {
+    #[serde(default)]
+    pub chair: Option<String>,
+    #[serde(default)]
+    pub members: Vec<String>,
+    #[serde(default)]
+    pub staff: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub cohort: Option<String>,
+    pub starts: NaiveDateTime,
+    pub ends: NaiveDateTime,
+    /// IANA time zone name of `starts`/`ends`, e.g. "America/Los_Angeles".
+    #[serde(default = "default_tz")]
+    pub timezone: String,
+    pub location: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+fn default_tz() -> String {
+    "America/Chicago".into()
+}
+
+impl Program {
+    pub fn cohort(&self, id: &str) -> Option<&Cohort> {
+        self.cohorts.iter().find(|c| c.id == id)
+    }
+
+    pub fn expertise_term(&self, slug: &str) -> Option<&ExpertiseTerm> {
+        self.expertise.iter().find(|t| t.slug == slug)
+    }
+}

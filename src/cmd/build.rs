@@ -1,0 +1,59 @@
+//! `duos build` and `duos check`.
+
+use clap::Args;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Args)]
+pub struct BuildArgs {
+    /// The site's root folder (holds content/, themes/, static/, templates/).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Output folder; public/ and members/ are written inside it.
+    #[arg(long, default_value = "site")]
+    out: PathBuf,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+}
+
+#[derive(Args)]
+pub struct CheckArgs {
+    /// The site's root folder.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Also check pages marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+}
+
+pub fn build(args: BuildArgs) -> ExitCode {
+    let options = generator::BuildOptions {
+        root: args.root,
+        out: args.out,
+        drafts: args.drafts,
+    };
+    match generator::build(&options) {
+        Ok(summary) => {
+            eprintln!("{summary}");
+            ExitCode::SUCCESS
+        }
+        Err(diagnostics) => {
+            eprint!("{diagnostics}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+pub fn check(args: CheckArgs) -> ExitCode {
+    match generator::check(&args.root, args.drafts) {
+        Ok(summary) => {
+            eprintln!("{summary}");
+            ExitCode::SUCCESS
+        }
+        Err(diagnostics) => {
+            eprint!("{diagnostics}");
+            ExitCode::from(1)
+        }
+    }
+}
