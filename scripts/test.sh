@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Runs every test of duos on a fresh machine: installs what the tests need
+# (a Python venv with moto's DynamoDB-speaking server, ...), starts the servers
+# the tests talk to on 127.0.0.1, runs format/lint checks and the whole test
+# suite, and stops what it started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+step() { printf '\n== %s ==\n' "$*"; }
+
+# --- Python tools (moto's server speaks DynamoDB and SES v2 on loopback) -----
+step "python venv (.venv) with moto[server]"
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+if ! .venv/bin/python -c 'import moto, flask' 2>/dev/null; then
+  .venv/bin/pip install --quiet --disable-pip-version-check 'moto[server]>=5'
+fi
+.venv/bin/moto_server --help >/dev/null
+
+# --- start moto_server on a free loopback port -------------------------------
+step "start moto_server on 127.0.0.1"
+port=$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+log_dir=$(mktemp -d)
+.venv/bin/moto_server -H 127.0.0.1 -p "$port" >"$log_dir/moto.log" 2>&1 &
+moto_pid=$!
+cleanup() {
+  kill "$moto_pid" 2>/dev/null || true
+  wait "$moto_pid" 2>/dev/null || true
+  rm -rf "$log_dir"
+}
+trap cleanup EXIT
+for _ in $(seq 1 100); do
+  if .venv/bin/python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/moto-api/')" 2>/dev/null; then
+    break
+  fi
+  if ! kill -0 "$moto_pid" 2>/dev/null; then
+    cat "$log_dir/moto.log"; echo "moto_server exited early" >&2; exit 1
+  fi
+  sleep 0.2
+done
+export DUOS_TEST_DYNAMODB_ENDPOINT="http://127.0.0.1:$port"
+echo "moto_server at $DUOS_TEST_DYNAMODB_ENDPOINT"
+
+# --- Rust checks and tests ----------------------------------------------------
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy --all-targets -D warnings"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "cargo test (all crates)"
+cargo test --workspace --locked
+
+echo
+echo "all tests passed"
