@@ -1,8 +1,60 @@
-//! The program's rules, pure: no IO, no async, no HTTP, no AWS.
+//! The program's rules, pure: no IO, no async, no HTTP, no AWS, no clock reads
+//! (time is always a parameter, see [`Moment`]).
 //!
 //! Both the site generator and the functions read the program's configuration
 //! (`content/program.yaml`, [`program::Program`]) and survey definitions
 //! (`content/surveys/*.yaml`, [`survey::Survey`]) through the types here.
+//!
+//! Modules, one rule each: [`calendar`], [`roster`] (eligibility),
+//! [`application`], [`cap`], [`nomination`], [`matching`], [`duo`],
+//! [`answers`] (survey answers), [`permissions`], and [`error`].
+//! Every rule that two concurrent requests could break must still be a
+//! conditional write in the store: these functions decide on a snapshot.
 
+pub mod answers;
+pub mod application;
+pub mod calendar;
+pub mod cap;
+pub mod duo;
+pub mod error;
+pub mod matching;
+pub mod nomination;
+pub mod permissions;
 pub mod program;
+pub mod roster;
 pub mod survey;
+
+#[cfg(test)]
+pub(crate) mod testutil;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+pub use error::{FieldError, RuleError};
+pub use permissions::{permitted, Action, Role};
+pub use roster::{Member, Side};
+
+/// When a rule is evaluated: the instant (timestamps, expiry) and the
+/// association's calendar day (the cohort calendar). A handler builds it from
+/// its clock; tests build it from literals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Moment {
+    /// The instant, UTC.
+    pub now: DateTime<Utc>,
+    /// Today's date where the program runs (may differ from `now`'s UTC date).
+    pub today: NaiveDate,
+}
+
+impl Moment {
+    /// A moment whose calendar day is `now`'s UTC date.
+    pub fn utc(now: DateTime<Utc>) -> Moment {
+        Moment {
+            now,
+            today: now.date_naive(),
+        }
+    }
+
+    /// A moment with an explicit local calendar day.
+    pub fn new(now: DateTime<Utc>, today: NaiveDate) -> Moment {
+        Moment { now, today }
+    }
+}
