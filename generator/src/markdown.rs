@@ -1,0 +1,307 @@
+//! Markdown to HTML: tables, footnotes, heading ids and anchors, a table of
+//! contents, and `@/path.md` internal links.
+
+use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+use std::collections::HashSet;
+
+/// One heading of a page, for its table of contents.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// A rendered markdown document.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    /// Plain text of the document (whitespace collapsed), up to `TEXT_LIMIT` bytes.
+    pub text: String,
+}
+
+/// An `@/` link that did not resolve: byte offset (in the markdown source)
+/// of the link target, and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkError {
+    pub offset: usize,
+    pub message: String,
+}
+
+const TEXT_LIMIT: usize = 2000;
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_TASKLISTS
+}
+
+/// A URL-safe id from heading text: lowercase letters, digits and dashes.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut dash = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.extend(c.to_lowercase());
+        } else if c.is_whitespace() || c == '-' || c == '_' || c == '/' || c == '.' {
+            dash = true;
+        }
+    }
+    out
+}
+
+fn level_num(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// Renders `source`; `resolve` turns an `@/path.md#frag` target into a URL or
+/// says why it cannot. Link errors are returned beside the (still rendered)
+/// document so that every broken link of a build is reported.
+pub fn render(
+    source: &str,
+    resolve: &dyn Fn(&str) -> Result<String, String>,
+) -> (Rendered, Vec<LinkError>) {
+    let mut events: Vec<Event> = Vec::new();
+    let mut errors = Vec::new();
+    let mut toc = Vec::new();
+    let mut text = String::new();
+    let mut used_ids: HashSet<String> = HashSet::new();
+    // Index in `events` of the open heading and its text so far.
+    let mut heading: Option<(usize, String)> = None;
+
+    for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if dest_url.starts_with("@/") => {
+                let url = match resolve(&dest_url) {
+                    Ok(url) => url,
+                    Err(message) => {
+                        let span = &source[range.clone()];
+                        let offset = match span.rfind(dest_url.as_ref()) {
+                            Some(i) => range.start + i,
+                            None => source.find(dest_url.as_ref()).unwrap_or(range.start),
+                        };
+                        errors.push(LinkError { offset, message });
+                        dest_url.to_string()
+                    }
+                };
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: CowStr::from(url),
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Heading { .. }) => {
+                heading = Some((events.len(), String::new()));
+                events.push(event);
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some((at, title)) = heading.take() {
+                    let title = collapse(&title);
+                    if let Event::Start(Tag::Heading { id, .. }) = &mut events[at] {
+                        let wanted = match id {
+                            Some(given) => given.to_string(),
+                            None => {
+                                let s = slugify(&title);
+                                if s.is_empty() {
+                                    "section".to_string()
+                                } else {
+                                    s
+                                }
+                            }
+                        };
+                        let mut unique = wanted.clone();
+                        let mut n = 1;
+                        while used_ids.contains(&unique) {
+                            unique = format!("{wanted}-{n}");
+                            n += 1;
+                        }
+                        used_ids.insert(unique.clone());
+                        *id = Some(CowStr::from(unique.clone()));
+                        events.push(Event::Html(CowStr::from(format!(
+                            " <a class=\"heading-anchor\" href=\"#{}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>",
+                            escape_attr(&unique)
+                        ))));
+                        toc.push(TocEntry {
+                            level: level_num(level),
+                            id: unique,
+                            title,
+                        });
+                    }
+                }
+                push_text(&mut text, " ");
+                events.push(event);
+            }
+            Event::Text(ref t) | Event::Code(ref t) => {
+                if let Some((_, title)) = heading.as_mut() {
+                    title.push_str(t);
+                }
+                push_text(&mut text, t);
+                events.push(event);
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some((_, title)) = heading.as_mut() {
+                    title.push(' ');
+                }
+                push_text(&mut text, " ");
+                events.push(event);
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+                push_text(&mut text, " ");
+                events.push(event);
+            }
+            other => events.push(other),
+        }
+    }
+    let mut out = String::with_capacity(source.len() + source.len() / 2);
+    html::push_html(&mut out, events.into_iter());
+    (
+        Rendered {
+            html: out,
+            toc,
+            text: collapse(&text),
+        },
+        errors,
+    )
+}
+
+fn push_text(text: &mut String, t: &str) {
+    if text.len() < TEXT_LIMIT {
+        text.push_str(t);
+    }
+}
+
+fn collapse(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Escapes text for an HTML attribute or element.
+pub fn escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A nested list of links for the headings of levels 2 to 4.
+pub fn toc_html(toc: &[TocEntry]) -> String {
+    let entries: Vec<&TocEntry> = toc.iter().filter(|e| (2..=4).contains(&e.level)).collect();
+    if entries.is_empty() {
+        return String::new();
+    }
+    let base = entries.iter().map(|e| e.level).min().unwrap_or(2);
+    let mut out = String::from("<ul>");
+    let mut depth = base;
+    let mut open_item = false;
+    for e in entries {
+        let level = e.level.max(base);
+        while depth < level {
+            out.push_str("<ul>");
+            if !open_item {
+                out.push_str("<li>");
+            }
+            depth += 1;
+            open_item = false;
+        }
+        while depth > level {
+            out.push_str("</li></ul>");
+            depth -= 1;
+            open_item = true;
+        }
+        if open_item {
+            out.push_str("</li>");
+        }
+        out.push_str(&format!(
+            "<li><a href=\"#{}\">{}</a>",
+            escape_attr(&e.id),
+            escape_attr(&e.title)
+        ));
+        open_item = true;
+    }
+    while depth > base {
+        out.push_str("</li></ul>");
+        depth -= 1;
+    }
+    out.push_str("</li></ul>");
+    out
+}
+
+/// The first `max` characters of `text`, cut at a word boundary, with "…".
+pub fn excerpt(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = match cut.rfind(' ') {
+        Some(i) if i > max / 2 => &cut[..i],
+        _ => &cut[..],
+    };
+    format!("{}…", cut.trim_end_matches([',', ';', ':', '.', ' ']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slugify("Who can apply?"), "who-can-apply");
+        assert_eq!(slugify("  Mentors & mentees "), "mentors-mentees");
+    }
+
+    #[test]
+    fn toc_nesting() {
+        let e = |level, id: &str| TocEntry {
+            level,
+            id: id.into(),
+            title: id.into(),
+        };
+        let html = toc_html(&[e(2, "a"), e(3, "b"), e(3, "c"), e(2, "d")]);
+        assert_eq!(
+            html,
+            "<ul><li><a href=\"#a\">a</a><ul><li><a href=\"#b\">b</a></li><li><a href=\"#c\">c</a></li></ul></li><li><a href=\"#d\">d</a></li></ul>"
+        );
+    }
+
+    #[test]
+    fn broken_link_offset() {
+        let src = "Hello [x](@/nope.md) there";
+        let (_, errs) = render(src, &|_| Err("no".into()));
+        assert_eq!(errs[0].offset, 10);
+    }
+}
