@@ -236,6 +236,53 @@ pub enum Application {
     Mentor(MentorApplication),
 }
 
+/// The body of `POST /api/applications`, tagged by `side`:
+/// `{"side": "mentee", "goals": ...}` or `{"side": "mentor", "title": ...}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "side", rename_all = "snake_case")]
+pub enum ApplicationForm {
+    /// Applying as a mentee.
+    Mentee(MenteeForm),
+    /// Applying as a mentor.
+    Mentor(MentorForm),
+}
+
+/// [`submit_mentee`] or [`submit_mentor`], by the form's side.
+pub fn submit(
+    program: &Program,
+    cohort: &Cohort,
+    member: &Member,
+    form: ApplicationForm,
+    at: Moment,
+) -> Result<Application, RuleError> {
+    Ok(match form {
+        ApplicationForm::Mentee(f) => {
+            Application::Mentee(submit_mentee(program, cohort, member, f, at)?)
+        }
+        ApplicationForm::Mentor(f) => {
+            Application::Mentor(submit_mentor(program, cohort, member, f, at)?)
+        }
+    })
+}
+
+impl Application {
+    /// The applicant.
+    pub fn member_id(&self) -> &str {
+        match self {
+            Application::Mentee(a) => &a.member_id,
+            Application::Mentor(a) => &a.member_id,
+        }
+    }
+
+    /// Mentee or mentor.
+    pub fn side(&self) -> Side {
+        match self {
+            Application::Mentee(_) => Side::Mentee,
+            Application::Mentor(_) => Side::Mentor,
+        }
+    }
+}
+
 impl MenteeForm {
     /// Field-level validation against the program's expertise vocabulary.
     pub fn validate(&self, program: &Program) -> Result<(), RuleError> {
@@ -624,6 +671,30 @@ pub(crate) mod tests {
         };
         assert_eq!(m.withdraw("x").unwrap_err().code(), "forbidden");
         assert_eq!(m.withdraw("m").unwrap(), MentorStatus::Withdrawn);
+    }
+
+    #[test]
+    fn the_form_is_tagged_by_side() {
+        let f: ApplicationForm =
+            serde_json::from_value(serde_json::json!({"side": "mentee", "goals": "Grow"})).unwrap();
+        let m = member("m1", "2007-06-01");
+        let now = at("2008-03-01T12:00:00Z");
+        let app = submit(&program(), &cohort(), &m, f, now).unwrap();
+        assert_eq!(app.side(), Side::Mentee);
+        assert_eq!(app.member_id(), "m1");
+        let f: ApplicationForm = serde_json::from_value(serde_json::json!({
+            "side": "mentor", "title": "Dean", "institution": "U", "expertise": ["budgeting"],
+            "years_involvement": 3, "bio": "b"
+        }))
+        .unwrap();
+        assert_eq!(
+            submit(&program(), &cohort(), &m, f, now).unwrap().side(),
+            Side::Mentor
+        );
+        let f: ApplicationForm =
+            serde_json::from_value(serde_json::json!({"side": "mentor"})).unwrap();
+        let e = submit(&program(), &cohort(), &m, f, now).unwrap_err();
+        assert_eq!(e.field_errors().len(), 5);
     }
 
     #[test]

@@ -11,6 +11,8 @@
 //! Every rule that two concurrent requests could break must still be a
 //! conditional write in the store: these functions decide on a snapshot.
 
+#![warn(missing_docs)]
+
 pub mod answers;
 pub mod application;
 pub mod calendar;

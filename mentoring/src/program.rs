@@ -31,12 +31,16 @@ pub struct Program {
     /// Days a nomination consent link stays valid.
     #[serde(default = "default_consent_expiry_days")]
     pub consent_expiry_days: u32,
+    /// Who may take part.
     pub eligibility: Eligibility,
     /// The expertise vocabulary mentor profiles draw from.
     pub expertise: Vec<ExpertiseTerm>,
+    /// The cohorts, one per 10-month session.
     pub cohorts: Vec<Cohort>,
+    /// Who runs the program.
     #[serde(default)]
     pub committee: Committee,
+    /// Events shown on the site (launch, board report, follow-ups).
     #[serde(default)]
     pub events: Vec<Event>,
 }
@@ -54,6 +58,7 @@ fn default_consent_expiry_days() -> u32 {
     14
 }
 
+/// Who may take part (`eligibility:` in program.yaml).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Eligibility {
@@ -81,6 +86,7 @@ fn default_mentor_min_years() -> u32 {
     1
 }
 
+/// One term of the expertise vocabulary.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct ExpertiseTerm {
@@ -88,6 +94,7 @@ pub struct ExpertiseTerm {
     pub slug: String,
     /// Display name: "Strategic planning".
     pub name: String,
+    /// What the term covers.
     #[serde(default)]
     pub description: String,
 }
@@ -98,7 +105,9 @@ pub struct ExpertiseTerm {
 pub struct Cohort {
     /// "2008".
     pub id: String,
+    /// Display name: "2008–2009 pilot".
     pub name: String,
+    /// Marketed as a pilot (year one).
     #[serde(default)]
     pub pilot: bool,
     /// Applications open on this day.
@@ -121,27 +130,38 @@ pub struct Cohort {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Committee {
+    /// The chair, who coordinates the program.
     #[serde(default)]
     pub chair: Option<String>,
+    /// Committee members, who serve as liaisons to duos.
     #[serde(default)]
     pub members: Vec<String>,
+    /// Association office staff who assist the committee.
     #[serde(default)]
     pub staff: Vec<String>,
 }
 
+/// A program event (launch orientation, report, follow-up session).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Event {
+    /// Stable id: `launch-2008`.
     pub id: String,
+    /// Title shown on the site.
     pub title: String,
+    /// The cohort it belongs to, if any.
     #[serde(default)]
     pub cohort: Option<String>,
+    /// Local start time in `timezone`.
     pub starts: NaiveDateTime,
+    /// Local end time in `timezone`.
     pub ends: NaiveDateTime,
     /// IANA time zone name of `starts`/`ends`, e.g. "America/Los_Angeles".
     #[serde(default = "default_tz")]
     pub timezone: String,
+    /// Where it takes place.
     pub location: String,
+    /// Markdown description.
     #[serde(default)]
     pub description: String,
 }
@@ -151,10 +171,12 @@ fn default_tz() -> String {
 }
 
 impl Program {
+    /// The cohort with id `id`.
     pub fn cohort(&self, id: &str) -> Option<&Cohort> {
         self.cohorts.iter().find(|c| c.id == id)
     }
 
+    /// The expertise term with slug `slug`.
     pub fn expertise_term(&self, slug: &str) -> Option<&ExpertiseTerm> {
         self.expertise.iter().find(|t| t.slug == slug)
     }
