@@ -244,6 +244,36 @@ impl Program {
     }
 }
 
+impl Program {
+    /// The cohort taking applications on `today` (the latest-opening one if
+    /// several do).
+    pub fn cohort_accepting_applications(&self, today: NaiveDate) -> Option<&Cohort> {
+        self.cohorts
+            .iter()
+            .filter(|c| c.accepts_applications(today))
+            .max_by_key(|c| c.applications_open)
+    }
+
+    /// The cohort the site is about on `today`: the latest one whose
+    /// applications have opened, else the next to open. `None` without cohorts.
+    pub fn current_cohort(&self, today: NaiveDate) -> Option<&Cohort> {
+        self.cohorts
+            .iter()
+            .filter(|c| c.applications_open <= today)
+            .max_by_key(|c| c.applications_open)
+            .or_else(|| self.cohorts.iter().min_by_key(|c| c.applications_open))
+    }
+
+    /// Cohorts neither upcoming nor ended on `today` (two overlap while one
+    /// year's duos finish and the next year's applications are open).
+    pub fn running_cohorts(&self, today: NaiveDate) -> Vec<&Cohort> {
+        self.cohorts
+            .iter()
+            .filter(|c| !matches!(c.phase(today), Phase::Upcoming | Phase::Ended))
+            .collect()
+    }
+}
+
 /// Check that `survey` opens no later than it closes in every cohort of
 /// `program` (fields `opens` / `closes`, message names the cohort).
 pub fn validate_survey_windows(program: &Program, survey: &Survey) -> Vec<FieldError> {
@@ -382,6 +412,46 @@ mod tests {
                 "max_pending_requests"
             ]
         );
+    }
+
+    fn next_cohort() -> Cohort {
+        Cohort {
+            id: "2009".into(),
+            name: "2009-2010".into(),
+            pilot: false,
+            applications_open: d("2009-01-12"),
+            matching_deadline: d("2009-06-12"),
+            launch: d("2009-07-10"),
+            midpoint_survey: d("2009-11-16"),
+            final_survey: d("2010-04-01"),
+            end: d("2010-04-30"),
+            mentee_cap: 30,
+        }
+    }
+
+    #[test]
+    fn which_cohort() {
+        let mut p = program();
+        p.cohorts.push(next_cohort());
+        assert_eq!(p.validate(), vec![]);
+        assert_eq!(p.current_cohort(d("2007-01-01")).unwrap().id, "2008");
+        assert_eq!(p.current_cohort(d("2008-12-01")).unwrap().id, "2008");
+        assert_eq!(p.current_cohort(d("2009-02-01")).unwrap().id, "2009");
+        assert_eq!(p.current_cohort(d("2020-01-01")).unwrap().id, "2009");
+        assert!(p.cohort_accepting_applications(d("2008-12-01")).is_none());
+        assert_eq!(
+            p.cohort_accepting_applications(d("2009-02-01")).unwrap().id,
+            "2009"
+        );
+        let running: Vec<_> = p
+            .running_cohorts(d("2009-02-01"))
+            .into_iter()
+            .map(|c| c.id.as_str())
+            .collect();
+        assert_eq!(running, ["2008", "2009"]);
+        assert!(p.running_cohorts(d("2007-01-01")).is_empty());
+        p.cohorts.clear();
+        assert!(p.current_cohort(d("2008-12-01")).is_none());
     }
 
     #[test]

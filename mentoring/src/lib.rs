@@ -10,6 +10,17 @@
 //! [`answers`] (survey answers), [`permissions`], and [`error`].
 //! Every rule that two concurrent requests could break must still be a
 //! conditional write in the store: these functions decide on a snapshot.
+//!
+//! How a handler uses it, e.g. `POST /api/matches`:
+//! 1. roles = [`permissions::member_roles`]; refuse unless
+//!    [`permitted`]`(&roles, Action::RequestMatch)`;
+//! 2. read the snapshot ([`matching::RequestContext`]);
+//! 3. [`matching::request_match`] gives the item to write, or a
+//!    [`RuleError`] whose [`RuleError::code`] picks the status;
+//! 4. write it conditionally (pending count, duplicate) and audit it.
+//!
+//! Stored types derive `Serialize`/`Deserialize` with snake_case names; state
+//! enums are internally tagged by `state` (`{"state": "waitlisted", "place": 2}`).
 
 #![warn(missing_docs)]
 

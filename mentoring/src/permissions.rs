@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::application::{MenteeStatus, MentorStatus};
 use crate::program::Program;
 
 /// A role a caller holds. A signed-in person usually holds several (a
@@ -199,6 +200,26 @@ pub fn program_roles(program: &Program, member_id: &str) -> Vec<Role> {
     roles
 }
 
+/// Every role of a signed-in member: [`program_roles`], plus `Mentee` when
+/// their mentee application in the cohort is accepted and `Mentor` when their
+/// mentor application is approved.
+pub fn member_roles(
+    program: &Program,
+    member_id: &str,
+    mentee: Option<MenteeStatus>,
+    mentor: Option<MentorStatus>,
+) -> Vec<Role> {
+    let mut roles = program_roles(program, member_id);
+    if mentee == Some(MenteeStatus::Accepted) {
+        roles.push(Role::Mentee);
+    }
+    if mentor.is_some_and(MentorStatus::is_listed) {
+        roles.push(Role::Mentor);
+    }
+    roles.sort();
+    roles
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -311,6 +332,28 @@ mod tests {
         assert_eq!(program_roles(&p, "c1"), [Role::Member, Role::Committee]);
         assert_eq!(program_roles(&p, "chair"), [Role::Member, Role::Chair]);
         assert_eq!(program_roles(&p, "staff1"), [Role::Member, Role::Staff]);
+    }
+
+    #[test]
+    fn roles_from_applications() {
+        let p = program();
+        assert_eq!(
+            member_roles(&p, "x", Some(MenteeStatus::Accepted), None),
+            [Role::Member, Role::Mentee]
+        );
+        assert_eq!(
+            member_roles(
+                &p,
+                "x",
+                Some(MenteeStatus::Waitlisted { place: 1 }),
+                Some(MentorStatus::Submitted)
+            ),
+            [Role::Member]
+        );
+        assert_eq!(
+            member_roles(&p, "c1", None, Some(MentorStatus::Approved)),
+            [Role::Member, Role::Mentor, Role::Committee]
+        );
     }
 
     #[test]
