@@ -209,7 +209,7 @@ pub fn request_match(
     let live: Vec<_> = ctx
         .mentee_requests
         .iter()
-        .filter(|r| r.mentee_id == mentee_id && r.is_pending_at(at.now))
+        .filter(|r| r.cohort == cohort.id && r.mentee_id == mentee_id && r.is_pending_at(at.now))
         .collect();
     if live.iter().any(|r| r.mentor_id == form.mentor_id) {
         return Err(RuleError::Duplicate(
@@ -373,7 +373,7 @@ pub fn side_effects_of_accept(
     let mut out: Vec<Transition> = Vec::new();
     let mentee_side = mentee_requests
         .iter()
-        .filter(|r| r.mentee_id == accepted.mentee_id)
+        .filter(|r| r.cohort == accepted.cohort && r.mentee_id == accepted.mentee_id)
         .map(|r| {
             (
                 r,
@@ -385,7 +385,7 @@ pub fn side_effects_of_accept(
         });
     let mentor_side = mentor_requests
         .iter()
-        .filter(|r| r.mentor_id == accepted.mentor_id)
+        .filter(|r| r.cohort == accepted.cohort && r.mentor_id == accepted.mentor_id)
         .map(|r| {
             (
                 r,
@@ -664,7 +664,12 @@ mod tests {
             "limit_reached"
         );
         assert_eq!(run(&mine, "m4", at("2008-04-15T12:00:00Z")), "ok");
-        // other mentees' requests are not counted
+        // other cohorts' and other mentees' requests are not counted
+        let mut old_cohort = mine.clone();
+        for r in &mut old_cohort {
+            r.cohort = "2007".into();
+        }
+        assert_eq!(run(&old_cohort, "m4", now), "ok");
         let others = vec![
             req("o1", "x", "m1"),
             req("o2", "x", "m2"),
@@ -800,7 +805,9 @@ mod tests {
         ];
         let mut stale = req("mo-stale", "y", "mo");
         stale.expires_at = t("2008-04-02T00:00:00Z");
-        let mentor_reqs = vec![accepted.clone(), req("mo-2", "x", "mo"), stale];
+        let mut last_year = req("mo-2007", "z", "mo");
+        last_year.cohort = "2007".into();
+        let mentor_reqs = vec![accepted.clone(), req("mo-2", "x", "mo"), stale, last_year];
         let now = at("2008-04-02T12:00:00Z");
         let ctx = AcceptContext {
             mentee_matched: false,
