@@ -1,0 +1,37 @@
+//! Mail: what the functions send (nomination consent links, match requests,
+//! accept/decline, expiry, survey invitations) and where it goes.
+//!
+//! [`Mailer`] is the seam: the SES sender on AWS, the outbox (`.eml` files)
+//! under `duos serve` and in tests. Handlers build a [`Mail`] and send it; a
+//! failed send is logged with its context and never undoes a stored change.
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+/// One plain-text message to one recipient.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Mail {
+    /// The recipient's address.
+    pub to: String,
+    /// Subject line, one line.
+    pub subject: String,
+    /// The body, plain text (UTF-8).
+    pub text: String,
+}
+
+/// Why a message could not be sent; the text names the recipient and backend.
+#[derive(Debug, thiserror::Error)]
+#[error("mail to {to} not sent: {reason}")]
+pub struct MailError {
+    /// The recipient the message was for.
+    pub to: String,
+    /// What went wrong, from the backend.
+    pub reason: String,
+}
+
+/// Sends mail. Implementations: SES (AWS) and the local outbox.
+#[async_trait]
+pub trait Mailer: Send + Sync {
+    /// Sends one message; returns the backend's message id.
+    async fn send(&self, mail: Mail) -> Result<String, MailError>;
+}
