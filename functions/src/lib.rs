@@ -1,1 +1,3 @@
 //! The Lambda functions of duos (being built: see issue 3).
+
+pub mod store;

@@ -1,0 +1,837 @@
+//! The DynamoDB store: one table keyed `pk`/`sk` with one global secondary
+//! index `gsi1` (`gsi1pk`/`gsi1sk`, projection ALL), billed on demand.
+//!
+//! Conditions become condition expressions and [`Store::transact`] becomes
+//! one TransactWriteItems call, so DynamoDB itself enforces every rule. A
+//! transaction cancelled by a conflicting transaction, or any call throttled
+//! (after the SDK's own retries), is retried here a few times with full
+//! jitter before [`StoreError::TransactionConflict`] /
+//! [`StoreError::Throttled`] reaches the caller.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, AttributeValue, BillingMode, ConditionCheck, Delete, GlobalSecondaryIndex,
+    IndexStatus, KeySchemaElement, KeyType, Projection, ProjectionType, Put, ReturnValue,
+    ScalarAttributeType, TableStatus, TransactWriteItem, Update,
+};
+use aws_sdk_dynamodb::Client;
+
+use super::types::{
+    validate_actions, validate_condition, validate_item, validate_key, validate_query,
+    validate_transact, StatsCounter,
+};
+use super::{
+    Condition, Index, Item, Key, OpStats, Query, Store, StoreError, StoreResult, TransactOp,
+    UpdateAction, Value, GSI1_NAME, GSI1_PK, GSI1_SK, TABLE_PK, TABLE_SK,
+};
+
+/// Attempts (first try included) for a cancelled-by-conflict transaction or
+/// a throttled call.
+const MAX_ATTEMPTS: u32 = 6;
+/// Backoff: full jitter in `0..=min(CAP, BASE * 2^attempt)`.
+const BACKOFF_BASE: Duration = Duration::from_millis(20);
+const BACKOFF_CAP: Duration = Duration::from_millis(1000);
+
+/// Fixed credentials (tests, local DynamoDB-speaking servers). Production
+/// leaves them out and uses the SDK's default chain (the Lambda role).
+#[derive(Clone)]
+pub struct StaticCredentials {
+    /// Access key id.
+    pub access_key_id: String,
+    /// Secret access key.
+    pub secret_access_key: String,
+}
+
+impl std::fmt::Debug for StaticCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StaticCredentials")
+            .field("access_key_id", &self.access_key_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where the DynamoDB store's table is.
+#[derive(Clone, Debug)]
+pub struct DynamoConfig {
+    /// Table name.
+    pub table: String,
+    /// Endpoint override, e.g. `http://127.0.0.1:5000` for moto; `None` for AWS.
+    pub endpoint_url: Option<String>,
+    /// Region; `None` takes the SDK's default chain (`AWS_REGION`...), or
+    /// `us-east-1` with static credentials.
+    pub region: Option<String>,
+    /// Fixed credentials; `None` takes the SDK's default chain.
+    pub credentials: Option<StaticCredentials>,
+}
+
+impl DynamoConfig {
+    /// The table `table` on AWS, region and credentials from the environment.
+    pub fn new(table: impl Into<String>) -> Self {
+        DynamoConfig {
+            table: table.into(),
+            endpoint_url: None,
+            region: None,
+            credentials: None,
+        }
+    }
+    /// Builder: talk to this endpoint instead of AWS's.
+    #[must_use]
+    pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.endpoint_url = Some(url.into());
+        self
+    }
+    /// Builder: this region.
+    #[must_use]
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+    /// Builder: these fixed credentials (set on the SDK config only, never
+    /// in the process environment).
+    #[must_use]
+    pub fn credentials(
+        mut self,
+        access_key_id: impl Into<String>,
+        secret_access_key: impl Into<String>,
+    ) -> Self {
+        self.credentials = Some(StaticCredentials {
+            access_key_id: access_key_id.into(),
+            secret_access_key: secret_access_key.into(),
+        });
+        self
+    }
+}
+
+/// The store on AWS: one DynamoDB table. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct DynamoStore {
+    client: Client,
+    table: String,
+    stats: std::sync::Arc<StatsCounter>,
+}
+
+impl DynamoStore {
+    /// Builds the SDK client for `config`. With static credentials no
+    /// environment is consulted; otherwise the SDK's default chains are.
+    pub async fn connect(config: DynamoConfig) -> Self {
+        let client = match &config.credentials {
+            Some(creds) => {
+                let mut builder = aws_sdk_dynamodb::Config::builder()
+                    .behavior_version(BehaviorVersion::latest())
+                    .region(Region::new(
+                        config.region.clone().unwrap_or_else(|| "us-east-1".into()),
+                    ))
+                    .credentials_provider(Credentials::new(
+                        creds.access_key_id.clone(),
+                        creds.secret_access_key.clone(),
+                        None,
+                        None,
+                        "duos-static",
+                    ));
+                if let Some(url) = &config.endpoint_url {
+                    builder = builder.endpoint_url(url.clone());
+                }
+                Client::from_conf(builder.build())
+            }
+            None => {
+                let mut loader = aws_config::defaults(BehaviorVersion::latest());
+                if let Some(region) = &config.region {
+                    loader = loader.region(Region::new(region.clone()));
+                }
+                if let Some(url) = &config.endpoint_url {
+                    loader = loader.endpoint_url(url.clone());
+                }
+                Client::new(&loader.load().await)
+            }
+        };
+        Self::from_client(client, config.table)
+    }
+
+    /// A store over an existing SDK client.
+    pub fn from_client(client: Client, table: impl Into<String>) -> Self {
+        DynamoStore {
+            client,
+            table: table.into(),
+            stats: std::sync::Arc::default(),
+        }
+    }
+
+    /// The table name.
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
+    /// The SDK client.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// For tests and development: creates the table (on-demand, `pk`/`sk`,
+    /// index `gsi1` projecting all attributes) if it does not exist, and
+    /// waits until it and its index are active. Production tables come from
+    /// the infra template.
+    pub async fn ensure_table(&self) -> StoreResult<()> {
+        match self
+            .client
+            .describe_table()
+            .table_name(&self.table)
+            .send()
+            .await
+        {
+            Ok(_) => return self.wait_active().await,
+            Err(e) if e.code() == Some("ResourceNotFoundException") => {}
+            Err(e) => return Err(backend_error("describing the table", &e)),
+        }
+        let attr = |name: &str| {
+            AttributeDefinition::builder()
+                .attribute_name(name)
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+                .map_err(|e| StoreError::Invalid(e.to_string()))
+        };
+        let key = |name: &str, key_type: KeyType| {
+            KeySchemaElement::builder()
+                .attribute_name(name)
+                .key_type(key_type)
+                .build()
+                .map_err(|e| StoreError::Invalid(e.to_string()))
+        };
+        let gsi = GlobalSecondaryIndex::builder()
+            .index_name(GSI1_NAME)
+            .key_schema(key(GSI1_PK, KeyType::Hash)?)
+            .key_schema(key(GSI1_SK, KeyType::Range)?)
+            .projection(
+                Projection::builder()
+                    .projection_type(ProjectionType::All)
+                    .build(),
+            )
+            .build()
+            .map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let created = self
+            .client
+            .create_table()
+            .table_name(&self.table)
+            .billing_mode(BillingMode::PayPerRequest)
+            .attribute_definitions(attr(TABLE_PK)?)
+            .attribute_definitions(attr(TABLE_SK)?)
+            .attribute_definitions(attr(GSI1_PK)?)
+            .attribute_definitions(attr(GSI1_SK)?)
+            .key_schema(key(TABLE_PK, KeyType::Hash)?)
+            .key_schema(key(TABLE_SK, KeyType::Range)?)
+            .global_secondary_indexes(gsi)
+            .send()
+            .await;
+        match created {
+            Ok(_) => {}
+            // Another process created it meanwhile.
+            Err(e) if e.code() == Some("ResourceInUseException") => {}
+            Err(e) => return Err(backend_error("creating the table", &e)),
+        }
+        self.wait_active().await
+    }
+
+    async fn wait_active(&self) -> StoreResult<()> {
+        for _ in 0..300 {
+            let out = self
+                .client
+                .describe_table()
+                .table_name(&self.table)
+                .send()
+                .await
+                .map_err(|e| backend_error("describing the table", &e))?;
+            let table = out.table().ok_or_else(|| {
+                StoreError::Backend(format!("dynamodb: no description of table {}", self.table))
+            })?;
+            let gsi = table
+                .global_secondary_indexes()
+                .iter()
+                .find(|g| g.index_name() == Some(GSI1_NAME));
+            let Some(gsi) = gsi else {
+                return Err(StoreError::Backend(format!(
+                    "dynamodb: table {} has no index {GSI1_NAME}",
+                    self.table
+                )));
+            };
+            let table_active = table.table_status() == Some(&TableStatus::Active);
+            // moto and DynamoDB Local may leave the index status out.
+            let gsi_active = matches!(gsi.index_status(), None | Some(IndexStatus::Active));
+            if table_active && gsi_active {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        Err(StoreError::Backend(format!(
+            "dynamodb: table {} did not become active in 60 s",
+            self.table
+        )))
+    }
+
+    /// For tests: deletes the table.
+    pub async fn delete_table(&self) -> StoreResult<()> {
+        self.client
+            .delete_table()
+            .table_name(&self.table)
+            .send()
+            .await
+            .map_err(|e| backend_error("deleting the table", &e))?;
+        Ok(())
+    }
+
+    /// Calls `call` until it succeeds, fails for good, or runs out of
+    /// attempts; retries only conflicts and throttling, with full jitter.
+    async fn retrying<T, F, Fut>(&self, mut call: F) -> StoreResult<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = StoreResult<T>>,
+    {
+        let mut attempt = 0;
+        loop {
+            match call().await {
+                Err(e) if e.is_retryable() && attempt + 1 < MAX_ATTEMPTS => {
+                    let ceiling = BACKOFF_BASE
+                        .saturating_mul(1 << attempt)
+                        .min(BACKOFF_CAP)
+                        .as_millis() as u64;
+                    tokio::time::sleep(Duration::from_millis(fastrand::u64(..=ceiling))).await;
+                    attempt += 1;
+                }
+                result => return result,
+            }
+        }
+    }
+
+    fn key_map(key: &Key) -> HashMap<String, AttributeValue> {
+        HashMap::from([
+            (TABLE_PK.to_owned(), AttributeValue::S(key.pk.clone())),
+            (TABLE_SK.to_owned(), AttributeValue::S(key.sk.clone())),
+        ])
+    }
+
+    fn transact_item(&self, op: &TransactOp) -> StoreResult<TransactWriteItem> {
+        let mut expr = Expr::default();
+        let built = match op {
+            TransactOp::Put { item, condition } => {
+                let cond = condition.as_ref().map(|c| expr.condition(c));
+                let put = Put::builder()
+                    .table_name(&self.table)
+                    .set_item(Some(to_attrs(item)))
+                    .set_condition_expression(cond)
+                    .set_expression_attribute_names(expr.names())
+                    .set_expression_attribute_values(expr.values())
+                    .build();
+                put.map(|p| TransactWriteItem::builder().put(p).build())
+            }
+            TransactOp::Update {
+                key,
+                actions,
+                condition,
+            } => {
+                let update_expr = expr.update(actions);
+                let cond = condition.as_ref().map(|c| expr.condition(c));
+                Update::builder()
+                    .table_name(&self.table)
+                    .set_key(Some(Self::key_map(key)))
+                    .update_expression(update_expr)
+                    .set_condition_expression(cond)
+                    .set_expression_attribute_names(expr.names())
+                    .set_expression_attribute_values(expr.values())
+                    .build()
+                    .map(|u| TransactWriteItem::builder().update(u).build())
+            }
+            TransactOp::Delete { key, condition } => {
+                let cond = condition.as_ref().map(|c| expr.condition(c));
+                Delete::builder()
+                    .table_name(&self.table)
+                    .set_key(Some(Self::key_map(key)))
+                    .set_condition_expression(cond)
+                    .set_expression_attribute_names(expr.names())
+                    .set_expression_attribute_values(expr.values())
+                    .build()
+                    .map(|d| TransactWriteItem::builder().delete(d).build())
+            }
+            TransactOp::Check { key, condition } => {
+                let cond = expr.condition(condition);
+                ConditionCheck::builder()
+                    .table_name(&self.table)
+                    .set_key(Some(Self::key_map(key)))
+                    .condition_expression(cond)
+                    .set_expression_attribute_names(expr.names())
+                    .set_expression_attribute_values(expr.values())
+                    .build()
+                    .map(|c| TransactWriteItem::builder().condition_check(c).build())
+            }
+        };
+        built.map_err(|e| StoreError::Invalid(format!("building a transaction op: {e}")))
+    }
+
+    async fn query_once(&self, query: &Query) -> StoreResult<Vec<Item>> {
+        let (pk_attr, sk_attr) = match query.index {
+            Index::Table => (TABLE_PK, TABLE_SK),
+            Index::Gsi1 => (GSI1_PK, GSI1_SK),
+        };
+        let mut expr = Expr::default();
+        let mut key_cond = format!(
+            "{} = {}",
+            expr.name(pk_attr),
+            expr.value(AttributeValue::S(query.pk.clone()))
+        );
+        if !query.sk_prefix.is_empty() {
+            let name = expr.name(sk_attr);
+            let value = expr.value(AttributeValue::S(query.sk_prefix.clone()));
+            key_cond.push_str(&format!(" AND begins_with({name}, {value})"));
+        }
+        let mut out = Vec::new();
+        let mut start = None;
+        loop {
+            let remaining = query.limit.map(|l| l - out.len());
+            if remaining == Some(0) {
+                break;
+            }
+            let mut request = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression(&key_cond)
+                .set_expression_attribute_names(expr.names())
+                .set_expression_attribute_values(expr.values())
+                .scan_index_forward(!query.descending)
+                .set_exclusive_start_key(start.take())
+                .set_limit(remaining.map(|n| i32::try_from(n).unwrap_or(i32::MAX)));
+            match query.index {
+                Index::Table => request = request.consistent_read(true),
+                Index::Gsi1 => request = request.index_name(GSI1_NAME),
+            }
+            let page = request.send().await.map_err(|e| classify("query", &e))?;
+            for attrs in page.items() {
+                out.push(from_attrs(attrs)?);
+            }
+            match page.last_evaluated_key() {
+                Some(key) if !key.is_empty() => start = Some(key.clone()),
+                _ => break,
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Builds expressions with `#nN` name and `:vN` value placeholders, so any
+/// attribute name (reserved words included) is safe.
+#[derive(Default)]
+struct Expr {
+    names: HashMap<String, String>,
+    values: HashMap<String, AttributeValue>,
+}
+
+impl Expr {
+    fn name(&mut self, attr: &str) -> String {
+        if let Some((placeholder, _)) = self.names.iter().find(|(_, a)| *a == attr) {
+            return placeholder.clone();
+        }
+        let placeholder = format!("#n{}", self.names.len());
+        self.names.insert(placeholder.clone(), attr.to_owned());
+        placeholder
+    }
+
+    fn value(&mut self, value: AttributeValue) -> String {
+        let placeholder = format!(":v{}", self.values.len());
+        self.values.insert(placeholder.clone(), value);
+        placeholder
+    }
+
+    fn condition(&mut self, condition: &Condition) -> String {
+        match condition {
+            Condition::NotExists => format!("attribute_not_exists({})", self.name(TABLE_PK)),
+            Condition::Exists => format!("attribute_exists({})", self.name(TABLE_PK)),
+            Condition::AttrExists(a) => format!("attribute_exists({})", self.name(a)),
+            Condition::AttrNotExists(a) => format!("attribute_not_exists({})", self.name(a)),
+            Condition::Equals(a, v) => {
+                let name = self.name(a);
+                format!("{name} = {}", self.value(to_av(v)))
+            }
+            Condition::LessThan(a, n) => {
+                let name = self.name(a);
+                format!("{name} < {}", self.value(AttributeValue::N(n.to_string())))
+            }
+            Condition::And(list) => self.join(list, " AND "),
+            Condition::Or(list) => self.join(list, " OR "),
+        }
+    }
+
+    fn join(&mut self, list: &[Condition], op: &str) -> String {
+        let parts: Vec<String> = list
+            .iter()
+            .map(|c| format!("({})", self.condition(c)))
+            .collect();
+        parts.join(op)
+    }
+
+    fn update(&mut self, actions: &[UpdateAction]) -> String {
+        let (mut set, mut add, mut remove) = (Vec::new(), Vec::new(), Vec::new());
+        for action in actions {
+            match action {
+                UpdateAction::Set(a, v) => {
+                    let name = self.name(a);
+                    set.push(format!("{name} = {}", self.value(to_av(v))));
+                }
+                UpdateAction::Add(a, n) => {
+                    let name = self.name(a);
+                    add.push(format!(
+                        "{name} {}",
+                        self.value(AttributeValue::N(n.to_string()))
+                    ));
+                }
+                UpdateAction::Remove(a) => remove.push(self.name(a)),
+            }
+        }
+        let mut clauses = Vec::new();
+        for (keyword, parts) in [("SET", set), ("ADD", add), ("REMOVE", remove)] {
+            if !parts.is_empty() {
+                clauses.push(format!("{keyword} {}", parts.join(", ")));
+            }
+        }
+        clauses.join(" ")
+    }
+
+    fn names(&self) -> Option<HashMap<String, String>> {
+        (!self.names.is_empty()).then(|| self.names.clone())
+    }
+
+    fn values(&self) -> Option<HashMap<String, AttributeValue>> {
+        (!self.values.is_empty()).then(|| self.values.clone())
+    }
+}
+
+// ---- Value <-> AttributeValue -------------------------------------------------
+
+fn to_av(value: &Value) -> AttributeValue {
+    match value {
+        Value::S(s) => AttributeValue::S(s.clone()),
+        Value::N(n) => AttributeValue::N(n.to_string()),
+        Value::Bool(b) => AttributeValue::Bool(*b),
+        Value::L(l) => AttributeValue::L(l.iter().map(to_av).collect()),
+        Value::M(m) => AttributeValue::M(m.iter().map(|(k, v)| (k.clone(), to_av(v))).collect()),
+        Value::Null => AttributeValue::Null(true),
+    }
+}
+
+fn from_av(av: &AttributeValue) -> StoreResult<Value> {
+    Ok(match av {
+        AttributeValue::S(s) => Value::S(s.clone()),
+        AttributeValue::N(n) => Value::N(n.parse().map_err(|_| {
+            StoreError::Backend(format!("dynamodb: number {n} is not a whole i64"))
+        })?),
+        AttributeValue::Bool(b) => Value::Bool(*b),
+        AttributeValue::L(l) => Value::L(l.iter().map(from_av).collect::<StoreResult<_>>()?),
+        AttributeValue::M(m) => Value::M(
+            m.iter()
+                .map(|(k, v)| Ok((k.clone(), from_av(v)?)))
+                .collect::<StoreResult<_>>()?,
+        ),
+        AttributeValue::Null(_) => Value::Null,
+        other => {
+            return Err(StoreError::Backend(format!(
+                "dynamodb: unsupported attribute type {other:?}"
+            )))
+        }
+    })
+}
+
+fn to_attrs(item: &Item) -> HashMap<String, AttributeValue> {
+    item.attrs()
+        .iter()
+        .map(|(k, v)| (k.clone(), to_av(v)))
+        .collect()
+}
+
+fn from_attrs(attrs: &HashMap<String, AttributeValue>) -> StoreResult<Item> {
+    Ok(Item::from_attrs(
+        attrs
+            .iter()
+            .map(|(k, v)| Ok((k.clone(), from_av(v)?)))
+            .collect::<StoreResult<_>>()?,
+    ))
+}
+
+// ---- errors --------------------------------------------------------------------
+
+fn backend_error<E, R>(context: &str, err: &SdkError<E, R>) -> StoreError
+where
+    E: std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    StoreError::Backend(format!("dynamodb {context}: {}", DisplayErrorContext(err)))
+}
+
+/// Maps an SDK error of a single-item call onto [`StoreError`].
+fn classify<E, R>(context: &str, err: &SdkError<E, R>) -> StoreError
+where
+    E: std::error::Error + ProvideErrorMetadata + 'static,
+    R: std::fmt::Debug,
+{
+    match err.code() {
+        Some("ConditionalCheckFailedException") => StoreError::ConditionFailed { op_index: None },
+        Some("TransactionConflictException") => StoreError::TransactionConflict,
+        Some(
+            "ThrottlingException"
+            | "ProvisionedThroughputExceededException"
+            | "RequestLimitExceeded",
+        ) => StoreError::Throttled,
+        Some("ValidationException") => StoreError::Invalid(format!(
+            "dynamodb {context}: {}",
+            err.message().unwrap_or("validation error")
+        )),
+        _ => backend_error(context, err),
+    }
+}
+
+/// Maps the cancellation reasons of a cancelled transaction (one per op, in
+/// order; code `None` for ops that were fine) onto [`StoreError`].
+fn classify_cancellation<'a>(codes: impl IntoIterator<Item = Option<&'a str>>) -> StoreError {
+    let codes: Vec<Option<&str>> = codes.into_iter().collect();
+    if let Some(i) = codes
+        .iter()
+        .position(|c| *c == Some("ConditionalCheckFailed"))
+    {
+        return StoreError::ConditionFailed { op_index: Some(i) };
+    }
+    if codes.contains(&Some("TransactionConflict")) {
+        return StoreError::TransactionConflict;
+    }
+    if codes.iter().any(|c| {
+        matches!(
+            c,
+            Some("ThrottlingError" | "ProvisionedThroughputExceeded" | "RequestLimitExceeded")
+        )
+    }) {
+        return StoreError::Throttled;
+    }
+    let listed: Vec<&str> = codes.iter().map(|c| c.unwrap_or("None")).collect();
+    StoreError::Backend(format!(
+        "dynamodb transaction cancelled: [{}]",
+        listed.join(", ")
+    ))
+}
+
+fn classify_transact<R: std::fmt::Debug>(err: &SdkError<TransactWriteItemsError, R>) -> StoreError {
+    if let Some(TransactWriteItemsError::TransactionCanceledException(e)) = err.as_service_error() {
+        let reasons = e.cancellation_reasons();
+        if !reasons.is_empty() {
+            return classify_cancellation(reasons.iter().map(|r| r.code()));
+        }
+        // Some emulators only list the reasons in the message:
+        // "... cancellation reasons for specific reasons [None, ConditionalCheckFailed]".
+        let message = e.message().unwrap_or_default();
+        if let Some(list) = message
+            .rsplit_once('[')
+            .and_then(|(_, rest)| rest.split_once(']'))
+            .map(|(list, _)| list)
+        {
+            return classify_cancellation(list.split(',').map(|c| match c.trim() {
+                "None" | "" => None,
+                code => Some(code),
+            }));
+        }
+    }
+    classify("transact_write_items", err)
+}
+
+#[async_trait]
+impl Store for DynamoStore {
+    async fn get(&self, key: &Key) -> StoreResult<Option<Item>> {
+        validate_key(key)?;
+        self.stats.record(1, 0);
+        let out = self
+            .retrying(|| async {
+                self.client
+                    .get_item()
+                    .table_name(&self.table)
+                    .set_key(Some(Self::key_map(key)))
+                    .consistent_read(true)
+                    .send()
+                    .await
+                    .map_err(|e| classify("get_item", &e))
+            })
+            .await?;
+        out.item().map(from_attrs).transpose()
+    }
+
+    async fn put(&self, item: Item, condition: Option<Condition>) -> StoreResult<()> {
+        validate_item(&item)?;
+        validate_condition(condition.as_ref())?;
+        self.stats.record(0, 1);
+        let mut expr = Expr::default();
+        let cond = condition.as_ref().map(|c| expr.condition(c));
+        let attrs = to_attrs(&item);
+        self.retrying(|| async {
+            self.client
+                .put_item()
+                .table_name(&self.table)
+                .set_item(Some(attrs.clone()))
+                .set_condition_expression(cond.clone())
+                .set_expression_attribute_names(expr.names())
+                .set_expression_attribute_values(expr.values())
+                .send()
+                .await
+                .map_err(|e| classify("put_item", &e))
+        })
+        .await?;
+        Ok(())
+    }
+
+    async fn update(
+        &self,
+        key: &Key,
+        actions: Vec<UpdateAction>,
+        condition: Option<Condition>,
+    ) -> StoreResult<Item> {
+        validate_key(key)?;
+        validate_actions(&actions)?;
+        validate_condition(condition.as_ref())?;
+        self.stats.record(0, 1);
+        let mut expr = Expr::default();
+        let update_expr = expr.update(&actions);
+        let cond = condition.as_ref().map(|c| expr.condition(c));
+        let out = self
+            .retrying(|| async {
+                self.client
+                    .update_item()
+                    .table_name(&self.table)
+                    .set_key(Some(Self::key_map(key)))
+                    .update_expression(&update_expr)
+                    .set_condition_expression(cond.clone())
+                    .set_expression_attribute_names(expr.names())
+                    .set_expression_attribute_values(expr.values())
+                    .return_values(ReturnValue::AllNew)
+                    .send()
+                    .await
+                    .map_err(|e| classify("update_item", &e))
+            })
+            .await?;
+        match out.attributes() {
+            Some(attrs) => from_attrs(attrs),
+            None => Err(StoreError::Backend(
+                "dynamodb update_item returned no attributes".into(),
+            )),
+        }
+    }
+
+    async fn delete(&self, key: &Key, condition: Option<Condition>) -> StoreResult<Option<Item>> {
+        validate_key(key)?;
+        validate_condition(condition.as_ref())?;
+        self.stats.record(0, 1);
+        let mut expr = Expr::default();
+        let cond = condition.as_ref().map(|c| expr.condition(c));
+        let out = self
+            .retrying(|| async {
+                self.client
+                    .delete_item()
+                    .table_name(&self.table)
+                    .set_key(Some(Self::key_map(key)))
+                    .set_condition_expression(cond.clone())
+                    .set_expression_attribute_names(expr.names())
+                    .set_expression_attribute_values(expr.values())
+                    .return_values(ReturnValue::AllOld)
+                    .send()
+                    .await
+                    .map_err(|e| classify("delete_item", &e))
+            })
+            .await?;
+        match out.attributes() {
+            Some(attrs) if !attrs.is_empty() => from_attrs(attrs).map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    async fn transact(&self, ops: Vec<TransactOp>) -> StoreResult<()> {
+        validate_transact(&ops)?;
+        self.stats.record_transact(&ops);
+        let items = ops
+            .iter()
+            .map(|op| self.transact_item(op))
+            .collect::<StoreResult<Vec<_>>>()?;
+        self.retrying(|| async {
+            self.client
+                .transact_write_items()
+                .set_transact_items(Some(items.clone()))
+                .send()
+                .await
+                .map_err(|e| classify_transact(&e))
+        })
+        .await?;
+        Ok(())
+    }
+
+    async fn query(&self, query: &Query) -> StoreResult<Vec<Item>> {
+        validate_query(query)?;
+        let items = self.retrying(|| self.query_once(query)).await?;
+        self.stats.record(items.len() as u64, 0);
+        Ok(items)
+    }
+
+    fn stats(&self) -> OpStats {
+        self.stats.snapshot()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expressions_use_placeholders() {
+        let mut expr = Expr::default();
+        let cond = expr.condition(&Condition::below("count", 25).and(Condition::exists()));
+        assert_eq!(
+            cond,
+            "((attribute_not_exists(#n0)) OR (#n0 < :v0)) AND (attribute_exists(#n1))"
+        );
+        let update = expr.update(&[
+            UpdateAction::add("count", 1),
+            UpdateAction::set("status", "open"),
+            UpdateAction::remove("old"),
+        ]);
+        assert_eq!(update, "SET #n2 = :v2 ADD #n0 :v1 REMOVE #n3");
+        assert_eq!(expr.names().unwrap().len(), 4);
+        assert_eq!(expr.values().unwrap().len(), 3);
+        assert!(Expr::default().names().is_none());
+    }
+
+    #[test]
+    fn cancellation_reasons_name_the_failing_op() {
+        assert_eq!(
+            classify_cancellation([None, Some("ConditionalCheckFailed")]),
+            StoreError::ConditionFailed { op_index: Some(1) }
+        );
+        assert_eq!(
+            classify_cancellation([Some("TransactionConflict"), None]),
+            StoreError::TransactionConflict
+        );
+        assert_eq!(
+            classify_cancellation([Some("ThrottlingError")]),
+            StoreError::Throttled
+        );
+    }
+
+    #[test]
+    fn values_round_trip_through_attribute_values() {
+        let value = Value::M(
+            [
+                ("s".to_owned(), Value::from("x")),
+                ("n".to_owned(), Value::N(-7)),
+                ("b".to_owned(), Value::Bool(true)),
+                ("l".to_owned(), Value::from(vec!["a", "b"])),
+                ("z".to_owned(), Value::Null),
+            ]
+            .into(),
+        );
+        assert_eq!(from_av(&to_av(&value)).unwrap(), value);
+        assert!(from_av(&AttributeValue::N("1.5".into())).is_err());
+    }
+}
