@@ -1,0 +1,605 @@
+//! The association's member roster: CSV import into the store, and the
+//! [`MemberDirectory`] sign-in uses.
+//!
+//! # CSV
+//! A header row naming (in any order, case-insensitively) `member_id`,
+//! `name`, `email`, `joined` (YYYY-MM-DD), `category` and `good_standing`
+//! (`true`/`false`/`yes`/`no`); other columns are ignored. Every bad row is
+//! reported with its line number and field; when any row is bad, nothing of
+//! the import is written.
+//!
+//! # Items
+//! | pk | sk | what |
+//! |---|---|---|
+//! | `MEMBER#<id>` | `ROSTER` | the member (`kind: member` + [`Member`]'s fields; gsi1 `MEMBER#<id>` / `ROSTER`) |
+//! | `EMAIL#<lower-case e-mail>` | `EMAIL` | `member_id`: sign-in by e-mail |
+//! | `OIDCSUB#<issuer>#<sub>` | `OIDCSUB` | `member_id`: a provider account linked at its first sign-in |
+//! | `AUTHSTATE#<sha256(state)>` | `AUTHSTATE` | a used sign-in state (`ttl`: epoch seconds after which it may go) |
+//!
+//! Re-importing the same file writes nothing; a changed row rewrites that
+//! member (and moves their e-mail item); members missing from the file are
+//! left as they are (a lapsed member should come with `good_standing: no`).
+
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use mentoring::roster::Member;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use crate::auth::{DirectoryError, MemberDirectory, SignInMember};
+use crate::store::{Condition, Item, Key, Store, StoreError, TransactOp};
+
+/// Sort key of a roster member's item.
+pub const MEMBER_SK: &str = "ROSTER";
+/// The columns a roster CSV must have.
+pub const COLUMNS: [&str; 6] = [
+    "member_id",
+    "name",
+    "email",
+    "joined",
+    "category",
+    "good_standing",
+];
+
+/// The key of a member's roster item: `MEMBER#<id> / ROSTER`.
+pub fn member_key(member_id: &str) -> Key {
+    Key::new(format!("MEMBER#{member_id}"), MEMBER_SK)
+}
+
+/// The key of the e-mail lookup item: `EMAIL#<lower-case e-mail> / EMAIL`.
+pub fn email_key(email: &str) -> Key {
+    Key::new(format!("EMAIL#{}", email.trim().to_lowercase()), "EMAIL")
+}
+
+fn subject_key(issuer: &str, subject: &str) -> Key {
+    Key::new(format!("OIDCSUB#{issuer}#{subject}"), "OIDCSUB")
+}
+
+fn state_key(state: &str) -> Key {
+    let digest = ring::digest::digest(&ring::digest::SHA256, state.as_bytes());
+    let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+    Key::new(format!("AUTHSTATE#{hex}"), "AUTHSTATE")
+}
+
+// ---------------------------------------------------------------------------
+// Parsing and validation.
+
+/// One problem of a roster file: where (line, column) and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    /// 1-based line of the file (`None` for the file as a whole).
+    pub line: Option<u64>,
+    /// The column the problem is in, when it is about one field.
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.line, &self.field) {
+            (Some(l), Some(field)) => write!(f, "line {l}: {field}: {}", self.message),
+            (Some(l), None) => write!(f, "line {l}: {}", self.message),
+            (None, Some(field)) => write!(f, "{field}: {}", self.message),
+            (None, None) => write!(f, "{}", self.message),
+        }
+    }
+}
+
+fn err(line: Option<u64>, field: Option<&str>, message: impl Into<String>) -> RowError {
+    RowError {
+        line,
+        field: field.map(String::from),
+        message: message.into(),
+    }
+}
+
+/// A roster that failed validation: every problem found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RosterErrors(pub Vec<RowError>);
+
+impl fmt::Display for RosterErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for e in &self.0 {
+            writeln!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for RosterErrors {}
+
+/// A validated roster row and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RosterRow {
+    pub line: u64,
+    pub member: Member,
+}
+
+/// Parses and validates a roster CSV. `categories`: the program's member
+/// categories (`eligibility.member_categories`); when given, a category
+/// outside them is an error and the program's spelling is kept.
+pub fn parse_roster(
+    csv_text: &[u8],
+    categories: Option<&[String]>,
+) -> Result<Vec<RosterRow>, RosterErrors> {
+    let text = csv_text.strip_prefix(b"\xef\xbb\xbf").unwrap_or(csv_text);
+    if text.iter().all(u8::is_ascii_whitespace) {
+        return Err(RosterErrors(vec![err(None, None, "the file is empty")]));
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text);
+    let mut errors = Vec::new();
+
+    let headers = match reader.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            return Err(RosterErrors(vec![err(
+                Some(1),
+                None,
+                format!("unreadable header: {e}"),
+            )]))
+        }
+    };
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for (i, h) in headers.iter().enumerate() {
+        let name = h.to_ascii_lowercase();
+        if let Some(col) = COLUMNS.iter().find(|c| **c == name) {
+            if index.insert(col, i).is_some() {
+                errors.push(err(
+                    Some(1),
+                    Some(col),
+                    "the column appears twice in the header",
+                ));
+            }
+        }
+    }
+    let missing: Vec<&str> = COLUMNS
+        .iter()
+        .copied()
+        .filter(|c| !index.contains_key(c))
+        .collect();
+    if !missing.is_empty() {
+        errors.push(err(
+            Some(1),
+            None,
+            format!(
+                "the header lacks the column(s) {} (expected {})",
+                missing.join(", "),
+                COLUMNS.join(",")
+            ),
+        ));
+        return Err(RosterErrors(errors));
+    }
+
+    let mut rows = Vec::new();
+    let mut seen_ids: HashMap<String, u64> = HashMap::new();
+    let mut seen_emails: HashMap<String, u64> = HashMap::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map(|p| p.line());
+                errors.push(err(line, None, format!("unreadable row: {e}")));
+                continue;
+            }
+        };
+        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        if record.iter().all(str::is_empty) {
+            continue; // a blank line
+        }
+        if record.len() != headers.len() {
+            errors.push(err(
+                Some(line),
+                None,
+                format!(
+                    "the row has {} fields, the header {}",
+                    record.len(),
+                    headers.len()
+                ),
+            ));
+            continue;
+        }
+        let get = |col: &str| record.get(index[col]).unwrap_or("");
+        let before = errors.len();
+
+        let member_id = get("member_id");
+        if member_id.is_empty() {
+            errors.push(err(Some(line), Some("member_id"), "is empty"));
+        } else if member_id.len() > 64
+            || !member_id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        {
+            errors.push(err(
+                Some(line),
+                Some("member_id"),
+                format!(
+                    "{member_id:?} is not a member id (letters, digits, - _ . only; at most 64)"
+                ),
+            ));
+        } else if let Some(first) = seen_ids.get(member_id) {
+            errors.push(err(
+                Some(line),
+                Some("member_id"),
+                format!("duplicate member id {member_id:?} (first on line {first})"),
+            ));
+        } else {
+            seen_ids.insert(member_id.to_string(), line);
+        }
+
+        let name = get("name");
+        if name.is_empty() {
+            errors.push(err(Some(line), Some("name"), "is empty"));
+        }
+
+        let email = get("email");
+        let email_ok = match email.split_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && !domain.contains('@')
+                    && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+                    && email.len() <= 254
+            }
+            None => false,
+        };
+        if !email_ok {
+            errors.push(err(
+                Some(line),
+                Some("email"),
+                format!("{email:?} is not an e-mail address"),
+            ));
+        } else if let Some(first) = seen_emails.get(&email.to_lowercase()) {
+            errors.push(err(
+                Some(line),
+                Some("email"),
+                format!("{email:?} is already the address of the member on line {first}"),
+            ));
+        } else {
+            seen_emails.insert(email.to_lowercase(), line);
+        }
+
+        let joined = match NaiveDate::parse_from_str(get("joined"), "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                errors.push(err(
+                    Some(line),
+                    Some("joined"),
+                    format!("{:?} is not a date like 2007-09-01", get("joined")),
+                ));
+                None
+            }
+        };
+
+        let mut category = get("category").to_string();
+        if category.is_empty() {
+            errors.push(err(Some(line), Some("category"), "is empty"));
+        } else if let Some(known) = categories {
+            match known.iter().find(|k| k.eq_ignore_ascii_case(&category)) {
+                Some(k) => category = k.clone(),
+                None => errors.push(err(
+                    Some(line),
+                    Some("category"),
+                    format!(
+                        "{category:?} is not one of the program's categories ({})",
+                        known.join(", ")
+                    ),
+                )),
+            }
+        }
+
+        let good_standing = match get("good_standing").to_ascii_lowercase().as_str() {
+            "true" | "yes" => Some(true),
+            "false" | "no" => Some(false),
+            other => {
+                errors.push(err(
+                    Some(line),
+                    Some("good_standing"),
+                    format!("{other:?} is not one of true, false, yes, no"),
+                ));
+                None
+            }
+        };
+
+        if errors.len() == before {
+            rows.push(RosterRow {
+                line,
+                member: Member {
+                    member_id: member_id.to_string(),
+                    name: name.to_string(),
+                    email: email.to_string(),
+                    joined: joined.expect("checked"),
+                    category,
+                    good_standing: good_standing.expect("checked"),
+                },
+            });
+        }
+    }
+    if errors.is_empty() && rows.is_empty() {
+        errors.push(err(None, None, "the file has a header but no members"));
+    }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(RosterErrors(errors))
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Storing.
+
+/// What an import did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub added: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+impl fmt::Display for ImportSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} added, {} updated, {} unchanged",
+            self.added, self.updated, self.unchanged
+        )
+    }
+}
+
+/// Why an import wrote nothing (or stopped).
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The file has problems; nothing was written.
+    #[error("{0}")]
+    Invalid(RosterErrors),
+    /// The store failed.
+    #[error("store: {0}")]
+    Store(#[from] StoreError),
+}
+
+/// The roster item of `m`.
+pub fn member_item(m: &Member) -> Item {
+    let key = member_key(&m.member_id);
+    Item::new(&key)
+        .with("kind", "member")
+        .with("member_id", m.member_id.as_str())
+        .with("name", m.name.as_str())
+        .with("email", m.email.as_str())
+        .with("joined", m.joined.format("%Y-%m-%d").to_string())
+        .with("category", m.category.as_str())
+        .with("good_standing", m.good_standing)
+        .with_gsi1(key.pk.clone(), MEMBER_SK)
+}
+
+/// The member stored in a roster item.
+pub fn member_from_item(item: &Item) -> Option<Member> {
+    Some(Member {
+        member_id: item.get_str("member_id")?.to_string(),
+        name: item.get_str("name")?.to_string(),
+        email: item.get_str("email")?.to_string(),
+        joined: NaiveDate::parse_from_str(item.get_str("joined")?, "%Y-%m-%d").ok()?,
+        category: item.get_str("category")?.to_string(),
+        good_standing: item.get_bool("good_standing")?,
+    })
+}
+
+/// Reads one member from the store.
+pub async fn load_member(store: &dyn Store, member_id: &str) -> Result<Option<Member>, StoreError> {
+    Ok(store
+        .get(&member_key(member_id))
+        .await?
+        .as_ref()
+        .and_then(member_from_item))
+}
+
+/// Validates `csv_text` and, only when every row is good, stores it: new
+/// members added, changed ones updated, unchanged ones not written.
+pub async fn import_roster(
+    store: &dyn Store,
+    csv_text: &[u8],
+    categories: Option<&[String]>,
+) -> Result<ImportSummary, ImportError> {
+    let rows = parse_roster(csv_text, categories).map_err(ImportError::Invalid)?;
+
+    // Read phase: what is stored now, and whether every new e-mail is free.
+    let mut plan: Vec<(Member, Option<Member>)> = Vec::with_capacity(rows.len());
+    let importing: BTreeMap<&str, &Member> = rows
+        .iter()
+        .map(|r| (r.member.member_id.as_str(), &r.member))
+        .collect();
+    let mut errors = Vec::new();
+    for row in &rows {
+        let old = load_member(store, &row.member.member_id).await?;
+        let email_changed = old
+            .as_ref()
+            .is_none_or(|o| !o.email.eq_ignore_ascii_case(&row.member.email));
+        if email_changed {
+            if let Some(owner) = store
+                .get(&email_key(&row.member.email))
+                .await?
+                .and_then(|i| i.get_str("member_id").map(String::from))
+            {
+                // Taken by someone else, who does not give it up in this file.
+                let released = importing
+                    .get(owner.as_str())
+                    .is_some_and(|m| !m.email.eq_ignore_ascii_case(&row.member.email));
+                if owner != row.member.member_id && !released {
+                    errors.push(err(
+                        Some(row.line),
+                        Some("email"),
+                        format!(
+                            "{:?} already belongs to member {owner:?} in the store",
+                            row.member.email
+                        ),
+                    ));
+                }
+            }
+        }
+        plan.push((row.member.clone(), old));
+    }
+    if !errors.is_empty() {
+        return Err(ImportError::Invalid(RosterErrors(errors)));
+    }
+
+    // Write phase: first release e-mails that change hands, then write.
+    let mut summary = ImportSummary::default();
+    for (new, old) in &plan {
+        if let Some(old) = old {
+            if !old.email.eq_ignore_ascii_case(&new.email) {
+                store
+                    .delete(
+                        &email_key(&old.email),
+                        Some(Condition::eq("member_id", new.member_id.as_str())),
+                    )
+                    .await
+                    .or_else(ignore_condition)?;
+            }
+        }
+    }
+    for (new, old) in plan {
+        match &old {
+            Some(o) if *o == new => {
+                summary.unchanged += 1;
+                continue;
+            }
+            Some(_) => summary.updated += 1,
+            None => summary.added += 1,
+        }
+        let email_item = Item::new(&email_key(&new.email))
+            .with("kind", "member_email")
+            .with("member_id", new.member_id.as_str());
+        let ops = vec![
+            TransactOp::put(member_item(&new)),
+            TransactOp::put_if(
+                email_item,
+                Condition::not_exists().or(Condition::eq("member_id", new.member_id.as_str())),
+            ),
+        ];
+        store.transact(ops).await?;
+    }
+    Ok(summary)
+}
+
+fn ignore_condition(e: StoreError) -> Result<Option<Item>, StoreError> {
+    if e.is_condition_failed() {
+        Ok(None)
+    } else {
+        Err(e)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The directory sign-in uses.
+
+/// [`MemberDirectory`] over the store's roster items.
+#[derive(Clone)]
+pub struct StoreDirectory {
+    store: Arc<dyn Store>,
+}
+
+impl fmt::Debug for StoreDirectory {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StoreDirectory").finish_non_exhaustive()
+    }
+}
+
+impl StoreDirectory {
+    pub fn new(store: Arc<dyn Store>) -> StoreDirectory {
+        StoreDirectory { store }
+    }
+}
+
+fn sign_in_member(m: Member) -> SignInMember {
+    SignInMember {
+        member_id: m.member_id,
+        name: m.name,
+        email: m.email,
+        good_standing: m.good_standing,
+    }
+}
+
+fn dir_err(e: StoreError) -> DirectoryError {
+    DirectoryError(e.to_string())
+}
+
+#[async_trait]
+impl MemberDirectory for StoreDirectory {
+    async fn by_id(&self, member_id: &str) -> Result<Option<SignInMember>, DirectoryError> {
+        Ok(load_member(self.store.as_ref(), member_id)
+            .await
+            .map_err(dir_err)?
+            .map(sign_in_member))
+    }
+
+    async fn by_email(&self, email: &str) -> Result<Option<SignInMember>, DirectoryError> {
+        let Some(id) = self
+            .store
+            .get(&email_key(email))
+            .await
+            .map_err(dir_err)?
+            .and_then(|i| i.get_str("member_id").map(String::from))
+        else {
+            return Ok(None);
+        };
+        let member = self.by_id(&id).await?;
+        // The lookup item could be stale; trust only the member's own record.
+        Ok(member.filter(|m| m.email.eq_ignore_ascii_case(email.trim())))
+    }
+
+    async fn by_subject(
+        &self,
+        issuer: &str,
+        subject: &str,
+    ) -> Result<Option<SignInMember>, DirectoryError> {
+        let Some(id) = self
+            .store
+            .get(&subject_key(issuer, subject))
+            .await
+            .map_err(dir_err)?
+            .and_then(|i| i.get_str("member_id").map(String::from))
+        else {
+            return Ok(None);
+        };
+        self.by_id(&id).await
+    }
+
+    async fn link_subject(
+        &self,
+        issuer: &str,
+        subject: &str,
+        member_id: &str,
+    ) -> Result<(), DirectoryError> {
+        let item = Item::new(&subject_key(issuer, subject))
+            .with("kind", "oidc_subject")
+            .with("issuer", issuer)
+            .with("subject", subject)
+            .with("member_id", member_id);
+        self.store.put(item, None).await.map_err(dir_err)
+    }
+
+    async fn consume_state(
+        &self,
+        state: &str,
+        expires_at: SystemTime,
+    ) -> Result<bool, DirectoryError> {
+        let ttl = expires_at
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
+        let item = Item::new(&state_key(state))
+            .with("kind", "auth_state")
+            .with("ttl", ttl);
+        match self.store.put(item, Some(Condition::not_exists())).await {
+            Ok(()) => Ok(true),
+            Err(e) if e.is_condition_failed() => Ok(false),
+            Err(e) => Err(dir_err(e)),
+        }
+    }
+}
