@@ -284,29 +284,6 @@ impl DynamoStore {
         Ok(())
     }
 
-    /// Calls `call` until it succeeds, fails for good, or runs out of
-    /// attempts; retries only conflicts and throttling, with full jitter.
-    async fn retrying<T, F, Fut>(&self, mut call: F) -> StoreResult<T>
-    where
-        F: FnMut() -> Fut,
-        Fut: Future<Output = StoreResult<T>>,
-    {
-        let mut attempt = 0;
-        loop {
-            match call().await {
-                Err(e) if e.is_retryable() && attempt + 1 < MAX_ATTEMPTS => {
-                    let ceiling = BACKOFF_BASE
-                        .saturating_mul(1 << attempt)
-                        .min(BACKOFF_CAP)
-                        .as_millis() as u64;
-                    tokio::time::sleep(Duration::from_millis(fastrand::u64(..=ceiling))).await;
-                    attempt += 1;
-                }
-                result => return result,
-            }
-        }
-    }
-
     fn key_map(key: &Key) -> HashMap<String, AttributeValue> {
         HashMap::from([
             (TABLE_PK.to_owned(), AttributeValue::S(key.pk.clone())),
@@ -419,6 +396,35 @@ impl DynamoStore {
         }
         Ok(out)
     }
+}
+
+/// Calls `call` until it succeeds, fails for good, or has been tried
+/// [`MAX_ATTEMPTS`] times; retries only conflicts and throttling
+/// ([`StoreError::is_retryable`]), sleeping a random `0..=min(1 s, 20 ms *
+/// 2^attempt)` between tries (full jitter, so colliding writers spread out).
+async fn retrying<T, F, Fut>(mut call: F) -> StoreResult<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = StoreResult<T>>,
+{
+    let mut attempt = 0;
+    loop {
+        match call().await {
+            Err(e) if e.is_retryable() && attempt + 1 < MAX_ATTEMPTS => {
+                tokio::time::sleep(backoff(attempt)).await;
+                attempt += 1;
+            }
+            result => return result,
+        }
+    }
+}
+
+/// A random pause before retry number `attempt + 1`.
+fn backoff(attempt: u32) -> Duration {
+    let ceiling = BACKOFF_BASE
+        .saturating_mul(1u32 << attempt.min(16))
+        .min(BACKOFF_CAP);
+    Duration::from_millis(fastrand::u64(..=ceiling.as_millis() as u64))
 }
 
 /// Builds expressions with `#nN` name and `:vN` value placeholders, so any
@@ -647,18 +653,17 @@ impl Store for DynamoStore {
     async fn get(&self, key: &Key) -> StoreResult<Option<Item>> {
         validate_key(key)?;
         self.stats.record(1, 0);
-        let out = self
-            .retrying(|| async {
-                self.client
-                    .get_item()
-                    .table_name(&self.table)
-                    .set_key(Some(Self::key_map(key)))
-                    .consistent_read(true)
-                    .send()
-                    .await
-                    .map_err(|e| classify("get_item", &e))
-            })
-            .await?;
+        let out = retrying(|| async {
+            self.client
+                .get_item()
+                .table_name(&self.table)
+                .set_key(Some(Self::key_map(key)))
+                .consistent_read(true)
+                .send()
+                .await
+                .map_err(|e| classify("get_item", &e))
+        })
+        .await?;
         out.item().map(from_attrs).transpose()
     }
 
@@ -669,7 +674,7 @@ impl Store for DynamoStore {
         let mut expr = Expr::default();
         let cond = condition.as_ref().map(|c| expr.condition(c));
         let attrs = to_attrs(&item);
-        self.retrying(|| async {
+        retrying(|| async {
             self.client
                 .put_item()
                 .table_name(&self.table)
@@ -698,22 +703,21 @@ impl Store for DynamoStore {
         let mut expr = Expr::default();
         let update_expr = expr.update(&actions);
         let cond = condition.as_ref().map(|c| expr.condition(c));
-        let out = self
-            .retrying(|| async {
-                self.client
-                    .update_item()
-                    .table_name(&self.table)
-                    .set_key(Some(Self::key_map(key)))
-                    .update_expression(&update_expr)
-                    .set_condition_expression(cond.clone())
-                    .set_expression_attribute_names(expr.names())
-                    .set_expression_attribute_values(expr.values())
-                    .return_values(ReturnValue::AllNew)
-                    .send()
-                    .await
-                    .map_err(|e| classify("update_item", &e))
-            })
-            .await?;
+        let out = retrying(|| async {
+            self.client
+                .update_item()
+                .table_name(&self.table)
+                .set_key(Some(Self::key_map(key)))
+                .update_expression(&update_expr)
+                .set_condition_expression(cond.clone())
+                .set_expression_attribute_names(expr.names())
+                .set_expression_attribute_values(expr.values())
+                .return_values(ReturnValue::AllNew)
+                .send()
+                .await
+                .map_err(|e| classify("update_item", &e))
+        })
+        .await?;
         match out.attributes() {
             Some(attrs) => from_attrs(attrs),
             None => Err(StoreError::Backend(
@@ -728,21 +732,20 @@ impl Store for DynamoStore {
         self.stats.record(0, 1);
         let mut expr = Expr::default();
         let cond = condition.as_ref().map(|c| expr.condition(c));
-        let out = self
-            .retrying(|| async {
-                self.client
-                    .delete_item()
-                    .table_name(&self.table)
-                    .set_key(Some(Self::key_map(key)))
-                    .set_condition_expression(cond.clone())
-                    .set_expression_attribute_names(expr.names())
-                    .set_expression_attribute_values(expr.values())
-                    .return_values(ReturnValue::AllOld)
-                    .send()
-                    .await
-                    .map_err(|e| classify("delete_item", &e))
-            })
-            .await?;
+        let out = retrying(|| async {
+            self.client
+                .delete_item()
+                .table_name(&self.table)
+                .set_key(Some(Self::key_map(key)))
+                .set_condition_expression(cond.clone())
+                .set_expression_attribute_names(expr.names())
+                .set_expression_attribute_values(expr.values())
+                .return_values(ReturnValue::AllOld)
+                .send()
+                .await
+                .map_err(|e| classify("delete_item", &e))
+        })
+        .await?;
         match out.attributes() {
             Some(attrs) if !attrs.is_empty() => from_attrs(attrs).map(Some),
             _ => Ok(None),
@@ -756,7 +759,7 @@ impl Store for DynamoStore {
             .iter()
             .map(|op| self.transact_item(op))
             .collect::<StoreResult<Vec<_>>>()?;
-        self.retrying(|| async {
+        retrying(|| async {
             self.client
                 .transact_write_items()
                 .set_transact_items(Some(items.clone()))
@@ -770,7 +773,7 @@ impl Store for DynamoStore {
 
     async fn query(&self, query: &Query) -> StoreResult<Vec<Item>> {
         validate_query(query)?;
-        let items = self.retrying(|| self.query_once(query)).await?;
+        let items = retrying(|| self.query_once(query)).await?;
         self.stats.record(items.len() as u64, 0);
         Ok(items)
     }
@@ -801,6 +804,49 @@ mod tests {
         assert_eq!(expr.names().unwrap().len(), 4);
         assert_eq!(expr.values().unwrap().len(), 3);
         assert!(Expr::default().names().is_none());
+    }
+
+    #[tokio::test]
+    async fn retries_conflicts_and_throttling_a_bounded_number_of_times() {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        let calls = AtomicU32::new(0);
+        let result: StoreResult<()> = retrying(|| async {
+            calls.fetch_add(1, Ordering::Relaxed);
+            Err(StoreError::TransactionConflict)
+        })
+        .await;
+        assert_eq!(result, Err(StoreError::TransactionConflict));
+        assert_eq!(calls.load(Ordering::Relaxed), MAX_ATTEMPTS);
+
+        let calls = AtomicU32::new(0);
+        let result = retrying(|| async {
+            match calls.fetch_add(1, Ordering::Relaxed) {
+                0 => Err(StoreError::Throttled),
+                1 => Err(StoreError::TransactionConflict),
+                n => Ok(n),
+            }
+        })
+        .await;
+        assert_eq!(result, Ok(2));
+
+        // Conditions and other errors are final.
+        let calls = AtomicU32::new(0);
+        let result: StoreResult<()> = retrying(|| async {
+            calls.fetch_add(1, Ordering::Relaxed);
+            Err(StoreError::ConditionFailed { op_index: Some(1) })
+        })
+        .await;
+        assert!(result.is_err());
+        assert_eq!(calls.load(Ordering::Relaxed), 1);
+    }
+
+    #[test]
+    fn backoff_is_jittered_and_capped() {
+        for attempt in 0..40 {
+            let pause = backoff(attempt);
+            assert!(pause <= BACKOFF_CAP, "{attempt}: {pause:?}");
+            assert!(pause <= BACKOFF_BASE * 2u32.pow(attempt.min(16)));
+        }
     }
 
     #[test]

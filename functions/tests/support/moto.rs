@@ -170,7 +170,8 @@ pub fn endpoint(need: Need) -> Result<String, String> {
     });
     if plain_moto {
         if let Ok(own) = shared() {
-            eprintln!(
+            let _ = writeln!(
+                std::io::stderr(),
                 "note: {ENDPOINT_ENV}={url} is a plain moto_server, which does not apply \
                  concurrent transactions atomically; this test uses a serialized moto at {own}"
             );
