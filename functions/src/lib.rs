@@ -1,5 +1,5 @@
 //! The Lambda functions of duos (being built: see issue 3).
 
-pub mod store;
 pub mod auth;
 pub mod roster;
+pub mod store;

@@ -539,6 +539,23 @@ mod cases {
                 ])
                 .await,
         );
+        // An op the backend refuses (ADD to a string) fails the whole
+        // transaction as invalid.
+        let text = key("COHORT#2008", "TEXT#1");
+        store
+            .put(Item::new(&text).with("status", "draft"), None)
+            .await
+            .unwrap();
+        assert_invalid(
+            store
+                .transact(vec![
+                    TransactOp::put(Item::new(&k)),
+                    TransactOp::update(text.clone(), vec![UpdateAction::add("status", 1)], None),
+                ])
+                .await,
+        );
+        assert_eq!(store.get(&k).await.unwrap(), None);
+        store.delete(&text, None).await.unwrap();
         // More than 100 ops.
         let many = (0..101)
             .map(|i| TransactOp::put(Item::new(&key("COHORT#2008", &format!("X#{i:03}")))))

@@ -619,6 +619,12 @@ fn classify_cancellation<'a>(codes: impl IntoIterator<Item = Option<&'a str>>) -
         return StoreError::Throttled;
     }
     let listed: Vec<&str> = codes.iter().map(|c| c.unwrap_or("None")).collect();
+    if codes.contains(&Some("ValidationError")) {
+        return StoreError::Invalid(format!(
+            "dynamodb transaction cancelled: [{}]",
+            listed.join(", ")
+        ));
+    }
     StoreError::Backend(format!(
         "dynamodb transaction cancelled: [{}]",
         listed.join(", ")
@@ -863,6 +869,10 @@ mod tests {
             classify_cancellation([Some("ThrottlingError")]),
             StoreError::Throttled
         );
+        assert!(matches!(
+            classify_cancellation([None, Some("ValidationError")]),
+            StoreError::Invalid(_)
+        ));
     }
 
     #[test]

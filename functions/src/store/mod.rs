@@ -18,6 +18,47 @@
 //! `AttributeValue` as: `S` ↔ `S`, `N(i64)` ↔ `N`, `Bool` ↔ `BOOL`, `L` ↔ `L`,
 //! `M` ↔ `M`, `Null` ↔ `NULL`. Sets and binary are not used by duos.
 //!
+//! # Use
+//! ```
+//! use std::sync::Arc;
+//! use functions::store::{
+//!     Condition, EmbeddedStore, Item, Key, Query, Store, StoreError, TransactOp, UpdateAction,
+//! };
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), StoreError> {
+//! // duos serve: EmbeddedStore::open(".duos")? opens .duos/duos.redb.
+//! // Lambda: DynamoStore::connect(DynamoConfig::new(table_name)).await.
+//! let store: Arc<dyn Store> = Arc::new(EmbeddedStore::in_memory()?);
+//!
+//! // Take a mentee application only while fewer than 25 are counted: the
+//! // counter and the application are written together or not at all.
+//! let app = Item::new(&Key::new("COHORT#2008", "APP#MENTEE#m-1"))
+//!     .with("state", "submitted")
+//!     .with_gsi1("MEMBER#m-1", "2008#APP");
+//! let taken = store
+//!     .transact(vec![
+//!         TransactOp::update(
+//!             Key::new("COHORT#2008", "COUNT#MENTEE"),
+//!             vec![UpdateAction::add("count", 1)],
+//!             Some(Condition::below("count", 25)),
+//!         ),
+//!         TransactOp::put_if(app, Condition::not_exists()),
+//!     ])
+//!     .await;
+//! match taken {
+//!     Ok(()) => {}
+//!     // op 0: the cohort is full; op 1: this member already applied.
+//!     Err(StoreError::ConditionFailed { op_index }) => println!("refused by op {op_index:?}"),
+//!     Err(other) => return Err(other),
+//! }
+//!
+//! // Everything of one member, via the index.
+//! let mine = store.query(&Query::gsi1("MEMBER#m-1").prefix("2008#")).await?;
+//! assert_eq!(mine.len(), 1);
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # Semantics shared by both implementations (tested by
 //! `tests/store_conformance.rs`)
 //! - `get` is strongly consistent; a missing item is `Ok(None)`.
