@@ -20,10 +20,13 @@ fi
 .venv/bin/moto_server --help >/dev/null
 
 # --- start moto_server on a free loopback port -------------------------------
-step "start moto_server on 127.0.0.1"
+# functions/tests/support/moto_server.py is moto's server with requests served
+# one at a time: plain moto lets concurrent transactions both pass a condition
+# (see that file), which real DynamoDB never does.
+step "start moto_server (serialized) on 127.0.0.1"
 port=$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 log_dir=$(mktemp -d)
-.venv/bin/moto_server -H 127.0.0.1 -p "$port" >"$log_dir/moto.log" 2>&1 &
+.venv/bin/python functions/tests/support/moto_server.py -H 127.0.0.1 -p "$port" >"$log_dir/moto.log" 2>&1 &
 moto_pid=$!
 cleanup() {
   kill "$moto_pid" 2>/dev/null || true
