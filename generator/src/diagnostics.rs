@@ -49,10 +49,16 @@ impl Diagnostic {
 /// The message of a serde_yaml error, without its position.
 pub fn yaml_message(err: &serde_yaml::Error) -> String {
     let text = err.to_string();
-    let msg = match text.find(" at line ") {
-        Some(i) => &text[..i],
-        None => &text[..],
-    };
+    // libyaml: "{problem} at line L column C, {context} at line L column C".
+    let mut parts = text.split(" at line ");
+    let mut joined = parts.next().unwrap_or_default().to_string();
+    for rest in parts {
+        if let Some((_, context)) = rest.split_once(", ") {
+            joined.push_str(", ");
+            joined.push_str(context);
+        }
+    }
+    let msg = joined.as_str();
     // Prefer "missing required field" wording for missing fields.
     if let Some(rest) = msg.strip_prefix("missing field `") {
         if let Some(name) = rest.strip_suffix('`') {

@@ -83,9 +83,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
     let started = Instant::now();
     let site = prepare(&opts.root, opts.drafts)?;
     let staging = Staging::new(&opts.out)?;
+    let mut t = Instant::now();
     let counts = render::render(&site, &Sink::Dir(staging.tmp.clone())).map_err(finish)?;
+    phase("render+write", &mut t);
     drop(site);
     staging.commit()?;
+    phase("swap", &mut t);
     Ok(summary(counts, Some(opts.out.clone()), started))
 }
 
@@ -114,9 +117,28 @@ fn finish(list: Vec<Diagnostic>) -> Diagnostics {
     d
 }
 
+/// With `DUOS_TIMINGS` set in the environment, prints how long each phase took.
+fn phase(name: &str, since: &mut Instant) {
+    if std::env::var_os("DUOS_TIMINGS").is_some() {
+        // Process CPU time so far (Linux), in clock ticks of 10 ms.
+        let cpu = std::fs::read_to_string("/proc/self/stat")
+            .ok()
+            .and_then(|s| {
+                let rest = s.rsplit_once(')')?.1.split_whitespace().collect::<Vec<_>>();
+                Some(rest.get(11)?.parse::<u64>().ok()? + rest.get(12)?.parse::<u64>().ok()?)
+            })
+            .map(|ticks| format!(", cpu so far {} ms", ticks * 10))
+            .unwrap_or_default();
+        eprintln!("  {name}: {} ms{cpu}", since.elapsed().as_millis());
+    }
+    *since = Instant::now();
+}
+
 /// Loads, parses and checks everything; returns the site ready to render.
 pub fn prepare(root: &Path, drafts: bool) -> Result<Site, Diagnostics> {
+    let mut t = Instant::now();
     let sources = load::load(root)?;
+    phase("load", &mut t);
     let mut diags = Diagnostics::new();
 
     let program_file = sources.program.as_ref();
@@ -198,6 +220,7 @@ pub fn prepare(root: &Path, drafts: bool) -> Result<Site, Diagnostics> {
         .flat_map_iter(|p| pages::render_body(p, &links))
         .collect();
     diags.extend(link_errors);
+    phase("pages", &mut t);
 
     let mut profile_list = Vec::new();
     if let Some(program) = &program {
@@ -213,6 +236,8 @@ pub fn prepare(root: &Path, drafts: bool) -> Result<Site, Diagnostics> {
             }
         }
     }
+
+    phase("profiles", &mut t);
 
     // The theme: templates and static files.
     let theme = program.as_ref().map_or("default", |p| p.theme.as_str());
@@ -263,6 +288,7 @@ pub fn prepare(root: &Path, drafts: bool) -> Result<Site, Diagnostics> {
         }
     }
 
+    phase("theme", &mut t);
     if !diags.is_empty() {
         diags.normalize();
         return Err(diags);
