@@ -217,7 +217,7 @@ impl Unverified {
         } else {
             allowed_algs
         };
-        if SUPPORTED_ALGS.contains(&self.alg.as_str()) && allowed.iter().any(|a| *a == self.alg) {
+        if SUPPORTED_ALGS.contains(&self.alg.as_str()) && allowed.contains(&self.alg) {
             Ok(())
         } else {
             Err(TokenError::Algorithm(self.alg.clone()))

@@ -77,7 +77,7 @@ compile_error!(
 pub mod dev;
 
 pub use oidc::{OidcConfig, OidcError};
-pub use routes::{handle_auth, AuthService};
+pub use routes::{error_page, handle_auth, safe_next, AuthService, DEFAULT_NEXT};
 pub use session::{
     check_csrf, check_origin, clear_session_cookie, is_safe_method, issue_session, read_session,
     rotate_session, ConfigError, CsrfError, IssuedSession, Session, SessionConfig, CSRF_FORM_FIELD,
@@ -85,11 +85,7 @@ pub use session::{
 };
 
 use async_trait::async_trait;
-// SHIM
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    Member,
-}
+use mentoring::permissions::Role;
 use std::time::SystemTime;
 
 /// Who is calling: the session's member and the roles the handlers resolved

@@ -246,6 +246,18 @@ async fn callback_inner<B>(svc: &AuthService, req: &Request<B>) -> Response<Vec<
             None,
         );
     };
+    // RFC 9207: a provider that names itself in the answer must be ours
+    // (defeats mix-ups between providers).
+    if let Some(iss) = query_param(req, "iss") {
+        if iss != oidc.config().issuer {
+            return page(
+                StatusCode::BAD_REQUEST,
+                "Not signed in",
+                "The sign-in answer comes from another provider.",
+                try_again,
+            );
+        }
+    }
     let now = svc.now();
     let flow: Option<Flow> = cookie_values(req.headers(), svc.flow_cookie_name())
         .find_map(|v| session::verify(&svc.session.secret, FLOW_PURPOSE, v));
@@ -507,6 +519,23 @@ pub(crate) fn escape_html(s: &str) -> String {
         }
     }
     out
+}
+
+/// A plain error page for `status` (members-only pages, other handlers).
+pub fn error_page(status: StatusCode, title: &str) -> Response<Vec<u8>> {
+    let message = match status.as_u16() {
+        400 => "The address of this page is not valid.",
+        403 => "You are signed in, but your part in the program does not include this page.",
+        404 => "There is no such page.",
+        405 => "This page does not accept that kind of request.",
+        _ => "Something went wrong on our side. Please try again in a few minutes.",
+    };
+    page(
+        status,
+        title,
+        message,
+        Some(("/members/", "Members' pages")),
+    )
 }
 
 /// A small, complete HTML page (all text escaped).
