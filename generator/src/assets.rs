@@ -114,7 +114,11 @@ mod tests {
     #[test]
     fn hashed_names() {
         let h = hashed_name("css/site.css", b"body{}");
-        assert!(h.starts_with("css/site.") && h.ends_with(".css") && h.len() == "css/site..css".len() + 8);
+        assert!(
+            h.starts_with("css/site.")
+                && h.ends_with(".css")
+                && h.len() == "css/site..css".len() + 8
+        );
         assert_eq!(hashed_name("css/site.css", b"body{}"), h);
         assert_ne!(hashed_name("css/site.css", b"body{ }"), h);
     }

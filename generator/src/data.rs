@@ -18,7 +18,10 @@ pub fn program(file: &SourceFile) -> Result<Program, Vec<Diagnostic>> {
             diags.push(Diagnostic::at(
                 &file.rel,
                 pos,
-                format!("expertise term \"{}\" is listed twice (field expertise.slug)", term.slug),
+                format!(
+                    "expertise term \"{}\" is listed twice (field expertise.slug)",
+                    term.slug
+                ),
             ));
         }
         if term.slug.is_empty()
@@ -99,7 +102,10 @@ pub fn survey(file: &SourceFile) -> Result<Survey, Vec<Diagnostic>> {
             diags.push(Diagnostic::at(
                 &file.rel,
                 q_pos,
-                format!("question id \"{}\" is used twice (field questions.id)", q.id),
+                format!(
+                    "question id \"{}\" is used twice (field questions.id)",
+                    q.id
+                ),
             ));
         }
         match &q.kind {

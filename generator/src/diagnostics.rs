@@ -113,12 +113,18 @@ impl Diagnostics {
     /// Sorts by path, line, column, message and removes exact duplicates.
     pub fn normalize(&mut self) {
         self.0.sort_by(|a, b| {
-            (&a.path, a.line.unwrap_or(0), a.column.unwrap_or(0), &a.message).cmp(&(
-                &b.path,
-                b.line.unwrap_or(0),
-                b.column.unwrap_or(0),
-                &b.message,
-            ))
+            (
+                &a.path,
+                a.line.unwrap_or(0),
+                a.column.unwrap_or(0),
+                &a.message,
+            )
+                .cmp(&(
+                    &b.path,
+                    b.line.unwrap_or(0),
+                    b.column.unwrap_or(0),
+                    &b.message,
+                ))
         });
         self.0.dedup();
     }
@@ -191,9 +197,14 @@ pub fn key_pos(text: &str, key: &str) -> Option<Pos> {
 
 /// Position of `key:` at or after 1-based `from_line`, at the given
 /// indentation (or any when `None`); the key may follow a `- `.
-pub fn key_pos_from(text: &str, from_line: usize, key: &str, at_indent: Option<usize>) -> Option<Pos> {
+pub fn key_pos_from(
+    text: &str,
+    from_line: usize,
+    key: &str,
+    at_indent: Option<usize>,
+) -> Option<Pos> {
     for (i, line) in text.lines().enumerate().skip(from_line.saturating_sub(1)) {
-        if is_key_line(line, key) && at_indent.map_or(true, |n| indent(line) == n) {
+        if is_key_line(line, key) && (at_indent.is_none() || at_indent == Some(indent(line))) {
             let col = line.find(key).unwrap_or(0);
             return Some(Pos {
                 line: i + 1,
@@ -215,8 +226,8 @@ pub fn list_item_pos(text: &str, key: &str, value: &str) -> Option<Pos> {
             let at = start + i;
             let before = line[..at].chars().last();
             let after = line[at + value.len()..].chars().next();
-            let ok_before = before.map_or(true, |c| !(c.is_alphanumeric() || c == '-' || c == '_'));
-            let ok_after = after.map_or(true, |c| !(c.is_alphanumeric() || c == '-' || c == '_'));
+            let ok_before = !before.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_');
+            let ok_after = !after.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_');
             if ok_before && ok_after {
                 return Some(at);
             }
@@ -260,9 +271,18 @@ mod tests {
     fn positions() {
         let text = "name: A\nexpertise:\n  - budgeting\n  - x\nbio: |\n  hi\n";
         assert_eq!(key_pos(text, "bio"), Some(Pos { line: 5, column: 1 }));
-        assert_eq!(list_item_pos(text, "expertise", "x"), Some(Pos { line: 4, column: 5 }));
+        assert_eq!(
+            list_item_pos(text, "expertise", "x"),
+            Some(Pos { line: 4, column: 5 })
+        );
         let flow = "expertise: [budgeting, x]\n";
-        assert_eq!(list_item_pos(flow, "expertise", "x"), Some(Pos { line: 1, column: 24 }));
+        assert_eq!(
+            list_item_pos(flow, "expertise", "x"),
+            Some(Pos {
+                line: 1,
+                column: 24
+            })
+        );
         assert_eq!(pos_of_offset("ab\ncdé f", 8), Pos { line: 2, column: 5 });
     }
 }

@@ -85,7 +85,8 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     } else {
         serde_yaml::from_str(yaml).map_err(|e| Diagnostic::yaml(path, &e, 1))?
     };
-    if front.title.as_deref().map_or(true, |t| t.trim().is_empty()) {
+    let has_title = matches!(front.title.as_deref(), Some(t) if !t.trim().is_empty());
+    if !has_title {
         return Err(Diagnostic::at(
             path,
             Some(start),
@@ -112,7 +113,9 @@ mod tests {
         let e = split(p, "---\ntitle: A\nweight: [\n---\n").err().unwrap();
         assert_eq!(e.path, p);
         assert!(e.line.unwrap() >= 3, "{e}");
-        let e = split(p, "---\ntitle: A\nacess: members\n---\n").err().unwrap();
+        let e = split(p, "---\ntitle: A\nacess: members\n---\n")
+            .err()
+            .unwrap();
         assert_eq!(e.line, Some(3), "{e}");
     }
 }

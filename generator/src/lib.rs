@@ -56,7 +56,11 @@ pub struct BuildSummary {
 
 impl fmt::Display for BuildSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let verb = if self.out.is_some() { "built" } else { "checked" };
+        let verb = if self.out.is_some() {
+            "built"
+        } else {
+            "checked"
+        };
         write!(
             f,
             "{verb} {} pages, {} profiles, {} expertise pages, {} surveys",
@@ -182,7 +186,10 @@ pub fn prepare(root: &Path, drafts: bool) -> Result<Site, Diagnostics> {
     }
     if let Some(program) = &program {
         for t in &program.expertise {
-            owners.insert(profiles::term_url(&t.slug), format!("the expertise page \"{}\"", t.slug));
+            owners.insert(
+                profiles::term_url(&t.slug),
+                format!("the expertise page \"{}\"", t.slug),
+            );
         }
     }
     let mut claim = |url: &str, source: &Path, diags: &mut Diagnostics| -> bool {
@@ -249,12 +256,19 @@ pub fn prepare(root: &Path, drafts: bool) -> Result<Site, Diagnostics> {
         diags.push(Diagnostic::at(
             "content/program.yaml",
             pos,
-            format!("theme \"{theme}\" not found: no folder themes/{theme}/templates (field theme)"),
+            format!(
+                "theme \"{theme}\" not found: no folder themes/{theme}/templates (field theme)"
+            ),
         ));
     } else {
         match assets::collect(root, &[theme_dir.join("static"), root.join("static")]) {
             Ok(a) => {
-                match templates::load(root, &theme_dir.join("templates"), &root.join("templates"), &a) {
+                match templates::load(
+                    root,
+                    &theme_dir.join("templates"),
+                    &root.join("templates"),
+                    &a,
+                ) {
                     Ok(t) => templates = Some(t),
                     Err(d) => diags.extend(d),
                 }
@@ -294,7 +308,9 @@ pub fn prepare(root: &Path, drafts: bool) -> Result<Site, Diagnostics> {
         return Err(diags);
     }
     let (Some(program), Some(templates), Some(assets)) = (program, templates, assets) else {
-        return Err(Diagnostic::new("content/program.yaml", "the program file could not be read").into());
+        return Err(
+            Diagnostic::new("content/program.yaml", "the program file could not be read").into(),
+        );
     };
     page_list.sort_by(|a, b| a.content_path.cmp(&b.content_path));
     // Public pages never show members content: assert the split is clean.

@@ -56,7 +56,11 @@ pub fn parse(file: &SourceFile) -> Result<Page, Diagnostic> {
         None => (String::new(), cp.as_str()),
     };
     let stem = file_name.trim_end_matches(".md");
-    let parent_of = |d: &str| d.rsplit_once('/').map(|(p, _)| p.to_string()).unwrap_or_default();
+    let parent_of = |d: &str| {
+        d.rsplit_once('/')
+            .map(|(p, _)| p.to_string())
+            .unwrap_or_default()
+    };
     let (kind, dir, parent, url_path) = if stem == "_index" {
         if dir_part.is_empty() {
             (Kind::Home, String::new(), None, String::new())
@@ -64,7 +68,12 @@ pub fn parse(file: &SourceFile) -> Result<Page, Diagnostic> {
             (Kind::Directory, dir_part.clone(), None, dir_part.clone())
         } else {
             let parent = parent_of(&dir_part);
-            (Kind::Section, dir_part.clone(), Some(parent), dir_part.clone())
+            (
+                Kind::Section,
+                dir_part.clone(),
+                Some(parent),
+                dir_part.clone(),
+            )
         }
     } else if stem == "index" {
         // `about/index.md` is the page `about`.
@@ -76,7 +85,12 @@ pub fn parse(file: &SourceFile) -> Result<Page, Diagnostic> {
         } else {
             format!("{dir_part}/{stem}")
         };
-        (Kind::Page, dir_part.clone(), Some(dir_part.clone()), url_path)
+        (
+            Kind::Page,
+            dir_part.clone(),
+            Some(dir_part.clone()),
+            url_path,
+        )
     };
     let access = if kind == Kind::Directory {
         Access::Members

@@ -169,32 +169,34 @@ pub fn parse(
         serde_yaml::from_str(text).map_err(|e| vec![Diagnostic::yaml(path, &e, 0)])?;
     let mut diags = Vec::new();
     let top = Some(Pos { line: 1, column: 1 });
-    let required = |value: Option<String>, field: &str, diags: &mut Vec<Diagnostic>| {
-        match value {
-            Some(v) if !v.trim().is_empty() => v,
-            Some(_) => {
-                diags.push(Diagnostic::at(
-                    path,
-                    key_pos(text, field),
-                    format!("required field \"{field}\" is empty"),
-                ));
-                String::new()
-            }
-            None => {
-                diags.push(Diagnostic::at(
-                    path,
-                    top,
-                    format!("missing required field \"{field}\""),
-                ));
-                String::new()
-            }
+    let required = |value: Option<String>, field: &str, diags: &mut Vec<Diagnostic>| match value {
+        Some(v) if !v.trim().is_empty() => v,
+        Some(_) => {
+            diags.push(Diagnostic::at(
+                path,
+                key_pos(text, field),
+                format!("required field \"{field}\" is empty"),
+            ));
+            String::new()
+        }
+        None => {
+            diags.push(Diagnostic::at(
+                path,
+                top,
+                format!("missing required field \"{field}\""),
+            ));
+            String::new()
         }
     };
     let name = required(raw.name, "name", &mut diags);
     let title = required(raw.title, "title", &mut diags);
     let institution = required(raw.institution, "institution", &mut diags);
     let bio = required(raw.bio, "bio", &mut diags);
-    let member_since = required(raw.member_since.map(|s| s.text()), "member_since", &mut diags);
+    let member_since = required(
+        raw.member_since.map(|s| s.text()),
+        "member_since",
+        &mut diags,
+    );
     if !member_since.is_empty() && !is_member_since(&member_since) {
         diags.push(Diagnostic::at(
             path,
@@ -275,12 +277,19 @@ pub fn parse(
     let (rendered, link_errors) = markdown::render(&bio, resolve);
     for e in link_errors {
         let needle = &bio[e.offset..];
-        let target: String = needle.chars().take_while(|c| !c.is_whitespace() && *c != ')').collect();
+        let target: String = needle
+            .chars()
+            .take_while(|c| !c.is_whitespace() && *c != ')')
+            .collect();
         let pos = text
             .find(target.as_str())
             .map(|at| pos_of_offset(text, at))
             .or_else(|| key_pos(text, "bio"));
-        diags.push(Diagnostic::at(path, pos, format!("{} (field bio)", e.message)));
+        diags.push(Diagnostic::at(
+            path,
+            pos,
+            format!("{} (field bio)", e.message),
+        ));
     }
     if !diags.is_empty() {
         return Err(diags);

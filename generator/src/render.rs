@@ -200,7 +200,8 @@ pub fn render(site: &Site, sink: &Sink) -> Result<Counts, Vec<Diagnostic>> {
         ctx
     };
 
-    let mut jobs: Vec<Job> = Vec::with_capacity(site.pages.len() + site.profiles.len() + terms.len() + 2);
+    let mut jobs: Vec<Job> =
+        Vec::with_capacity(site.pages.len() + site.profiles.len() + terms.len() + 2);
     jobs.extend(
         site.pages
             .iter()
@@ -253,7 +254,10 @@ pub fn render(site: &Site, sink: &Sink) -> Result<Counts, Vec<Diagnostic>> {
             Job::Term(t) => {
                 let url = term_url(&t.slug);
                 let mut ctx = base(&url, "members");
-                let mentors = by_term.get(t.slug.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+                let mentors = by_term
+                    .get(t.slug.as_str())
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[]);
                 let cards: Vec<Card> = mentors.iter().map(|p| Card::of(p)).collect();
                 ctx.insert(
                     "term",
@@ -280,7 +284,11 @@ pub fn render(site: &Site, sink: &Sink) -> Result<Counts, Vec<Diagnostic>> {
                 ctx.insert(
                     "intro_html",
                     &crate::profiles::sanitizer()
-                        .clean(&crate::markdown::render(&s.intro, &|t| Ok(t.to_string())).0.html)
+                        .clean(
+                            &crate::markdown::render(&s.intro, &|t| Ok(t.to_string()))
+                                .0
+                                .html,
+                        )
                         .to_string(),
                 );
                 (
@@ -312,7 +320,10 @@ pub fn render(site: &Site, sink: &Sink) -> Result<Counts, Vec<Diagnostic>> {
         for t in targets {
             let rel = Path::new("public").join(&t);
             if let Err(e) = sink.copy(&asset.from, &rel) {
-                diags.push(Diagnostic::new(&asset.from, format!("cannot copy to {}: {e}", rel.display())));
+                diags.push(Diagnostic::new(
+                    &asset.from,
+                    format!("cannot copy to {}: {e}", rel.display()),
+                ));
             }
         }
     }
@@ -352,7 +363,10 @@ fn sitemap(base_url: &str, public: &[&Page]) -> String {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for url in urls {
-        out.push_str(&format!("  <url><loc>{}</loc></url>\n", escape_attr(&format!("{base_url}{url}"))));
+        out.push_str(&format!(
+            "  <url><loc>{}</loc></url>\n",
+            escape_attr(&format!("{base_url}{url}"))
+        ));
     }
     out.push_str("</urlset>\n");
     out

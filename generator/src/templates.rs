@@ -67,7 +67,10 @@ pub fn flatten(err: &tera::Error) -> (String, Option<Pos>) {
         let text = e.to_string();
         if let Some(at) = text.find("--> ") {
             // A pest parse error: " --> 3:12 | ... = expected ...".
-            let loc: String = text[at + 4..].chars().take_while(|c| !c.is_whitespace()).collect();
+            let loc: String = text[at + 4..]
+                .chars()
+                .take_while(|c| !c.is_whitespace())
+                .collect();
             if let Some((l, c)) = loc.split_once(':') {
                 if let (Ok(line), Ok(column)) = (l.parse(), c.parse()) {
                     pos = Some(Pos { line, column });
@@ -79,7 +82,11 @@ pub fn flatten(err: &tera::Error) -> (String, Option<Pos>) {
                 .unwrap_or("syntax error");
             parts.push(expected.to_string());
         } else {
-            let one: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+            let one: Vec<&str> = text
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect();
             parts.push(one.join(" "));
         }
         current = e.source();
@@ -128,7 +135,11 @@ pub fn load(
             if name.starts_with('.') || name.contains("/.") {
                 continue;
             }
-            let shown = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
+            let shown = entry
+                .path()
+                .strip_prefix(root)
+                .unwrap_or(entry.path())
+                .to_path_buf();
             match std::fs::read_to_string(entry.path()) {
                 Ok(text) => {
                     sources.insert(name, (shown, text));
@@ -158,7 +169,8 @@ pub fn load(
     let mut tera = tera::Tera::default();
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
     tera.set_escape_fn(crate::markdown::escape_attr);
-    if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, (_, t))| (n.as_str(), t.as_str())))
+    if let Err(e) =
+        tera.add_raw_templates(sources.iter().map(|(n, (_, t))| (n.as_str(), t.as_str())))
     {
         let (msg, pos) = flatten(&e);
         let name = msg
@@ -168,8 +180,17 @@ pub fn load(
             .map(str::to_string);
         let file = name
             .and_then(|n| files.get(&n).cloned())
-            .unwrap_or_else(|| theme_dir.strip_prefix(root).unwrap_or(theme_dir).to_path_buf());
-        return Err(vec![Diagnostic::at(file, pos, format!("template error: {msg}"))]);
+            .unwrap_or_else(|| {
+                theme_dir
+                    .strip_prefix(root)
+                    .unwrap_or(theme_dir)
+                    .to_path_buf()
+            });
+        return Err(vec![Diagnostic::at(
+            file,
+            pos,
+            format!("template error: {msg}"),
+        )]);
     }
     let urls = Arc::new(assets.urls.clone());
     tera.register_function(
@@ -183,7 +204,9 @@ pub fn load(
             urls.get(path)
                 .map(|u| tera::Value::String(u.clone()))
                 .ok_or_else(|| {
-                    tera::Error::msg(format!("asset \"{path}\" not found in static/ of the theme or the site"))
+                    tera::Error::msg(format!(
+                        "asset \"{path}\" not found in static/ of the theme or the site"
+                    ))
                 })
         },
     );

@@ -70,11 +70,17 @@ impl Staging {
     /// Creates the temporary folder beside `out` (and `out`'s parent).
     pub fn new(out: &Path) -> Result<Staging, Diagnostic> {
         if out.exists() && !out.is_dir() {
-            return Err(Diagnostic::new(out, "output path exists and is not a folder"));
+            return Err(Diagnostic::new(
+                out,
+                "output path exists and is not a folder",
+            ));
         }
         let tmp = sibling(out, "tmp");
         std::fs::create_dir_all(&tmp).map_err(|e| {
-            Diagnostic::new(&tmp, format!("cannot create the temporary output folder: {e}"))
+            Diagnostic::new(
+                &tmp,
+                format!("cannot create the temporary output folder: {e}"),
+            )
         })?;
         Ok(Staging {
             tmp,
@@ -89,7 +95,8 @@ impl Staging {
         let old = sibling(&self.out, "old");
         let had_old = self.out.exists();
         if had_old {
-            std::fs::rename(&self.out, &old).map_err(|e| fail("cannot move the previous output aside", e))?;
+            std::fs::rename(&self.out, &old)
+                .map_err(|e| fail("cannot move the previous output aside", e))?;
         }
         if let Err(e) = std::fs::rename(&self.tmp, &self.out) {
             if had_old {

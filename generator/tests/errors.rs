@@ -59,9 +59,7 @@ fn unknown_expertise_term() {
 fn missing_required_profile_field() {
     assert_fails(
         "missing_field",
-        &[
-            "content/mentors/nora.yaml:1:1: missing required field \"title\"",
-        ],
+        &["content/mentors/nora.yaml:1:1: missing required field \"title\""],
     );
 }
 

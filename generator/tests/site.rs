@@ -14,11 +14,19 @@ fn builds_every_page_and_profile() {
     let site = Site::new("valid");
     let summary = generator::build(&site.options()).expect("valid fixture builds");
     assert_eq!(
-        (summary.pages, summary.profiles, summary.expertise_pages, summary.surveys),
+        (
+            summary.pages,
+            summary.profiles,
+            summary.expertise_pages,
+            summary.surveys
+        ),
         (6, 2, 3, 1)
     );
     let line = summary.to_string();
-    assert!(line.starts_with("built 6 pages, 2 profiles, 3 expertise pages, 1 surveys into "), "{line}");
+    assert!(
+        line.starts_with("built 6 pages, 2 profiles, 3 expertise pages, 1 surveys into "),
+        "{line}"
+    );
     assert!(line.ends_with(" ms"), "{line}");
 
     let out = site.out();
@@ -81,7 +89,11 @@ fn nothing_of_members_content_reaches_public() {
     for (path, bytes) in &public {
         let body = String::from_utf8_lossy(bytes);
         for s in secrets {
-            assert!(!body.contains(s), "public/{} contains {s:?}", path.display());
+            assert!(
+                !body.contains(s),
+                "public/{} contains {s:?}",
+                path.display()
+            );
         }
     }
     // ... while members/ has them.
@@ -116,8 +128,12 @@ fn navigation_sections_and_assets() {
     let out = site.out();
     let home = text(&out.join("public/index.html"));
     // Navigation: public top-level pages by weight; no members pages.
-    let about = home.find("<a href=\"/about/\">About the program</a>").expect("about in nav");
-    let guide = home.find("<a href=\"/guide/\">Guide</a>").expect("guide in nav");
+    let about = home
+        .find("<a href=\"/about/\">About the program</a>")
+        .expect("about in nav");
+    let guide = home
+        .find("<a href=\"/guide/\">Guide</a>")
+        .expect("guide in nav");
     assert!(about < guide);
     assert!(home.contains("lang=\"en\""));
     assert!(home.contains("href=\"#main\"") && home.contains("<main id=\"main\""));
@@ -136,7 +152,10 @@ fn navigation_sections_and_assets() {
     assert!(home.contains(&format!("href=\"/css/{hashed}\"")));
     let profile = text(&out.join("members/mentors/grace-hopper/index.html"));
     assert!(profile.contains(&format!("href=\"/css/{hashed}\"")));
-    assert_eq!(text(&out.join("public/css/extra.css")), "body { margin: 0 }\n");
+    assert_eq!(
+        text(&out.join("public/css/extra.css")),
+        "body { margin: 0 }\n"
+    );
 }
 
 #[test]
@@ -146,14 +165,18 @@ fn sitemap_robots_and_search_index_are_public_only() {
     let out = site.out();
     let sitemap = text(&out.join("public/sitemap.xml"));
     for url in ["/", "/about/", "/guide/", "/guide/first/", "/guide/second/"] {
-        assert!(sitemap.contains(&format!("<loc>https://mentoring.test{url}</loc>")), "{url}");
+        assert!(
+            sitemap.contains(&format!("<loc>https://mentoring.test{url}</loc>")),
+            "{url}"
+        );
     }
     assert!(!sitemap.contains("members"));
     assert_eq!(sitemap.matches("<loc>").count(), 5);
     let robots = text(&out.join("public/robots.txt"));
     assert!(robots.contains("Disallow: /members/"));
     assert!(robots.contains("Sitemap: https://mentoring.test/sitemap.xml"));
-    let index: serde_json::Value = serde_json::from_str(&text(&out.join("public/search-index.json"))).unwrap();
+    let index: serde_json::Value =
+        serde_json::from_str(&text(&out.join("public/search-index.json"))).unwrap();
     let entries = index.as_array().unwrap();
     assert_eq!(entries.len(), 5);
     for e in entries {
@@ -163,7 +186,10 @@ fn sitemap_robots_and_search_index_are_public_only() {
         assert!(!e["url"].as_str().unwrap().starts_with("/members"));
     }
     let about = entries.iter().find(|e| e["url"] == "/about/").unwrap();
-    assert!(about["text"].as_str().unwrap().starts_with("Purpose The program pairs"));
+    assert!(about["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("Purpose The program pairs"));
 }
 
 #[test]
@@ -184,10 +210,12 @@ fn rebuild_replaces_previous_output() {
     let home = text(&site.out().join("public/index.html"));
     assert!(!home.contains("MARKER"));
     // Files of the previous output that the new build does not make are gone.
-    assert!(!site.out().join("members/mentors/index.html").exists() || {
-        let b = std::fs::read(site.out().join("members/mentors/index.html")).unwrap();
-        b != [0u8, 159, 146, 150]
-    });
+    assert!(
+        !site.out().join("members/mentors/index.html").exists() || {
+            let b = std::fs::read(site.out().join("members/mentors/index.html")).unwrap();
+            b != [0u8, 159, 146, 150]
+        }
+    );
     let beside: Vec<_> = std::fs::read_dir(site.dir.path()).unwrap().collect();
     assert_eq!(beside.len(), 2, "only out/ and site/ remain");
 }
@@ -196,7 +224,9 @@ fn rebuild_replaces_previous_output() {
 fn check_validates_without_writing() {
     let site = Site::new("valid");
     let summary = generator::check(&site.root(), false).unwrap();
-    assert!(summary.to_string().starts_with("checked 6 pages, 2 profiles"));
+    assert!(summary
+        .to_string()
+        .starts_with("checked 6 pages, 2 profiles"));
     assert!(!site.out().exists());
     let beside: Vec<_> = std::fs::read_dir(site.dir.path()).unwrap().collect();
     assert_eq!(beside.len(), 1);

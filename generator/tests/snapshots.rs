@@ -40,7 +40,8 @@ See [the first step](@/guide/first.md#getting-started) and *escape* <b>nothing</
 fn profile_page() {
     let site = Site::new("valid");
     generator::build(&site.options()).unwrap();
-    let html = std::fs::read_to_string(site.out().join("members/mentors/ada-lovelace/index.html")).unwrap();
+    let html = std::fs::read_to_string(site.out().join("members/mentors/ada-lovelace/index.html"))
+        .unwrap();
     insta::assert_snapshot!("profile_ada_lovelace", html);
 }
 

@@ -48,8 +48,16 @@ impl Site {
         let out = self.out();
         std::fs::create_dir_all(out.join("public/about")).unwrap();
         std::fs::create_dir_all(out.join("members/mentors")).unwrap();
-        std::fs::write(out.join("public/index.html"), "MARKER: previous home page\n").unwrap();
-        std::fs::write(out.join("public/about/index.html"), "MARKER: previous about\n").unwrap();
+        std::fs::write(
+            out.join("public/index.html"),
+            "MARKER: previous home page\n",
+        )
+        .unwrap();
+        std::fs::write(
+            out.join("public/about/index.html"),
+            "MARKER: previous about\n",
+        )
+        .unwrap();
         std::fs::write(out.join("members/mentors/index.html"), [0u8, 159, 146, 150]).unwrap();
         files(&out)
     }
@@ -92,7 +100,11 @@ pub fn assert_fails(name: &str, expected: &[&str]) {
     want.push('\n');
     assert_eq!(err.to_string(), want, "diagnostics of fixture {name}");
     assert_eq!(err.len(), expected.len());
-    assert_eq!(files(&site.out()), before, "previous output of {name} changed");
+    assert_eq!(
+        files(&site.out()),
+        before,
+        "previous output of {name} changed"
+    );
     let beside: Vec<_> = std::fs::read_dir(site.dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
