@@ -1,6 +1,7 @@
 //! `duos`: the command line of the mentoring program.
 
 mod cmd;
+mod serve;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -18,6 +19,8 @@ enum Command {
     Build(cmd::build::BuildArgs),
     /// Validate content, profiles, surveys and templates without writing anything.
     Check(cmd::build::CheckArgs),
+    /// Serve the whole program on 127.0.0.1: site, members area, functions, sign-in, outbox, live reload.
+    Serve(cmd::serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -25,5 +28,6 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Build(args) => cmd::build::build(args),
         Command::Check(args) => cmd::build::check(args),
+        Command::Serve(args) => cmd::serve::serve(args),
     }
 }

@@ -4,3 +4,4 @@ pub mod auth;
 pub mod roster;
 pub mod store;
 pub mod members_gate;
+pub mod views;

@@ -36,3 +36,84 @@
   text.addEventListener("input", apply);
   apply();
 })();
+
+/* The server-rendered forms (form[data-enhance]): errors next to the fields
+   before sending, and the post sent without leaving the page; on success
+   the browser goes to the result page the server named (its 303), on an
+   error the server's field messages appear next to the fields. Without
+   JavaScript the same forms post normally. */
+(function () {
+  "use strict";
+  if (!window.fetch || !window.FormData || !window.URLSearchParams) return;
+  var forms = document.querySelectorAll("form[data-enhance]");
+  Array.prototype.forEach.call(forms, function (form) {
+    function slot(name) { return form.querySelector('[data-error-for="' + name + '"]'); }
+    function controls(name) { return form.querySelectorAll('[name="' + name + '"]'); }
+    function clear() {
+      Array.prototype.forEach.call(form.querySelectorAll("[data-error-for], [data-form-error]"), function (el) { el.hidden = true; el.textContent = ""; });
+      Array.prototype.forEach.call(form.querySelectorAll("[aria-invalid]"), function (el) { el.removeAttribute("aria-invalid"); });
+    }
+    function show(name, message) {
+      var s = slot(name);
+      Array.prototype.forEach.call(controls(name), function (c) { c.setAttribute("aria-invalid", "true"); });
+      if (s) { s.textContent = message; s.hidden = false; return true; }
+      return false;
+    }
+    function formError(message) {
+      var f = form.querySelector("[data-form-error]");
+      if (f) { f.textContent = message; f.hidden = false; }
+    }
+    function focusFirst() {
+      var bad = form.querySelector("[aria-invalid=true]");
+      if (bad) bad.focus();
+    }
+    function check() {
+      var ok = true, seen = {};
+      Array.prototype.forEach.call(form.querySelectorAll("[required]"), function (el) {
+        if (seen[el.name]) return;
+        seen[el.name] = true;
+        var empty;
+        if (el.type === "radio" || el.type === "checkbox") {
+          empty = !form.querySelector('[name="' + el.name + '"]:checked');
+        } else {
+          empty = !el.value.trim();
+        }
+        if (empty) { ok = false; show(el.name, "Please fill this in."); }
+      });
+      return ok;
+    }
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      clear();
+      if (!check()) { focusFirst(); return; }
+      var data = new FormData(form, e.submitter || undefined);
+      var buttons = form.querySelectorAll("button");
+      Array.prototype.forEach.call(buttons, function (b) { b.disabled = true; });
+      fetch(form.action, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams(data).toString()
+      }).then(function (r) {
+        if (r.ok) { window.location.assign(r.url); return null; }
+        return r.text().then(function (html) {
+          var doc = new DOMParser().parseFromString(html, "text/html");
+          var placed = false;
+          Array.prototype.forEach.call(doc.querySelectorAll("ul.errors li"), function (li) {
+            var strong = li.querySelector("strong");
+            var field = strong ? strong.textContent.trim() : "";
+            var message = li.textContent.replace(field, "").replace(/^\s*:\s*/, "");
+            if (show(field, message)) { placed = true; } else { formError(li.textContent); }
+          });
+          var detail = doc.querySelector("main p, body p");
+          if (!placed || !doc.querySelector("ul.errors")) formError(detail ? detail.textContent : "Something went wrong; please try again.");
+          focusFirst();
+        });
+      }).catch(function () {
+        formError("The server could not be reached; please try again.");
+      }).then(function () {
+        Array.prototype.forEach.call(buttons, function (b) { b.disabled = false; });
+      });
+    });
+  });
+})();

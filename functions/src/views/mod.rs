@@ -1,0 +1,821 @@
+//! Server-rendered pages: the per-member pages that drive the functions,
+//! the same code on Lambda (the session function, which also serves
+//! `members/`) and under `duos serve`.
+//!
+//! The site's static pages cannot know who is reading them, nor carry the
+//! session's CSRF token, so every page with a form that changes something,
+//! or with data of the signed-in member, is rendered here per request:
+//!
+//! | page | what |
+//! |---|---|
+//! | `GET /members/` | your program: roles, applications, next steps |
+//! | `GET /members/apply/` | apply as mentee or as mentor (`POST /api/applications`) |
+//! | `GET /apply/done/` | the result of an application (accepted, waitlist place N, submitted) |
+//! | `GET /members/nominate/` | nominate a member (`POST /api/nominations`) |
+//! | `GET /nominate/done/` | the result of a nomination |
+//! | `GET /nominate/consent/?token=` | a nominee answers (`POST /api/nominations/consent`) |
+//! | `GET /nominate/consent/done/` | the result of the answer |
+//! | `GET /members/requests/` | mentee: your requests (withdraw); mentor: requests to you (accept, decline) |
+//! | `GET /members/requests/new/?mentor=M2001` | send a match request (`POST /api/matches`) |
+//! | `GET /members/duo/` | your duo, its liaison |
+//! | `GET /members/surveys/<id>/` | a survey's form (`POST /api/surveys/<id>/responses`) or "answered" |
+//! | `GET /members/surveys/done/?survey=<id>` | the result of answering |
+//! | `GET /members/committee/applications/` | approve / decline applications |
+//! | `GET /members/committee/duos/` | duos and their liaisons (assign one) |
+//! | `GET /members/committee/surveys/` | survey response rates |
+//!
+//! Every form is a plain HTML form: a post goes to the API, which answers
+//! with `303` to one of these pages (or, on an error, the error page with
+//! its field messages and a link back); the theme's JavaScript only
+//! enhances them (inline errors next to the fields, no page reload).
+//!
+//! The pages are tera templates in `themes/default/views/*.html`, compiled
+//! into the function (`include_str!`), rendered into the site's own layout:
+//! [`handle`] takes a *shell*, any page the generator built (the members
+//! directory page), and replaces its `<main>` and `<title>`, so the pages
+//! look like the site and use its fingerprinted CSS and JS.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use chrono::NaiveDate;
+use http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION, SET_COOKIE};
+use http::{HeaderValue, Method, Request, Response, StatusCode};
+use mentoring::application::{MenteeApplication, MenteeStatus, MentorApplication};
+use mentoring::duo::Duo;
+use mentoring::matching::MatchRequest;
+use mentoring::permissions::{permitted, Action, Role};
+use mentoring::program::Cohort;
+use serde::Serialize;
+use serde_json::{json, Value as Json};
+
+use crate::app::App;
+use crate::auth::{read_session, rotate_session, Session};
+use crate::clock::system_time;
+use crate::records::{self, keys};
+use crate::roles::{self, Participation};
+use crate::store::Query;
+
+const TEMPLATES: &[(&str, &str)] = &[
+    (
+        "_macros.html",
+        include_str!("../../../themes/default/views/_macros.html"),
+    ),
+    (
+        "home.html",
+        include_str!("../../../themes/default/views/home.html"),
+    ),
+    (
+        "apply.html",
+        include_str!("../../../themes/default/views/apply.html"),
+    ),
+    (
+        "apply_done.html",
+        include_str!("../../../themes/default/views/apply_done.html"),
+    ),
+    (
+        "nominate.html",
+        include_str!("../../../themes/default/views/nominate.html"),
+    ),
+    (
+        "consent.html",
+        include_str!("../../../themes/default/views/consent.html"),
+    ),
+    (
+        "requests.html",
+        include_str!("../../../themes/default/views/requests.html"),
+    ),
+    (
+        "request_new.html",
+        include_str!("../../../themes/default/views/request_new.html"),
+    ),
+    (
+        "duo.html",
+        include_str!("../../../themes/default/views/duo.html"),
+    ),
+    (
+        "survey.html",
+        include_str!("../../../themes/default/views/survey.html"),
+    ),
+    (
+        "committee_applications.html",
+        include_str!("../../../themes/default/views/committee_applications.html"),
+    ),
+    (
+        "committee_duos.html",
+        include_str!("../../../themes/default/views/committee_duos.html"),
+    ),
+    (
+        "committee_surveys.html",
+        include_str!("../../../themes/default/views/committee_surveys.html"),
+    ),
+    (
+        "message.html",
+        include_str!("../../../themes/default/views/message.html"),
+    ),
+];
+
+fn templates() -> &'static tera::Tera {
+    static TERA: OnceLock<tera::Tera> = OnceLock::new();
+    TERA.get_or_init(|| {
+        let mut t = tera::Tera::default();
+        t.autoescape_on(vec![".html"]);
+        t.add_raw_templates(TEMPLATES.iter().copied())
+            .expect("the view templates compile (tested)");
+        t
+    })
+}
+
+/// The paths [`handle`] answers (exact paths; `{id}` is one segment).
+pub const PATHS: &[&str] = &[
+    "/members/",
+    "/members/apply/",
+    "/apply/done/",
+    "/members/nominate/",
+    "/nominate/done/",
+    "/nominate/consent/",
+    "/nominate/consent/done/",
+    "/members/requests/",
+    "/members/requests/new/",
+    "/members/duo/",
+    "/members/surveys/{id}/",
+    "/members/committee/applications/",
+    "/members/committee/duos/",
+    "/members/committee/surveys/",
+];
+
+/// Whether `path` is one of the views' pages.
+pub fn is_view(path: &str) -> bool {
+    PATHS
+        .iter()
+        .any(|t| crate::router::match_path(t, path).is_some())
+}
+
+/// Answers a view's page; `None` for any other path (or method), so the
+/// caller goes on to the members gate or the static site. `shell` is a
+/// page of the built site whose layout the view is rendered into (`None`:
+/// a plain layout).
+pub async fn handle(
+    app: &App,
+    req: &Request<Vec<u8>>,
+    shell: Option<&str>,
+) -> Option<Response<Vec<u8>>> {
+    let path = req.uri().path();
+    if !is_view(path) {
+        return None;
+    }
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        return None;
+    }
+    let query: BTreeMap<String, String> = req
+        .uri()
+        .query()
+        .map(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let moment = app.moment();
+    let now = system_time(moment.now);
+    let Some(session) = read_session(&app.session, req.headers(), now) else {
+        let mut next = path.to_owned();
+        if let Some(q) = req.uri().query() {
+            next.push('?');
+            next.push_str(q);
+        }
+        let to = format!(
+            "/auth/login?next={}",
+            url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+        );
+        return Some(see_other(&to));
+    };
+    let page = match Viewer::load(app, &session, moment.today).await {
+        Ok(viewer) => render_page(app, &viewer, path, &query).await,
+        Err(e) => Err(e),
+    };
+    let (status, title, main) = match page {
+        Ok(Page { title, main }) => (StatusCode::OK, title, main),
+        Err(ViewError {
+            status,
+            title,
+            message,
+        }) => {
+            let mut ctx = tera::Context::new();
+            ctx.insert("title", &title);
+            ctx.insert("message", &message);
+            let main = templates().render("message.html", &ctx).unwrap_or_else(|e| {
+                format!("<p>{}</p>", crate::http::response::escape(&e.to_string()))
+            });
+            (status, title, main)
+        }
+    };
+    let body = wrap(shell, &title, &main, &app.config.program.name);
+    let mut resp = Response::builder()
+        .status(status)
+        .header(CONTENT_TYPE, "text/html; charset=utf-8")
+        .header(CACHE_CONTROL, "no-store")
+        .body(body.into_bytes())
+        .expect("valid response");
+    if session.needs_rotation {
+        if let Some(rotated) = rotate_session(&app.session, &session, now) {
+            if let Ok(v) = HeaderValue::from_str(&rotated.set_cookie) {
+                resp.headers_mut().append(SET_COOKIE, v);
+            }
+        }
+    }
+    Some(resp)
+}
+
+fn see_other(to: &str) -> Response<Vec<u8>> {
+    Response::builder()
+        .status(StatusCode::SEE_OTHER)
+        .header(LOCATION, to)
+        .header(CACHE_CONTROL, "no-store")
+        .body(Vec::new())
+        .expect("valid response")
+}
+
+/// `shell` with its `<title>` and the inside of its `<main ...>` replaced.
+pub fn wrap(shell: Option<&str>, title: &str, main: &str, site_name: &str) -> String {
+    let full_title = format!(
+        "{} · {}",
+        crate::http::response::escape(title),
+        crate::http::response::escape(site_name)
+    );
+    if let Some(shell) = shell {
+        if let (Some(m_open), Some(m_close)) = (shell.find("<main"), shell.rfind("</main>")) {
+            if let Some(gt) = shell[m_open..].find('>') {
+                let inner_start = m_open + gt + 1;
+                let mut out = String::with_capacity(shell.len() + main.len());
+                let head = &shell[..inner_start];
+                let head = match (head.find("<title>"), head.find("</title>")) {
+                    (Some(a), Some(b)) if a < b => {
+                        format!("{}<title>{full_title}{}", &head[..a], &head[b..])
+                    }
+                    _ => head.to_owned(),
+                };
+                // The shell's navigation marks its own page as current.
+                out.push_str(&head.replace(" aria-current=\"page\"", ""));
+                out.push('\n');
+                out.push_str(main);
+                out.push('\n');
+                out.push_str(&shell[m_close..]);
+                return out;
+            }
+        }
+    }
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{full_title}</title></head>\n\
+<body><main id=\"main\">\n{main}\n</main></body></html>\n"
+    )
+}
+
+/// A rendered page: its title and its `<main>` content.
+struct Page {
+    title: String,
+    main: String,
+}
+
+/// A page that could not be shown.
+#[derive(Debug)]
+struct ViewError {
+    status: StatusCode,
+    title: String,
+    message: String,
+}
+
+impl ViewError {
+    fn new(status: StatusCode, title: &str, message: impl Into<String>) -> ViewError {
+        ViewError {
+            status,
+            title: title.to_owned(),
+            message: message.into(),
+        }
+    }
+    fn not_found() -> ViewError {
+        ViewError::new(StatusCode::NOT_FOUND, "Not found", "There is no such page.")
+    }
+    fn forbidden(message: &str) -> ViewError {
+        ViewError::new(StatusCode::FORBIDDEN, "Not for your role", message)
+    }
+}
+
+impl<E: std::fmt::Display> From<E> for ViewError {
+    fn from(e: E) -> ViewError {
+        eprintln!("duos: view: {e}");
+        ViewError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Something went wrong",
+            "The page could not be shown; please try again in a moment.",
+        )
+    }
+}
+
+/// The signed-in member as the pages see them.
+struct Viewer {
+    member_id: String,
+    name: String,
+    email: String,
+    csrf: String,
+    roles: Vec<Role>,
+    participations: Vec<Participation>,
+    today: NaiveDate,
+}
+
+impl Viewer {
+    async fn load(app: &App, session: &Session, today: NaiveDate) -> Result<Viewer, ViewError> {
+        let store = app.store.as_ref();
+        let member = records::load_member(store, &session.member_id)
+            .await
+            .map_err(ViewError::from)?;
+        let (roles, participations) =
+            roles::resolve(store, &app.config.program, &session.member_id, today)
+                .await
+                .map_err(ViewError::from)?;
+        let (name, email) = member.map(|m| (m.name, m.email)).unwrap_or_default();
+        Ok(Viewer {
+            member_id: session.member_id.clone(),
+            name,
+            email,
+            csrf: session.csrf_token.clone(),
+            roles,
+            participations,
+            today,
+        })
+    }
+
+    fn may(&self, action: Action) -> bool {
+        permitted(&self.roles, action)
+    }
+
+    fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    fn context(&self, app: &App) -> tera::Context {
+        let mut ctx = tera::Context::new();
+        let program = &app.config.program;
+        ctx.insert(
+            "me",
+            &json!({
+                "id": self.member_id,
+                "name": self.name,
+                "email": self.email,
+                "mentee": self.has(Role::Mentee),
+                "mentor": self.has(Role::Mentor),
+                "committee": self.has(Role::Committee) || self.has(Role::Chair) || self.has(Role::Staff),
+                "chair": self.has(Role::Chair),
+                "roles": self.roles.iter().map(|r| format!("{r:?}").to_lowercase()).collect::<Vec<_>>(),
+            }),
+        );
+        ctx.insert("csrf", &self.csrf);
+        ctx.insert(
+            "site",
+            &json!({
+                "name": program.name,
+                "contact_email": program.contact_email,
+                "directory_url": "/members/mentors/",
+            }),
+        );
+        ctx.insert("expertise", &program.expertise);
+        ctx.insert("today", &self.today.to_string());
+        ctx
+    }
+}
+
+/// The cohort the pages are about: the one taking applications, else the
+/// current one.
+fn cohort<'a>(app: &'a App, today: NaiveDate) -> Option<&'a Cohort> {
+    let program = &app.config.program;
+    program
+        .cohort_accepting_applications(today)
+        .or_else(|| program.current_cohort(today))
+}
+
+fn render(name: &str, ctx: &tera::Context, title: &str) -> Result<Page, ViewError> {
+    let main = templates().render(name, ctx).map_err(|e| {
+        let mut msg = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            msg.push_str(": ");
+            msg.push_str(&s.to_string());
+            source = s.source();
+        }
+        ViewError::from(msg)
+    })?;
+    Ok(Page {
+        title: title.to_owned(),
+        main,
+    })
+}
+
+async fn render_page(
+    app: &App,
+    viewer: &Viewer,
+    path: &str,
+    query: &BTreeMap<String, String>,
+) -> Result<Page, ViewError> {
+    let mut ctx = viewer.context(app);
+    ctx.insert("query", query);
+    let cohort = cohort(app, viewer.today);
+    if let Some(c) = cohort {
+        ctx.insert("cohort", &json!({"id": c.id, "name": c.name, "applications_open": c.applications_open, "matching_deadline": c.matching_deadline, "launch": c.launch, "accepting": c.accepts_applications(viewer.today)}));
+    }
+    let participation =
+        cohort.and_then(|c| viewer.participations.iter().find(|p| p.cohort == c.id));
+    ctx.insert(
+        "mentee_application",
+        &participation
+            .and_then(|p| p.mentee.as_ref())
+            .map(mentee_json),
+    );
+    ctx.insert(
+        "mentor_application",
+        &participation
+            .and_then(|p| p.mentor.as_ref())
+            .map(mentor_json),
+    );
+    match path {
+        "/members/" => {
+            if let Some(c) = cohort {
+                let duos = load_duos(app, &c.id).await?;
+                let mine = duos.iter().any(|d| d.has_party(&viewer.member_id));
+                ctx.insert("has_duo", &mine);
+                let surveys: Vec<Json> = app
+                    .config
+                    .surveys
+                    .values()
+                    .map(|s| {
+                        let (opens, closes) = c.survey_window(s);
+                        json!({"id": s.id, "title": s.title, "opens": opens, "closes": closes, "open": c.survey_open(s, viewer.today)})
+                    })
+                    .collect();
+                ctx.insert("surveys", &surveys);
+            }
+            render("home.html", &ctx, "Your program")
+        }
+        "/members/apply/" => render("apply.html", &ctx, "Apply"),
+        "/apply/done/" => render("apply_done.html", &ctx, "Application received"),
+        "/members/nominate/" | "/nominate/done/" => {
+            render("nominate.html", &ctx, "Nominate a member")
+        }
+        "/nominate/consent/" | "/nominate/consent/done/" => {
+            ctx.insert(
+                "token",
+                query.get("token").map(String::as_str).unwrap_or_default(),
+            );
+            render("consent.html", &ctx, "Your nomination")
+        }
+        "/members/requests/" => {
+            let c = cohort.ok_or_else(no_cohort)?;
+            let requests = load_matches(app, &c.id).await?;
+            let now = app.moment().now;
+            let mut sent = Vec::new();
+            let mut received = Vec::new();
+            for r in &requests {
+                if r.mentee_id == viewer.member_id {
+                    sent.push(match_json(app, r, &r.mentor_id, now).await);
+                } else if r.mentor_id == viewer.member_id {
+                    received.push(match_json(app, r, &r.mentee_id, now).await);
+                }
+            }
+            ctx.insert("sent", &sent);
+            ctx.insert("received", &received);
+            render("requests.html", &ctx, "Match requests")
+        }
+        "/members/requests/new/" => {
+            let c = cohort.ok_or_else(no_cohort)?;
+            let mentor_id = query.get("mentor").cloned().unwrap_or_default();
+            let mentor: Option<MentorApplication> =
+                records::get(app.store.as_ref(), &keys::mentor_app(&c.id, &mentor_id)).await?;
+            let mentor = mentor.filter(|m| m.status.is_listed()).ok_or_else(|| {
+                ViewError::new(
+                    StatusCode::NOT_FOUND,
+                    "No such mentor",
+                    "That mentor is not listed in this cohort; choose one in the mentor directory.",
+                )
+            })?;
+            let name = member_name(app, &mentor.member_id).await;
+            ctx.insert("mentor", &json!({"id": mentor.member_id, "name": name, "title": mentor.form.title, "institution": mentor.form.institution}));
+            render(
+                "request_new.html",
+                &ctx,
+                &format!("Ask {name} to be your mentor"),
+            )
+        }
+        "/members/duo/" => {
+            let c = cohort.ok_or_else(no_cohort)?;
+            let duos = load_duos(app, &c.id).await?;
+            let mut mine = Vec::new();
+            for d in duos.iter().filter(|d| d.has_party(&viewer.member_id)) {
+                mine.push(duo_json(app, c, d, viewer.today).await);
+            }
+            ctx.insert("duos", &mine);
+            render("duo.html", &ctx, "Your duo")
+        }
+        "/members/committee/applications/" => {
+            if !viewer.may(Action::ListApplications) {
+                return Err(ViewError::forbidden(
+                    "Only the mentoring committee sees the applications.",
+                ));
+            }
+            let c = cohort.ok_or_else(no_cohort)?;
+            let listed = crate::handlers::applications::load_all(app, &c.id)
+                .await
+                .map_err(|p| ViewError::from(p.detail))?;
+            let mut rows = Vec::new();
+            for l in &listed {
+                let (member_id, mut j) = match &l.application {
+                    mentoring::application::Application::Mentee(a) => {
+                        (a.member_id.clone(), mentee_json(a))
+                    }
+                    mentoring::application::Application::Mentor(a) => {
+                        (a.member_id.clone(), mentor_json(a))
+                    }
+                };
+                j["id"] = json!(l.id);
+                j["name"] = json!(member_name(app, &member_id).await);
+                rows.push(j);
+            }
+            ctx.insert("applications", &rows);
+            ctx.insert("mentee_cap", &c.mentee_cap);
+            ctx.insert("may_decide", &viewer.may(Action::ApproveApplication));
+            render("committee_applications.html", &ctx, "Applications")
+        }
+        "/members/committee/duos/" => {
+            if !viewer.may(Action::ListDuos) {
+                return Err(ViewError::forbidden(
+                    "Only the mentoring committee sees all duos.",
+                ));
+            }
+            let c = cohort.ok_or_else(no_cohort)?;
+            let duos = load_duos(app, &c.id).await?;
+            let mut rows = Vec::new();
+            for d in &duos {
+                rows.push(duo_json(app, c, d, viewer.today).await);
+            }
+            let program = &app.config.program;
+            let mut liaisons = Vec::new();
+            for id in program
+                .committee
+                .chair
+                .iter()
+                .chain(program.committee.members.iter())
+            {
+                liaisons.push(json!({"id": id, "name": member_name(app, id).await}));
+            }
+            ctx.insert("duos", &rows);
+            ctx.insert("liaisons", &liaisons);
+            ctx.insert("may_assign", &viewer.may(Action::AssignLiaison));
+            render("committee_duos.html", &ctx, "Duos and liaisons")
+        }
+        "/members/committee/surveys/" => {
+            if !viewer.may(Action::ViewSurveyStats) {
+                return Err(ViewError::forbidden(
+                    "Only the mentoring committee sees survey response rates.",
+                ));
+            }
+            let c = cohort.ok_or_else(no_cohort)?;
+            let duos = load_duos(app, &c.id).await?;
+            let running: Vec<&Duo> = duos
+                .iter()
+                .filter(|d| {
+                    d.is_running(c, viewer.today)
+                        || matches!(
+                            d.status,
+                            mentoring::duo::DuoStatus::Formed | mentoring::duo::DuoStatus::Active
+                        )
+                })
+                .collect();
+            let mut rows = Vec::new();
+            for s in app.config.surveys.values() {
+                let answered = app
+                    .store
+                    .query(
+                        &Query::table(keys::survey_pk(&c.id, &s.id)).prefix(keys::RESPONSE_PREFIX),
+                    )
+                    .await?
+                    .len();
+                let mut invited = 0usize;
+                if s.is_for(mentoring::Side::Mentee) {
+                    invited += running.len();
+                }
+                if s.is_for(mentoring::Side::Mentor) {
+                    invited += running.len();
+                }
+                let rate = if invited == 0 {
+                    0
+                } else {
+                    (answered * 100 + invited / 2) / invited
+                };
+                let (opens, closes) = c.survey_window(s);
+                rows.push(json!({"id": s.id, "title": s.title, "answered": answered, "invited": invited, "rate": rate, "opens": opens, "closes": closes, "open": c.survey_open(s, viewer.today)}));
+            }
+            ctx.insert("surveys", &rows);
+            render("committee_surveys.html", &ctx, "Survey response rates")
+        }
+        _ => {
+            let Some(params) = crate::router::match_path("/members/surveys/{id}/", path) else {
+                return Err(ViewError::not_found());
+            };
+            let id = if params[0] == "done" {
+                query.get("survey").cloned().unwrap_or_default()
+            } else {
+                params[0].clone()
+            };
+            let id = &id;
+            let survey = app.config.survey(id).ok_or_else(ViewError::not_found)?;
+            let c = cohort.ok_or_else(no_cohort)?;
+            let duos = load_duos(app, &c.id).await?;
+            let mut sides = Vec::new();
+            for d in duos.iter().filter(|d| d.has_party(&viewer.member_id)) {
+                sides.push(if d.mentee_id == viewer.member_id {
+                    mentoring::Side::Mentee
+                } else {
+                    mentoring::Side::Mentor
+                });
+            }
+            let may = mentoring::answers::check_may_answer(survey, c, &sides, viewer.today);
+            let done_key = mentoring::answers::dedupe_key(
+                &app.config.survey_secret,
+                &viewer.member_id,
+                &c.id,
+                &survey.id,
+            );
+            let answered = app
+                .store
+                .get(&keys::survey_done(&c.id, &survey.id, &done_key))
+                .await?
+                .is_some();
+            let (opens, closes) = c.survey_window(survey);
+            ctx.insert("survey", survey);
+            ctx.insert("answered", &(answered || params[0] == "done"));
+            ctx.insert("window", &json!({"opens": opens, "closes": closes}));
+            ctx.insert("refusal", &may.err().map(|e| e.to_string()));
+            render("survey.html", &ctx, &survey.title)
+        }
+    }
+}
+
+fn no_cohort() -> ViewError {
+    ViewError::new(
+        StatusCode::NOT_FOUND,
+        "No cohort",
+        "The program has no cohort at the moment.",
+    )
+}
+
+async fn member_name(app: &App, member_id: &str) -> String {
+    match records::load_member(app.store.as_ref(), member_id).await {
+        Ok(Some(m)) => m.name,
+        _ => member_id.to_owned(),
+    }
+}
+
+async fn load_matches(app: &App, cohort: &str) -> Result<Vec<MatchRequest>, ViewError> {
+    let items = app
+        .store
+        .query(&Query::table(keys::cohort_pk(cohort)).prefix(keys::MATCH_PREFIX))
+        .await?;
+    let mut out: Vec<MatchRequest> = items.iter().filter_map(|i| records::read(i).ok()).collect();
+    out.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    Ok(out)
+}
+
+async fn load_duos(app: &App, cohort: &str) -> Result<Vec<Duo>, ViewError> {
+    let items = app
+        .store
+        .query(&Query::table(keys::cohort_pk(cohort)).prefix(keys::DUO_PREFIX))
+        .await?;
+    let mut out: Vec<Duo> = items.iter().filter_map(|i| records::read(i).ok()).collect();
+    out.sort_by(|a, b| a.formed_at.cmp(&b.formed_at));
+    Ok(out)
+}
+
+async fn match_json(
+    app: &App,
+    r: &MatchRequest,
+    other: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Json {
+    let status = r.status_at(now);
+    json!({
+        "id": r.id,
+        "other_id": other,
+        "other_name": member_name(app, other).await,
+        "message": r.message,
+        "created": r.created_at.date_naive(),
+        "expires": r.expires_at.date_naive(),
+        "state": status.name(),
+        "pending": status.name() == "pending",
+    })
+}
+
+async fn duo_json(app: &App, cohort: &Cohort, d: &Duo, today: NaiveDate) -> Json {
+    let contact = |id: String| async move {
+        match records::load_member(app.store.as_ref(), &id).await {
+            Ok(Some(m)) => json!({"id": m.member_id, "name": m.name, "email": m.email}),
+            _ => json!({"id": id, "name": id, "email": ""}),
+        }
+    };
+    json!({
+        "id": d.id,
+        "mentor": contact(d.mentor_id.clone()).await,
+        "mentee": contact(d.mentee_id.clone()).await,
+        "liaison": match &d.liaison_id { Some(l) => contact(l.clone()).await, None => Json::Null },
+        "formed": d.formed_at.date_naive(),
+        "state": d.status_at(cohort, today).name(),
+        "ends": cohort.end,
+    })
+}
+
+#[derive(Serialize)]
+struct AppView<'a> {
+    side: &'a str,
+    member_id: &'a str,
+    submitted: NaiveDate,
+    state: &'a str,
+    place: Option<u32>,
+    ordinal: Option<u64>,
+    summary: String,
+    detail: &'a str,
+    expertise: &'a [String],
+}
+
+fn mentee_json(a: &MenteeApplication) -> Json {
+    let place = match a.status {
+        MenteeStatus::Waitlisted { place } => Some(place),
+        _ => None,
+    };
+    serde_json::to_value(AppView {
+        side: "mentee",
+        member_id: &a.member_id,
+        submitted: a.submitted_at.date_naive(),
+        state: a.status.name(),
+        place: place.map(|p| p as u32),
+        ordinal: a.ordinal,
+        summary: shorten(&a.form.goals, 160),
+        detail: &a.form.background,
+        expertise: &a.form.interests,
+    })
+    .unwrap_or(Json::Null)
+}
+
+fn mentor_json(a: &MentorApplication) -> Json {
+    serde_json::to_value(AppView {
+        side: "mentor",
+        member_id: &a.member_id,
+        submitted: a.submitted_at.date_naive(),
+        state: a.status.name(),
+        place: None,
+        ordinal: None,
+        summary: format!("{}, {}", a.form.title, a.form.institution),
+        detail: &a.form.bio,
+        expertise: &a.form.expertise,
+    })
+    .unwrap_or(Json::Null)
+}
+
+/// At most `max` characters of `s`, with an ellipsis when cut.
+fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_owned()
+    } else {
+        let mut out: String = s.chars().take(max).collect();
+        out.push('…');
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_compile() {
+        let _ = templates();
+    }
+
+    #[test]
+    fn wraps_into_the_shell() {
+        let shell = "<html><head><title>Mentor directory · X</title></head><body><header>nav</header><main id=\"main\" tabindex=\"-1\">\nold\n</main><footer>f</footer></body></html>";
+        let out = wrap(Some(shell), "Apply", "<h1>Apply</h1>", "X");
+        assert!(out.contains("<title>Apply · X</title>"));
+        assert!(out.contains("<header>nav</header>"));
+        assert!(out.contains("<h1>Apply</h1>"));
+        assert!(!out.contains("old"));
+        assert!(out.contains("<footer>f</footer>"));
+        let plain = wrap(None, "A<b>", "<p>x</p>", "X");
+        assert!(plain.contains("<title>A&lt;b&gt; · X</title>"));
+    }
+
+    #[test]
+    fn view_paths() {
+        assert!(is_view("/members/apply/"));
+        assert!(is_view("/members/surveys/midpoint/"));
+        assert!(!is_view("/members/mentors/"));
+        assert!(!is_view("/members/surveys/"));
+    }
+}

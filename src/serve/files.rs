@@ -1,0 +1,211 @@
+//! Static files of the built site: content types, pretty URLs, `404.html`,
+//! and the live-reload script injected into every HTML page.
+
+use std::path::{Component, Path, PathBuf};
+
+/// What a request path resolves to inside a folder of the built site.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Resolved {
+    /// A file to send.
+    File(PathBuf),
+    /// A folder asked for without its trailing slash: redirect here.
+    Redirect(String),
+    /// Nothing there.
+    NotFound,
+}
+
+/// Resolves a URL path (already stripped of its area prefix, starting with
+/// `/`) inside `dir`: `/a/` is `a/index.html`, `/a` a file or a redirect to
+/// `/a/`. Refuses `..`, backslashes and NUL.
+pub fn resolve(dir: &Path, url_path: &str, prefix: &str) -> Resolved {
+    let Some(decoded) = percent_decode(url_path) else {
+        return Resolved::NotFound;
+    };
+    if decoded.contains('\\') || decoded.contains('\0') {
+        return Resolved::NotFound;
+    }
+    let rel = decoded.trim_start_matches('/');
+    let rel_path = Path::new(rel);
+    if rel_path
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_)))
+    {
+        return Resolved::NotFound;
+    }
+    let target = dir.join(rel_path);
+    if decoded.ends_with('/') {
+        let index = target.join("index.html");
+        return if index.is_file() {
+            Resolved::File(index)
+        } else {
+            Resolved::NotFound
+        };
+    }
+    if target.is_file() {
+        Resolved::File(target)
+    } else if target.join("index.html").is_file() {
+        Resolved::Redirect(format!("{prefix}{decoded}/"))
+    } else {
+        Resolved::NotFound
+    }
+}
+
+/// `%XX` decoding of a URL path; `None` when the result is not UTF-8.
+pub fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok()?;
+            match u8::from_str_radix(hex, 16) {
+                Ok(b) => {
+                    out.push(b);
+                    i += 3;
+                    continue;
+                }
+                Err(_) => return None,
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).ok()
+}
+
+/// The `Content-Type` of a file by its extension.
+pub fn content_type(path: &Path) -> &'static str {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    match ext.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml; charset=utf-8",
+        "txt" => "text/plain; charset=utf-8",
+        "ics" => "text/calendar; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
+        "woff" => "font/woff",
+        "woff2" => "font/woff2",
+        "pdf" => "application/pdf",
+        "webmanifest" => "application/manifest+json",
+        "map" => "application/json",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Whether a content type is HTML (gets the live-reload script).
+pub fn is_html(content_type: &str) -> bool {
+    content_type.starts_with("text/html")
+}
+
+/// The live-reload client: reloads the page when the server says the site
+/// was rebuilt (build `generation` differs from the page's), reconnecting
+/// after a restart. Tiny, dependency-free.
+pub fn reload_script(generation: u64) -> String {
+    format!(
+        "<script>(function(){{var g=\"{generation}\";if(!window.EventSource)return;\
+var s=new EventSource(\"/_livereload\");\
+s.addEventListener(\"build\",function(e){{if(e.data!==g){{s.close();location.reload();}}}});}})();</script>"
+    )
+}
+
+/// `html` with the live-reload script inserted before `</body>` (or
+/// appended).
+pub fn inject_reload(html: &[u8], generation: u64) -> Vec<u8> {
+    let script = reload_script(generation);
+    let text = String::from_utf8_lossy(html);
+    let lower = text.to_ascii_lowercase();
+    match lower.rfind("</body>") {
+        Some(i) => {
+            let mut out = String::with_capacity(text.len() + script.len());
+            out.push_str(&text[..i]);
+            out.push_str(&script);
+            out.push_str(&text[i..]);
+            out.into_bytes()
+        }
+        None => {
+            let mut out = text.into_owned();
+            out.push_str(&script);
+            out.into_bytes()
+        }
+    }
+}
+
+/// Minimal HTML escaping for the server's own pages.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_pretty_urls_and_refuses_escapes() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("about")).unwrap();
+        std::fs::write(dir.path().join("about/index.html"), "x").unwrap();
+        std::fs::write(dir.path().join("a b.css"), "x").unwrap();
+        assert_eq!(
+            resolve(dir.path(), "/about/", ""),
+            Resolved::File(dir.path().join("about/index.html"))
+        );
+        assert_eq!(
+            resolve(dir.path(), "/about", ""),
+            Resolved::Redirect("/about/".into())
+        );
+        assert_eq!(
+            resolve(dir.path(), "/a%20b.css", ""),
+            Resolved::File(dir.path().join("a b.css"))
+        );
+        assert_eq!(
+            resolve(dir.path(), "/../etc/passwd", ""),
+            Resolved::NotFound
+        );
+        assert_eq!(resolve(dir.path(), "/%2e%2e/x", ""), Resolved::NotFound);
+        assert_eq!(resolve(dir.path(), "/nope", ""), Resolved::NotFound);
+        assert_eq!(resolve(dir.path(), "/", ""), Resolved::NotFound);
+    }
+
+    #[test]
+    fn content_types_and_injection() {
+        assert_eq!(content_type(Path::new("a.css")), "text/css; charset=utf-8");
+        assert_eq!(
+            content_type(Path::new("x/index.html")),
+            "text/html; charset=utf-8"
+        );
+        assert_eq!(
+            content_type(Path::new("a.JS")),
+            "text/javascript; charset=utf-8"
+        );
+        let out = String::from_utf8(inject_reload(b"<html><body>x</body></html>", 3)).unwrap();
+        assert!(out.contains("/_livereload"));
+        assert!(out.ends_with("</script></body></html>"));
+        assert_eq!(
+            escape("<a href=\"x\">&"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;"
+        );
+    }
+}

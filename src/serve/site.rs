@@ -1,0 +1,108 @@
+//! Building the site for `duos serve`: into `DATA/site`, again whenever an
+//! input changed; a failed build keeps the previous output and its errors
+//! are shown in the browser (an overlay page) and in the terminal.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use super::files::{escape, reload_script};
+
+/// The folders of a site root whose changes trigger a rebuild.
+pub const WATCHED: &[&str] = &["content", "themes", "templates", "static"];
+
+/// The state of the last build.
+#[derive(Debug, Clone)]
+pub struct BuildState {
+    /// Counts up with every build attempt that changed something.
+    pub generation: u64,
+    /// `file:line:column: message` of the last build's errors; empty when it
+    /// succeeded.
+    pub errors: Vec<String>,
+}
+
+/// A fingerprint of every input file: path, size and modification time.
+/// Two equal fingerprints mean nothing changed (no rebuild).
+pub type Fingerprint = BTreeMap<PathBuf, (u64, Option<SystemTime>)>;
+
+/// Fingerprints the watched folders of `root`.
+pub fn fingerprint(root: &Path) -> Fingerprint {
+    let mut out = Fingerprint::new();
+    for dir in WATCHED {
+        let base = root.join(dir);
+        if !base.is_dir() {
+            continue;
+        }
+        for entry in walk(&base) {
+            if let Ok(meta) = std::fs::metadata(&entry) {
+                out.insert(entry, (meta.len(), meta.modified().ok()));
+            }
+        }
+    }
+    out
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            let hidden = e.file_name().to_string_lossy().starts_with('.');
+            if hidden {
+                continue;
+            }
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                files.push(p);
+            }
+        }
+    }
+    files
+}
+
+/// Builds the site at `root` into `out`; `Err` holds one line per error.
+pub fn build(root: &Path, out: &Path, drafts: bool) -> Result<String, Vec<String>> {
+    let options = generator::BuildOptions {
+        root: root.to_path_buf(),
+        out: out.to_path_buf(),
+        drafts,
+    };
+    match generator::build(&options) {
+        Ok(summary) => Ok(summary.to_string()),
+        Err(diagnostics) => Err(diagnostics.iter().map(|d| d.to_string()).collect()),
+    }
+}
+
+/// The page shown instead of any HTML page while the content has errors.
+pub fn overlay_page(errors: &[String], generation: u64) -> String {
+    let mut items = String::new();
+    for e in errors {
+        items.push_str("<li><code>");
+        items.push_str(&escape(e));
+        items.push_str("</code></li>\n");
+    }
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+<title>The site has errors · duos serve</title>\
+<style>body{{font-family:system-ui,sans-serif;margin:0;background:#fff;color:#1a1a1a}}\
+main{{max-width:60rem;margin:2rem auto;padding:0 1rem}}\
+h1{{color:#8a1c1c}}ul{{padding:0;list-style:none}}\
+li{{background:#fdf0f0;border-left:4px solid #8a1c1c;margin:.5rem 0;padding:.6rem .8rem;overflow-x:auto}}\
+code{{font-size:.95rem;white-space:pre-wrap}}</style></head>\n\
+<body><main id=\"duos-error-overlay\" role=\"alert\">\
+<h1>The site could not be built</h1>\
+<p>{n} error{s} in the content or theme. Fix {them} and save: this page reloads by itself. \
+The server keeps running and still answers <code>/api/</code>.</p>\n<ul class=\"errors\">\n{items}</ul>\
+</main>{script}</body></html>\n",
+        n = errors.len(),
+        s = if errors.len() == 1 { "" } else { "s" },
+        them = if errors.len() == 1 { "it" } else { "them" },
+        script = reload_script(generation),
+    )
+}

@@ -1,0 +1,281 @@
+// The whole program in a real browser: `duos serve` on a copy of the site
+// root, walked by a visitor, mentees, a mentor, the chair; once more
+// without JavaScript; axe-core on every page template; live reload.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { launch, startServer, adoptServer, copySite, tempDir, axe, screenshot, screenshotDir } from "./harness.js";
+
+let browser;
+let server;
+let root;
+let data;
+const violations = {};
+const checked = new Set();
+
+before(async () => {
+  const adopted = adoptServer();
+  if (adopted) {
+    ({ root, data, server } = adopted);
+  } else {
+    root = copySite();
+    data = tempDir("duos-data-");
+    server = await startServer({ root, data, today: "2008-03-01" });
+  }
+  browser = await launch();
+  console.log(`# screenshots: ${screenshotDir}`);
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) await server.stop();
+});
+
+/** Checks the page with axe-core once per template name. */
+async function audit(page, template) {
+  if (checked.has(template)) return;
+  checked.add(template);
+  const found = await axe(page);
+  if (found.length) violations[template] = found;
+  assert.deepEqual(found, [], `axe-core on ${template} (${page.url()})`);
+}
+
+/** A browser context signed in as `memberId` through the development sign-in. */
+async function signIn(memberId, options = {}) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  await page.goto(server.url + "/auth/dev?next=/members/");
+  await page.locator(`form:has(input[name=member_id][value="${memberId}"]) button`).click();
+  await page.waitForURL((u) => !u.pathname.startsWith("/auth/"));
+  return { context, page };
+}
+
+test("a visitor reads the program pages", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const home = await page.goto(server.url + "/");
+  assert.equal(home.status(), 200);
+  assert.match(home.headers()["content-type"], /text\/html/);
+  assert.match(await page.locator("h1").first().innerText(), /\S/);
+  await audit(page, "index.html");
+  await screenshot(page, "home");
+  await page.goto(server.url + "/program/how-duos-form/");
+  assert.match(await page.locator("h1").innerText(), /How duos form/i);
+  await audit(page, "page.html");
+  await page.goto(server.url + "/program/");
+  await audit(page, "section.html");
+  const missing = await page.goto(server.url + "/no/such/page/");
+  assert.equal(missing.status(), 404);
+  await audit(page, "404.html");
+  const css = await context.request.get(server.url + (await page.locator("link[rel=stylesheet]").getAttribute("href")));
+  assert.match(css.headers()["content-type"], /text\/css/);
+  await context.close();
+});
+
+test("the directory is refused before sign-in", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(server.url + "/members/mentors/");
+  assert.match(new URL(page.url()).pathname, /^\/auth\//);
+  assert.doesNotMatch(await page.content(), /Margaret Okafor-Lind/);
+  await audit(page, "auth-dev");
+  const raw = await context.request.get(server.url + "/members/mentors/", { maxRedirects: 0 });
+  assert.equal(raw.status(), 303);
+  await context.close();
+});
+
+let mentee;
+
+test("a first-year member signs in and applies as mentee", async () => {
+  mentee = await signIn("M3001");
+  const { page } = mentee;
+  await page.goto(server.url + "/members/");
+  await audit(page, "view:home");
+  await page.goto(server.url + "/members/apply/");
+  await audit(page, "view:apply");
+  // Inline validation: nothing typed, the error shows next to the field.
+  await page.locator("#mentee-form button[type=submit]").click();
+  await assert.doesNotReject(page.locator("#mentee-goals-error").waitFor({ state: "visible" }));
+  assert.match(await page.locator("#mentee-goals-error").innerText(), /fill this in/i);
+  await page.fill("#mentee-goals", "Learn to lead a branch library and plan its budget.");
+  await page.locator("#mentee-form input[name=interests][value=budgeting-and-finance]").check();
+  await page.locator("#mentee-form button[type=submit]").click();
+  await page.waitForURL(/\/apply\/done\//);
+  assert.match(await page.locator("#result").innerText(), /Accepted/);
+  await audit(page, "view:apply_done");
+  await screenshot(page, "apply-accepted");
+});
+
+test("the same application without JavaScript", async () => {
+  const { context, page } = await signIn("M3003", { javaScriptEnabled: false });
+  await page.goto(server.url + "/members/apply/");
+  await page.fill("#mentee-goals", "Grow into a management role.");
+  await page.locator("#mentee-form button[type=submit]").click();
+  await page.waitForURL(/\/apply\/done\//);
+  assert.match(await page.locator("#result").innerText(), /Accepted/);
+  // A second application is refused with a clear message.
+  await page.goto(server.url + "/members/apply/");
+  assert.match(await page.locator("main").innerText(), /You applied as a mentee/);
+  await context.close();
+});
+
+test("a mentor applies and the chair approves", async () => {
+  const applicant = await signIn("M2101");
+  await applicant.page.goto(server.url + "/members/apply/");
+  await applicant.page.fill("#mentor-title", "Head of Technical Services");
+  await applicant.page.fill("#mentor-institution", "Larkspur Valley Public Library");
+  await applicant.page.locator("#mentor-form input[name=expertise][value=technology-leadership]").check();
+  await applicant.page.fill("#mentor-years", "12");
+  await applicant.page.fill("#mentor-bio", "Twenty years in public libraries, ten leading technical services.");
+  await applicant.page.locator("#mentor-form button[type=submit]").click();
+  await applicant.page.waitForURL(/\/apply\/done\/.*side=mentor/);
+  assert.match(await applicant.page.locator("#result").innerText(), /received/i);
+  await applicant.context.close();
+
+  const chair = await signIn("M1001");
+  await chair.page.goto(server.url + "/members/committee/applications/");
+  await audit(chair.page, "view:committee_applications");
+  await chair.page.locator('tr[data-application="mentor-M2101"] button', { hasText: "Approve" }).click();
+  await chair.page.waitForURL(/decided=mentor-M2101/);
+  assert.match(await chair.page.locator("#result").innerText(), /Decision recorded/);
+  assert.match(await chair.page.locator('tr[data-application="mentor-M2101"] .state').innerText(), /approved/);
+  await screenshot(chair.page, "committee-applications");
+  await chair.context.close();
+});
+
+test("the mentee filters the directory, opens a profile and sends a request", async () => {
+  const { page } = mentee;
+  await page.goto(server.url + "/members/mentors/");
+  await audit(page, "directory.html");
+  const cards = page.locator("[data-mentors] .card");
+  const all = await cards.count();
+  assert.ok(all >= 10, `${all} mentors listed`);
+  await page.selectOption("select[name=term]", "budgeting-and-finance");
+  const visible = await page.locator("[data-mentors] .card:visible").count();
+  assert.ok(visible > 0 && visible < all, `filter shows ${visible} of ${all}`);
+  await screenshot(page, "directory-filtered");
+  await page.locator("[data-mentors] .card:visible a", { hasText: "Margaret Okafor-Lind" }).first().click();
+  await page.waitForURL(/\/members\/mentors\/margaret-okafor-lind\//);
+  await audit(page, "profile.html");
+  await page.locator(".request-link a").click();
+  await page.waitForURL(/\/members\/requests\/new\//);
+  await audit(page, "view:request_new");
+  await page.fill("#request-message", "Your work on budgets is what I hope to learn.");
+  await page.locator("#request-form button[type=submit]").click();
+  await page.waitForURL(/\/members\/requests\//);
+  assert.match(await page.locator("main").innerText(), /Request sent|pending/i);
+  await audit(page, "view:requests");
+  await page.goto(server.url + "/members/expertise/budgeting-and-finance/");
+  await audit(page, "expertise.html");
+});
+
+test("the mentor accepts, the chair assigns a liaison, both see the duo", async () => {
+  const mentor = await signIn("M2001");
+  await mentor.page.goto(server.url + "/members/requests/");
+  await mentor.page.locator("button", { hasText: "Accept Ada Quillfeather" }).click();
+  await mentor.page.waitForLoadState();
+  assert.match(await mentor.page.locator("main").innerText(), /Accepted|duo/i);
+
+  const chair = await signIn("M1001");
+  await chair.page.goto(server.url + "/members/committee/duos/");
+  await audit(chair.page, "view:committee_duos");
+  const row = chair.page.locator("tr[data-duo]").first();
+  await row.locator("select").selectOption("M1002");
+  await row.locator("button", { hasText: "Assign" }).click();
+  await chair.page.waitForLoadState();
+  assert.match(await chair.page.locator("tr[data-duo] .liaison").first().innerText(), /Felix Brantwood/);
+  await chair.context.close();
+
+  for (const page of [mentor.page, mentee.page]) {
+    await page.goto(server.url + "/members/duo/");
+    const text = await page.locator("main").innerText();
+    assert.match(text, /Margaret Okafor-Lind/);
+    assert.match(text, /Ada Quillfeather/);
+    assert.match(await page.locator(".liaison").innerText(), /Felix Brantwood/);
+  }
+  await audit(mentee.page, "view:duo");
+  await screenshot(mentee.page, "duo");
+  await mentor.context.close();
+});
+
+test("other pages: nominate, consent, outbox", async () => {
+  const { page } = mentee;
+  await page.goto(server.url + "/members/nominate/");
+  await audit(page, "view:nominate");
+  await page.goto(server.url + "/nominate/consent/?token=example");
+  await audit(page, "view:consent");
+  await page.goto(server.url + "/members/committee/applications/");
+  assert.equal((await page.request.get(server.url + "/members/committee/applications/")).status(), 403);
+  await audit(page, "view:message");
+  await page.goto(server.url + "/_outbox");
+  assert.match(await page.locator("main").innerText(), /ada\.quillfeather@example\.org/);
+  await audit(page, "outbox");
+  await page.locator("main a", { hasText: /./ }).nth(2).click();
+  await audit(page, "outbox message");
+});
+
+test("live reload: an edited page changes without a restart; a content error shows in the page", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(server.url + "/program/year-one/");
+  const file = path.join(root, "content", "program", "year-one.md");
+  const original = fs.readFileSync(file, "utf8");
+  const reloaded = page.waitForEvent("load", { timeout: 20000 });
+  fs.writeFileSync(file, original.replace(/^title: .*$/m, 'title: "Year one, edited live"'));
+  await reloaded;
+  assert.match(await page.locator("h1").innerText(), /Year one, edited live/);
+
+  const broken = page.waitForEvent("load", { timeout: 20000 });
+  fs.writeFileSync(file, original.replace(/^title: .*$/m, "title: [unclosed"));
+  await broken;
+  const overlay = await page.locator("#duos-error-overlay").innerText();
+  assert.match(overlay, /content\/program\/year-one\.md:\d+:\d+: /);
+  await audit(page, "error overlay");
+  await screenshot(page, "error-overlay");
+  assert.match(server.output(), /year-one\.md:\d+:\d+/);
+
+  const fixed = page.waitForEvent("load", { timeout: 20000 });
+  fs.writeFileSync(file, original);
+  await fixed;
+  assert.doesNotMatch(await page.content(), /duos-error-overlay/);
+  await context.close();
+});
+
+test("months later: the mentee answers the mid-way survey, the committee sees the response rate", async () => {
+  await mentee.context.close();
+  await server.stop();
+  server = await startServer({ root, data, today: "2008-11-20" });
+  const m = await signIn("M3001");
+  await m.page.goto(server.url + "/members/surveys/midpoint/");
+  await audit(m.page, "view:survey");
+  const form = m.page.locator("#survey-form");
+  await form.locator("button[type=submit]").click();
+  assert.ok((await form.locator(".field-error:visible").count()) > 0, "required answers are flagged");
+  for (const fieldset of await form.locator("fieldset").all()) {
+    const first = fieldset.locator("input").first();
+    await first.check();
+  }
+  for (const area of await form.locator("textarea").all()) {
+    await area.fill("Monthly calls have been very useful.");
+  }
+  await form.locator("button[type=submit]").click();
+  await m.page.locator("#result").waitFor();
+  assert.match(await m.page.locator("#result").innerText(), /recorded/);
+  await screenshot(m.page, "survey-answered");
+  await m.context.close();
+
+  const chair = await signIn("M1001");
+  await chair.page.goto(server.url + "/members/committee/surveys/");
+  await audit(chair.page, "view:committee_surveys");
+  const row = chair.page.locator('tr[data-survey="midpoint"]');
+  assert.equal((await row.locator(".answered").innerText()).trim(), "1");
+  assert.equal((await row.locator(".rate").innerText()).trim(), "50%");
+  await screenshot(chair.page, "response-rates");
+  await chair.context.close();
+});
+
+test("no serious or critical axe-core violations on any page", () => {
+  console.log(`# axe-core checked: ${[...checked].join(", ")}`);
+  assert.deepEqual(violations, {});
+});
