@@ -1,6 +1,7 @@
 //! Shared helpers of the store tests (`tests/store_*.rs`).
 #![allow(dead_code)]
 
+pub mod app;
 pub mod moto;
 
 use std::io::Write;

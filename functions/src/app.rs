@@ -1,0 +1,91 @@
+//! The shared state of the handlers: built once per process (a Lambda cold
+//! start, or `duos serve` start) and passed to [`crate::router::handle`] with
+//! every request. Cheap to clone (everything is behind an `Arc`).
+//!
+//! On Lambda: [`App::from_env`] with the DynamoDB store and the SES mailer.
+//! Under `duos serve`: [`App::new`] with the embedded store, the outbox
+//! mailer, [`SystemClock`], [`Config::load`] of the site's content folder and
+//! the development session configuration.
+
+use std::sync::Arc;
+
+use mentoring::Moment;
+
+use crate::auth::{AuthService, SessionConfig};
+use crate::clock::{moment_at, Clock, SystemClock};
+use crate::config::{session_from_env, Config, ConfigError};
+use crate::mail::Mailer;
+use crate::store::Store;
+
+/// Everything a handler needs besides the request.
+#[derive(Clone)]
+pub struct App {
+    /// The data.
+    pub store: Arc<dyn Store>,
+    /// Where mail goes.
+    pub mailer: Arc<dyn Mailer>,
+    /// The time.
+    pub clock: Arc<dyn Clock>,
+    /// The program, its surveys and secrets.
+    pub config: Arc<Config>,
+    /// How sessions are read and CSRF is checked.
+    pub session: SessionConfig,
+    /// `/auth/*` (sign-in); `None` answers those paths with 503.
+    pub auth: Option<Arc<AuthService>>,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("config", &self.config)
+            .field("session", &self.session)
+            .field("auth", &self.auth.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl App {
+    /// An app from its parts.
+    pub fn new(
+        store: Arc<dyn Store>,
+        mailer: Arc<dyn Mailer>,
+        clock: Arc<dyn Clock>,
+        config: Arc<Config>,
+        session: SessionConfig,
+        auth: Option<Arc<AuthService>>,
+    ) -> App {
+        App {
+            store,
+            mailer,
+            clock,
+            config,
+            session,
+            auth,
+        }
+    }
+
+    /// The Lambda way: [`Config::from_env`], [`session_from_env`], the
+    /// system clock; `auth` is the sign-in service the binary built (or
+    /// `None` for functions that serve no `/auth/*`).
+    pub fn from_env(
+        store: Arc<dyn Store>,
+        mailer: Arc<dyn Mailer>,
+        auth: Option<Arc<AuthService>>,
+    ) -> Result<App, ConfigError> {
+        let config = Config::from_env()?;
+        let session = session_from_env(&config.program)?;
+        Ok(App::new(
+            store,
+            mailer,
+            Arc::new(SystemClock),
+            Arc::new(config),
+            session,
+            auth,
+        ))
+    }
+
+    /// Now, as the rules take it: the instant and the association's day.
+    pub fn moment(&self) -> Moment {
+        moment_at(self.clock.now(), self.config.utc_offset)
+    }
+}

@@ -1,0 +1,528 @@
+//! `POST /api/applications`, `GET /api/applications`,
+//! `POST /api/applications/{id}/approve|decline`.
+//!
+//! An application's id is `<side>-<member id>` (`mentee-M2001`): a member
+//! applies at most once per side and cohort.
+//!
+//! # The mentee cap
+//!
+//! The first `mentee_cap` complete mentee applications are accepted in
+//! order of arrival, later ones are waitlisted with their place. The order
+//! is the value of the cohort's counter `COUNT#MENTEE`, incremented
+//! atomically; the store's counter is the only source of ordering, so two
+//! concurrent applications never share a place. Three writes, each atomic
+//! and each leaving a state the program knows:
+//! 1. one transaction: the application in state `submitted`
+//!    (`attribute_not_exists`: one per member) + its audit entry;
+//! 2. the counter's `ADD count 1`, which returns the arrival ordinal;
+//! 3. one transaction: the application `submitted -> accepted |
+//!    waitlisted{place}` (conditional on still being `submitted`) + audit.
+//!
+//! (A DynamoDB transaction cannot return the counter's new value, which the
+//! waitlist place needs; hence the counter is its own atomic write between
+//! the two transactions.) If step 2 or 3 fails, the application stays
+//! `submitted`: stored, visible to the committee, which approves or declines
+//! it; the reply says so (status `submitted`).
+
+use http::StatusCode;
+use mentoring::application::{
+    submit_mentee, submit_mentor, Application, MenteeApplication, MenteeForm, MenteeStatus,
+    MentorApplication, MentorForm, MentorStatus,
+};
+use mentoring::Side;
+use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+
+use super::{cohort_in_query, member, messages, notify, open_cohort, Call};
+use crate::app::App;
+use crate::audit::Entry;
+use crate::http::body::{decode, Shape};
+use crate::http::response::query_value;
+use crate::http::{Outcome, Problem, Reply};
+use crate::records::{self, keys};
+use crate::store::{Condition, Query, StoreError, TransactOp, UpdateAction};
+
+/// Result page of an application form.
+pub const APPLY_DONE_PAGE: &str = "/apply/done/";
+/// The committee's applications page (result of approve / decline forms).
+pub const COMMITTEE_APPLICATIONS_PAGE: &str = "/members/committee/applications/";
+
+/// The mentee side of `POST /api/applications`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MenteeBody {
+    #[serde(default)]
+    goals: String,
+    #[serde(default)]
+    background: String,
+    #[serde(default)]
+    interests: Vec<String>,
+    #[serde(default)]
+    availability: String,
+}
+
+/// The mentor side of `POST /api/applications`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MentorBody {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    institution: String,
+    #[serde(default)]
+    expertise: Vec<String>,
+    #[serde(default)]
+    years_involvement: u32,
+    #[serde(default)]
+    bio: String,
+    #[serde(default)]
+    availability: String,
+}
+
+const FORM_SHAPE: Shape<'static> = Shape {
+    lists: &["interests", "expertise"],
+    numbers: &["years_involvement"],
+    repeated_are_lists: false,
+};
+
+/// The reply of `POST /api/applications`.
+#[derive(Debug, Serialize)]
+struct Applied {
+    id: String,
+    side: Side,
+    cohort: String,
+    status: Json,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ordinal: Option<u64>,
+}
+
+/// The id of an application.
+pub fn application_id(side: Side, member_id: &str) -> String {
+    format!("{}-{member_id}", side.as_str())
+}
+
+fn parse_application_id(id: &str) -> Option<(Side, &str)> {
+    if let Some(m) = id.strip_prefix("mentee-") {
+        Some((Side::Mentee, m)).filter(|(_, m)| !m.is_empty())
+    } else if let Some(m) = id.strip_prefix("mentor-") {
+        Some((Side::Mentor, m)).filter(|(_, m)| !m.is_empty())
+    } else {
+        None
+    }
+}
+
+/// `POST /api/applications` (any signed-in member; eligibility decides).
+///
+/// Request (JSON or form), tagged by `side`:
+/// - mentee: `{"side": "mentee", "goals": str (required, <= 2000),
+///   "background"?: str (<= 2000), "interests"?: [expertise slug] (<= 8),
+///   "availability"?: str (<= 500)}`
+/// - mentor: `{"side": "mentor", "title": str, "institution": str (<= 200
+///   each), "expertise": [slug] (1..=8), "years_involvement": int (>= the
+///   program's minimum), "bio": str (<= 5000, markdown), "availability"?: str}`
+///
+/// Reply `201`: `{"id": "mentee-M2001", "side": "mentee", "cohort": "2008",
+/// "status": {"state": "accepted"} | {"state": "waitlisted", "place": 3} |
+/// {"state": "submitted"}, "ordinal"?: 28}`; form posts: `303` to
+/// `/apply/done/?side=mentee&status=waitlisted&place=3`.
+///
+/// Errors: 400 fields; 403 `not_eligible` (good standing, category,
+/// first-year rule) or not in the roster; 409 `duplicate` (already applied
+/// on this side in this cohort), `closed` (outside the application window).
+/// Reaching the cap is not an error: the status is `waitlisted`.
+pub async fn apply(app: &App, call: Call) -> Outcome {
+    let cohort = open_cohort(app, call.moment)?;
+    let program = &app.config.program;
+    let mut object = call.body.into_object(FORM_SHAPE)?;
+    let side = match object.remove("side") {
+        Some(Json::String(s)) if s == "mentee" => Side::Mentee,
+        Some(Json::String(s)) if s == "mentor" => Side::Mentor,
+        None => return Err(Problem::field("side", "Choose mentee or mentor.")),
+        Some(_) => return Err(Problem::field("side", "Expected \"mentee\" or \"mentor\".")),
+    };
+    let me = &call.caller.member_id;
+    let applicant = match member(app, me).await {
+        Ok(m) => m,
+        Err(p) if p.status == 404 => {
+            return Err(Problem::forbidden(
+                "You are not in the association's roster; please contact the office.",
+            ))
+        }
+        Err(p) => return Err(p),
+    };
+    match side {
+        Side::Mentee => {
+            let b: MenteeBody = decode(object)?;
+            let form = MenteeForm {
+                goals: b.goals,
+                background: b.background,
+                interests: b.interests,
+                availability: b.availability,
+            };
+            let submitted = submit_mentee(program, cohort, &applicant, form, call.moment)?;
+            let admitted = store_mentee(app, submitted).await?;
+            let (status_q, message) = match admitted.status {
+                MenteeStatus::Accepted => (
+                    "status=accepted".to_owned(),
+                    "Your place in the cohort is confirmed: you are accepted as a mentee. \
+                     You can now browse the mentor directory and send match requests."
+                        .to_owned(),
+                ),
+                MenteeStatus::Waitlisted { place } => (
+                    format!("status=waitlisted&place={place}"),
+                    format!(
+                        "The mentee places of this cohort are taken; you are number {place} \
+                         on the waiting list. We will write as soon as a place frees up."
+                    ),
+                ),
+                _ => (
+                    "status=submitted".to_owned(),
+                    "Your application is stored; the committee will confirm your place.".to_owned(),
+                ),
+            };
+            notify(
+                app,
+                me,
+                messages::application_received(program, Side::Mentee, &message),
+            )
+            .await;
+            Ok(Reply::created(&Applied {
+                id: application_id(Side::Mentee, me),
+                side: Side::Mentee,
+                cohort: cohort.id.clone(),
+                status: serde_json::to_value(admitted.status).expect("status serializes"),
+                ordinal: admitted.ordinal,
+            })
+            .redirect(format!("{APPLY_DONE_PAGE}?side=mentee&{status_q}")))
+        }
+        Side::Mentor => {
+            let b: MentorBody = decode(object)?;
+            let form = MentorForm {
+                title: b.title,
+                institution: b.institution,
+                expertise: b.expertise,
+                years_involvement: b.years_involvement,
+                bio: b.bio,
+                availability: b.availability,
+            };
+            let application = submit_mentor(program, cohort, &applicant, form, call.moment)?;
+            let item = records::mentor_app_item(&application);
+            let key = keys::mentor_app(&cohort.id, me);
+            let audit = Entry::new(&cohort.id, "apply", me, &key, call.moment.now)
+                .detail(serde_json::json!({"side": "mentor"}));
+            app.store
+                .transact(vec![
+                    TransactOp::put_if(item, Condition::not_exists()),
+                    audit.op(),
+                ])
+                .await
+                .map_err(|e| {
+                    duplicate_or(e, "You have already applied as a mentor in this cohort.")
+                })?;
+            notify(
+                app,
+                me,
+                messages::application_received(
+                    program,
+                    Side::Mentor,
+                    "The committee reviews mentor applications and publishes approved \
+                     profiles to the directory; we will write when it has decided.",
+                ),
+            )
+            .await;
+            Ok(Reply::created(&Applied {
+                id: application_id(Side::Mentor, me),
+                side: Side::Mentor,
+                cohort: cohort.id.clone(),
+                status: serde_json::to_value(MentorStatus::Submitted).expect("status serializes"),
+                ordinal: None,
+            })
+            .redirect(format!("{APPLY_DONE_PAGE}?side=mentor&status=submitted")))
+        }
+    }
+}
+
+fn duplicate_or(e: StoreError, message: &str) -> Problem {
+    if e.is_condition_failed() {
+        Problem::conflict("duplicate", message)
+    } else {
+        e.into()
+    }
+}
+
+/// Stores a `submitted` mentee application, counts it and admits it (see
+/// the module docs). Returns the application as stored last.
+async fn store_mentee(
+    app: &App,
+    mut application: MenteeApplication,
+) -> Result<MenteeApplication, Problem> {
+    let cohort = app
+        .config
+        .program
+        .cohort(&application.cohort)
+        .ok_or_else(Problem::internal)?
+        .clone();
+    let me = application.member_id.clone();
+    let key = keys::mentee_app(&cohort.id, &me);
+    let now = application.submitted_at;
+    let audit = Entry::new(&cohort.id, "apply", &me, &key, now)
+        .detail(serde_json::json!({"side": "mentee"}));
+    app.store
+        .transact(vec![
+            TransactOp::put_if(
+                records::mentee_app_item(&application),
+                Condition::not_exists(),
+            ),
+            audit.op(),
+        ])
+        .await
+        .map_err(|e| duplicate_or(e, "You have already applied as a mentee in this cohort."))?;
+    let counted = app
+        .store
+        .update(
+            &keys::mentee_counter(&cohort.id),
+            vec![UpdateAction::add("count", 1)],
+            None,
+        )
+        .await;
+    let ordinal = match counted.map(|item| item.get_i64("count")) {
+        Ok(Some(n)) if n > 0 => n.unsigned_abs(),
+        Ok(_) => {
+            eprintln!("duos: the mentee counter of {} holds no count", cohort.id);
+            return Ok(application);
+        }
+        Err(e) => {
+            eprintln!("duos: counting the mentee application of {me}: {e}");
+            return Ok(application);
+        }
+    };
+    let submitted = application.clone();
+    let admission = application.admit(ordinal, cohort.mentee_cap)?;
+    let audit = Entry::new(&cohort.id, "admit", &me, &key, now).detail(serde_json::json!({
+        "ordinal": ordinal,
+        "admission": admission,
+    }));
+    let written = app
+        .store
+        .transact(vec![
+            TransactOp::put_if(
+                records::mentee_app_item(&application),
+                Condition::eq(records::STATE, submitted.status.name()),
+            ),
+            audit.op(),
+        ])
+        .await;
+    match written {
+        Ok(()) => Ok(application),
+        Err(e) => {
+            eprintln!("duos: admitting the mentee application of {me} (ordinal {ordinal}): {e}");
+            Ok(submitted)
+        }
+    }
+}
+
+/// One application in a listing: its id and the stored application (tagged
+/// by `side`).
+#[derive(Debug, Serialize)]
+pub struct Listed {
+    /// `mentee-M2001`.
+    pub id: String,
+    /// The application.
+    #[serde(flatten)]
+    pub application: Application,
+}
+
+/// The applications of a cohort, mentees in arrival order then mentors.
+pub async fn load_all(app: &App, cohort: &str) -> Result<Vec<Listed>, Problem> {
+    let items = app
+        .store
+        .query(&Query::table(keys::cohort_pk(cohort)).prefix(keys::APP_PREFIX))
+        .await?;
+    let mut mentees: Vec<MenteeApplication> = Vec::new();
+    let mut mentors: Vec<MentorApplication> = Vec::new();
+    for item in &items {
+        if item.sk().starts_with(keys::MENTEE_APP_PREFIX) {
+            mentees.push(records::read(item)?);
+        } else if item.sk().starts_with(keys::MENTOR_APP_PREFIX) {
+            mentors.push(records::read(item)?);
+        }
+    }
+    mentees.sort_by(|a, b| {
+        (a.ordinal.unwrap_or(u64::MAX), a.submitted_at)
+            .cmp(&(b.ordinal.unwrap_or(u64::MAX), b.submitted_at))
+    });
+    mentors.sort_by_key(|a| a.submitted_at);
+    Ok(mentees
+        .into_iter()
+        .map(|a| Listed {
+            id: application_id(Side::Mentee, &a.member_id),
+            application: Application::Mentee(a),
+        })
+        .chain(mentors.into_iter().map(|a| Listed {
+            id: application_id(Side::Mentor, &a.member_id),
+            application: Application::Mentor(a),
+        }))
+        .collect())
+}
+
+/// `GET /api/applications[?cohort=2008]` (committee, chair).
+///
+/// Reply `200`: `{"cohort": "2008", "mentee_cap": 25, "applications":
+/// [{"id": "mentee-M2001", "side": "mentee", "cohort", "member_id", "form":
+/// {...}, "submitted_at", "ordinal", "status": {"state": ...}} | {"id":
+/// "mentor-M2101", "side": "mentor", ...}]}`, mentees in arrival order,
+/// then mentors.
+pub async fn list(app: &App, call: Call) -> Outcome {
+    if let Some(extra) = call.query.iter().find(|(k, _)| k != "cohort") {
+        return Err(Problem::field(
+            extra.0.clone(),
+            "This parameter is not expected here.",
+        ));
+    }
+    let cohort = cohort_in_query(app, &call)?;
+    let applications = load_all(app, &cohort.id).await?;
+    Ok(Reply::ok(&serde_json::json!({
+        "cohort": cohort.id,
+        "mentee_cap": cohort.mentee_cap,
+        "applications": applications,
+    })))
+}
+
+/// Body of approve / decline (optional).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DecideBody {
+    /// The cohort (default: `?cohort=`, else the current one).
+    #[serde(default)]
+    cohort: Option<String>,
+}
+
+/// `POST /api/applications/{id}/approve` (committee, chair).
+///
+/// Request: empty, or `{"cohort"?: "2008"}`. Mentee: `submitted |
+/// waitlisted -> accepted`; mentor: `submitted -> approved` (listed in the
+/// directory). Reply `200`: the application as in `GET /api/applications`;
+/// form posts: `303` to `/members/committee/applications/?decided=<id>`.
+/// Errors: 404 no such application; 409 `invalid_transition` (already
+/// decided) or changed meanwhile.
+pub async fn approve(app: &App, call: Call) -> Outcome {
+    decide(app, call, true).await
+}
+
+/// `POST /api/applications/{id}/decline` (committee, chair). As approve;
+/// mentee: `submitted | waitlisted -> declined`, mentor: `submitted ->
+/// declined`.
+pub async fn decline(app: &App, call: Call) -> Outcome {
+    decide(app, call, false).await
+}
+
+async fn decide(app: &App, call: Call, approve: bool) -> Outcome {
+    let id = call.id().to_owned();
+    let (side, member_id) = parse_application_id(&id)
+        .ok_or_else(|| Problem::not_found(format!("There is no application {id:?}.")))?;
+    let member_id = member_id.to_owned();
+    let body: DecideBody = call.body.decode(Shape::default())?;
+    let program = &app.config.program;
+    let cohort = match body.cohort.as_deref().or_else(|| {
+        call.query
+            .iter()
+            .find(|(k, _)| k == "cohort")
+            .map(|(_, v)| v.as_str())
+    }) {
+        Some(c) => program
+            .cohort(c)
+            .ok_or_else(|| Problem::field("cohort", format!("There is no cohort {c:?}.")))?,
+        None => program
+            .current_cohort(call.moment.today)
+            .ok_or_else(|| Problem::not_found("The program has no cohort."))?,
+    };
+    let action = if approve {
+        "approve_application"
+    } else {
+        "decline_application"
+    };
+    let me = call.caller.member_id.clone();
+    let now = call.moment.now;
+    let listed = match side {
+        Side::Mentee => {
+            let key = keys::mentee_app(&cohort.id, &member_id);
+            let mut a: MenteeApplication = records::get(app.store.as_ref(), &key)
+                .await?
+                .ok_or_else(|| Problem::not_found(format!("There is no application {id:?}.")))?;
+            let old = a.status;
+            a.status = if approve {
+                old.approve()?
+            } else {
+                old.decline()?
+            };
+            let audit = Entry::new(&cohort.id, action, &me, &key, now)
+                .detail(serde_json::json!({"from": old.name(), "to": a.status.name()}));
+            app.store
+                .transact(vec![
+                    TransactOp::put_if(
+                        records::mentee_app_item(&a),
+                        Condition::eq(records::STATE, old.name()),
+                    ),
+                    audit.op(),
+                ])
+                .await
+                .map_err(changed_meanwhile)?;
+            Listed {
+                id: id.clone(),
+                application: Application::Mentee(a),
+            }
+        }
+        Side::Mentor => {
+            let key = keys::mentor_app(&cohort.id, &member_id);
+            let mut a: MentorApplication = records::get(app.store.as_ref(), &key)
+                .await?
+                .ok_or_else(|| Problem::not_found(format!("There is no application {id:?}.")))?;
+            let old = a.status;
+            a.status = if approve {
+                old.approve()?
+            } else {
+                old.decline()?
+            };
+            let audit = Entry::new(&cohort.id, action, &me, &key, now)
+                .detail(serde_json::json!({"from": old.name(), "to": a.status.name()}));
+            app.store
+                .transact(vec![
+                    TransactOp::put_if(
+                        records::mentor_app_item(&a),
+                        Condition::eq(records::STATE, old.name()),
+                    ),
+                    audit.op(),
+                ])
+                .await
+                .map_err(changed_meanwhile)?;
+            Listed {
+                id: id.clone(),
+                application: Application::Mentor(a),
+            }
+        }
+    };
+    notify(
+        app,
+        &member_id,
+        messages::application_decided(program, side, approve),
+    )
+    .await;
+    Ok(Reply::ok(&listed).redirect(format!(
+        "{COMMITTEE_APPLICATIONS_PAGE}?decided={}",
+        query_value(&id)
+    )))
+}
+
+/// A failed condition on a record read a moment ago: someone changed it.
+pub fn changed_meanwhile(e: StoreError) -> Problem {
+    if e.is_condition_failed() {
+        Problem::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            "Conflict",
+            "This was changed by someone else a moment ago; reload and try again.",
+        )
+    } else {
+        e.into()
+    }
+}

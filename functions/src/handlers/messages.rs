@@ -1,0 +1,175 @@
+//! The texts of the messages the handlers send, in one place. Plain text,
+//! short, written for the member; no secrets other than a consent link.
+
+use mentoring::nomination::NominationKind;
+use mentoring::program::Program;
+use mentoring::Side;
+
+/// One message before it is addressed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// Subject line.
+    pub subject: String,
+    /// Body.
+    pub text: String,
+}
+
+fn sign(program: &Program) -> String {
+    format!(
+        "\n\n-- \n{}\n{}\nQuestions: {}\n",
+        program.name, program.association, program.contact_email
+    )
+}
+
+/// To an applicant when their application is stored.
+pub fn application_received(program: &Program, side: Side, outcome: &str) -> Message {
+    let what = match side {
+        Side::Mentee => "mentee",
+        Side::Mentor => "mentor",
+    };
+    Message {
+        subject: format!("{}: your {what} application", program.name),
+        text: format!(
+            "Thank you for applying as a {what}.\n\n{outcome}{}",
+            sign(program)
+        ),
+    }
+}
+
+/// To an applicant when the committee decides.
+pub fn application_decided(program: &Program, side: Side, approved: bool) -> Message {
+    let what = side.as_str();
+    let text = if approved {
+        match side {
+            Side::Mentee => "Good news: the committee has accepted your mentee application. You can now browse the mentor directory and send match requests.".to_owned(),
+            Side::Mentor => "Good news: the committee has approved your mentor application. Your profile is now listed in the mentor directory, where mentees can find you.".to_owned(),
+        }
+    } else {
+        format!("The committee has reviewed your {what} application and is not able to include it in this cohort. Thank you for your interest; please write to us if you have questions.")
+    };
+    Message {
+        subject: format!("{}: your {what} application", program.name),
+        text: format!("{text}{}", sign(program)),
+    }
+}
+
+/// To a nominee: the consent link.
+pub fn nomination(
+    program: &Program,
+    nominator: &str,
+    kind: NominationKind,
+    message: &str,
+    link: &str,
+    expires_on: &str,
+) -> Message {
+    let role = match kind {
+        NominationKind::Mentee => "a mentee",
+        NominationKind::Mentor => "a mentor",
+        NominationKind::WouldBeMentor => "their mentor",
+    };
+    let note = if message.trim().is_empty() {
+        String::new()
+    } else {
+        format!("\nTheir note:\n\n{}\n", message.trim())
+    };
+    Message {
+        subject: format!("{}: you have been nominated", program.name),
+        text: format!(
+            "{nominator} has nominated you to take part in the {} as {role}.\n{note}\n\
+             Nobody takes part without agreeing to. To say yes or no, open this link \
+             (it works once, until {expires_on}):\n\n{link}\n\n\
+             If you do not answer, nothing happens.{}",
+            program.name,
+            sign(program)
+        ),
+    }
+}
+
+/// To a mentor: a mentee asks them.
+pub fn match_request(
+    program: &Program,
+    mentee: &str,
+    message: &str,
+    link: &str,
+    expires_on: &str,
+) -> Message {
+    Message {
+        subject: format!("{}: {mentee} asks you to be their mentor", program.name),
+        text: format!(
+            "{mentee} would like you to be their mentor. Their message:\n\n{}\n\n\
+             Please accept or decline by {expires_on}: {link}{}",
+            message.trim(),
+            sign(program)
+        ),
+    }
+}
+
+/// To a mentee: their request was accepted.
+pub fn match_accepted(program: &Program, mentor: &str) -> Message {
+    Message {
+        subject: format!("{}: {mentor} accepted your request", program.name),
+        text: format!(
+            "{mentor} has accepted your request: you are now a duo. Your other pending \
+             requests have been withdrawn. The committee will introduce your liaison.{}",
+            sign(program)
+        ),
+    }
+}
+
+/// To a mentee: their request was declined.
+pub fn match_declined(program: &Program, mentor: &str, reason: Option<&str>) -> Message {
+    let reason = match reason {
+        Some(r) if !r.trim().is_empty() => format!("\n\nThe reason given: {}", r.trim()),
+        _ => String::new(),
+    };
+    Message {
+        subject: format!("{}: your request to {mentor}", program.name),
+        text: format!(
+            "{mentor} is not able to accept your request.{reason}\n\n\
+             You can ask another mentor from the directory.{}",
+            sign(program)
+        ),
+    }
+}
+
+/// To a duo's liaison (or the chair): the duo ended early.
+pub fn duo_ended_for_committee(
+    program: &Program,
+    mentee: &str,
+    mentor: &str,
+    by: &str,
+    reason: &str,
+) -> Message {
+    Message {
+        subject: format!("{}: a duo ended early", program.name),
+        text: format!(
+            "The duo of {mentee} (mentee) and {mentor} (mentor) was ended early by {by}.\n\n\
+             Reason (confidential):\n\n{}\n\nPlease get in touch with them.{}",
+            reason.trim(),
+            sign(program)
+        ),
+    }
+}
+
+/// To the other member of a duo that ended early.
+pub fn duo_ended_for_partner(program: &Program, by: &str) -> Message {
+    Message {
+        subject: format!("{}: your duo has ended", program.name),
+        text: format!(
+            "{by} has ended your duo early. Your committee liaison will be in touch.{}",
+            sign(program)
+        ),
+    }
+}
+
+/// To a liaison: they were assigned to a duo.
+pub fn liaison_assigned(program: &Program, mentee: &str, mentor: &str) -> Message {
+    Message {
+        subject: format!("{}: you are liaison to a duo", program.name),
+        text: format!(
+            "You are now the committee liaison to the duo of {mentee} (mentee) and \
+             {mentor} (mentor).{}",
+            sign(program)
+        ),
+    }
+}
