@@ -15,3 +15,5 @@ pub mod idempotency;
 pub mod records;
 pub mod roles;
 pub mod router;
+pub mod deploy;
+pub mod scheduler;
