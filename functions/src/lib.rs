@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod roster;
 pub mod store;
+pub mod mail;
 pub mod members_gate;
 pub mod views;
 pub mod app;
@@ -17,3 +18,4 @@ pub mod roles;
 pub mod router;
 pub mod deploy;
 pub mod scheduler;
+pub mod lambda;

@@ -8,6 +8,12 @@
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
+pub mod outbox;
+pub mod ses;
+
+pub use outbox::{Outbox, OutboxMessage};
+pub use ses::{SesConfig, SesMailer};
+
 /// One plain-text message to one recipient.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Mail {

@@ -1,0 +1,554 @@
+//! The Lambda side: each `src/bin/<function>.rs` is one line,
+//! `functions::lambda::main(Function::X)`, which builds the [`App`] from the
+//! environment once per cold start and then serves API Gateway HTTP API
+//! (payload 2.0) events through [`router::handle`], the same code path
+//! `duos serve` uses in-process.
+//!
+//! # What runs where
+//! Every binary holds the whole router, but each answers only the routes
+//! the HTTP API sends it ([`crate::deploy::FUNCTIONS`], the same table the
+//! SAM template is checked against); any other path is a 404 problem, so a
+//! mis-wired API Gateway route cannot reach another function's handlers
+//! with this function's IAM permissions. A path the function owns with
+//! another method is the router's 405.
+//!
+//! | binary | function | serves |
+//! |---|---|---|
+//! | `applications` | applications | `/api/applications…` |
+//! | `nominations` | nominations | `/api/nominations…` |
+//! | `matches` | matches | `/api/matches…` |
+//! | `duos-fn` | duos | `/api/duos…` (not `duos`: that is the CLI's name in the workspace's target folder) |
+//! | `surveys` | surveys | `/api/surveys/{id}/…` |
+//! | `me` | me | `/api/me`, `/api/alumni` |
+//! | `session` | session | `/auth/…`, `/members/…` |
+//! | `scheduler` | scheduler | no HTTP: each EventBridge Scheduler event runs [`crate::scheduler::tick`] once |
+//!
+//! # Conversion
+//! [`from_lambda`] turns `lambda_http`'s request into the router's
+//! `http::Request<Vec<u8>>` (origin-form URI `path?query`, headers including
+//! `Cookie` rebuilt from the event's `cookies`, body base64-decoded when the
+//! event says so); [`to_lambda`] turns the router's response back (text
+//! bodies as text, others base64; `Set-Cookie` headers become the payload's
+//! `cookies`).
+//!
+//! # Features
+//! `lambda_http` is an ordinary dependency, so `cargo test --workspace` and
+//! `cargo clippy --workspace --all-targets` build these binaries and the
+//! tests in `tests/lambda_*.rs` run them. The crate feature `lambda` is a
+//! marker for the deploy build (`cargo build --release -p functions
+//! --features lambda --bins`): it makes a build that also has `dev-signin`
+//! refuse to compile. A workspace build unifies the `duos` CLI's
+//! `dev-signin` into these binaries; the development sign-in still never
+//! turns on in them (nothing here enables it, and it refuses whenever
+//! `AWS_LAMBDA_FUNCTION_NAME` is set, which the Lambda runtime always sets).
+//! Never enable `lambda` from the root package.
+//!
+//! # Start-up failures
+//! If the environment is incomplete (a missing table name, secret...), the
+//! error is posted to the Runtime API's `/runtime/init/error` (so it shows
+//! in the function's logs and the invoke fails with `Runtime.InitError`),
+//! printed, and the process exits non-zero.
+
+use std::convert::Infallible;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use http::header::{HeaderValue, CONTENT_TYPE};
+use http::{Request, Response, Uri};
+use lambda_http::lambda_runtime::LambdaEvent;
+use lambda_http::{service_fn, Body};
+use serde_json::Value;
+
+use crate::app::App;
+use crate::auth::{AuthService, MemberDirectory, OidcConfig, SessionConfig};
+use crate::clock::SystemClock;
+use crate::config::{
+    parse_offset, utc, Config, CONTENT_DIR_ENV, SESSION_SECRET_ENV, SITE_ORIGIN_ENV,
+    SURVEY_SECRET_ENV, UTC_OFFSET_ENV,
+};
+use crate::deploy::{self, FunctionSpec};
+use crate::http::Problem;
+use crate::mail::{Mailer, SesConfig, SesMailer};
+use crate::router;
+use crate::scheduler;
+use crate::store::{DynamoConfig, DynamoStore, Store};
+
+/// The Lambda functions, one binary each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Function {
+    /// Mentee and mentor applications.
+    Applications,
+    /// Nominations and their consent links.
+    Nominations,
+    /// Match requests.
+    Matches,
+    /// Duos: the chair's and committee's views and actions.
+    Duos,
+    /// Survey answers and response rates.
+    Surveys,
+    /// The signed-in member's own data.
+    Me,
+    /// Sign-in (`/auth/*`) and the members-only files.
+    Session,
+    /// The hourly job (reminders, expiry, survey invitations).
+    Scheduler,
+}
+
+impl Function {
+    /// Every function, in the order of [`crate::deploy::FUNCTIONS`].
+    pub const ALL: [Function; 8] = [
+        Function::Applications,
+        Function::Nominations,
+        Function::Matches,
+        Function::Duos,
+        Function::Surveys,
+        Function::Me,
+        Function::Session,
+        Function::Scheduler,
+    ];
+
+    /// The function's name (the SAM function's, in `deploy::FUNCTIONS`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Function::Applications => "applications",
+            Function::Nominations => "nominations",
+            Function::Matches => "matches",
+            Function::Duos => "duos",
+            Function::Surveys => "surveys",
+            Function::Me => "me",
+            Function::Session => "session",
+            Function::Scheduler => "scheduler",
+        }
+    }
+
+    /// What the function may do on AWS and which routes it serves.
+    pub fn spec(self) -> &'static FunctionSpec {
+        deploy::function(self.name()).expect("every Function is in deploy::FUNCTIONS")
+    }
+
+    /// The binary's name (`cargo build --bins`): the function's name, but
+    /// `duos-fn` for `duos`, which would collide with the `duos` CLI.
+    pub fn binary(self) -> &'static str {
+        self.spec().binary
+    }
+
+    /// Whether `path` is one of this function's routes (any method: the
+    /// router answers a wrong method with 405). A `/auth/…` path belongs to
+    /// the function serving `/auth/login`.
+    pub fn owns(self, path: &str) -> bool {
+        let path = if path.len() > 1 {
+            path.trim_end_matches('/')
+        } else {
+            path
+        };
+        self.spec().routes.iter().any(|(_, template)| {
+            if let Some(prefix) = template.strip_suffix("/{proxy+}") {
+                return path
+                    .strip_prefix(prefix)
+                    .is_some_and(|rest| rest.starts_with('/'));
+            }
+            if template.starts_with("/auth/") && (path == "/auth" || path.starts_with("/auth/")) {
+                return true;
+            }
+            router::match_path(template, path).is_some()
+        })
+    }
+
+    /// The function that owns `path`, if any.
+    pub fn for_path(path: &str) -> Option<Function> {
+        Function::ALL.into_iter().find(|f| f.owns(path))
+    }
+}
+
+/// The whole life of one Lambda binary: a Tokio runtime, the [`App`] from
+/// the environment, then the Runtime API loop until the sandbox ends.
+pub fn main(function: Function) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("{}: cannot start the async runtime: {e}", function.name());
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(function)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{}: {e}", function.name());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Builds the [`App`] from the environment and serves events until the
+/// Runtime API goes away. A start-up error is reported to `/init/error`.
+pub async fn run(function: Function) -> Result<(), lambda_http::Error> {
+    let app = match app_from_env(function).await {
+        Ok(app) => Arc::new(app),
+        Err(e) => {
+            let message = format!("{} cannot start: {e}", function.name());
+            report_init_error(&message).await;
+            return Err(message.into());
+        }
+    };
+    if function == Function::Scheduler {
+        return lambda_http::lambda_runtime::run(service_fn(move |_event: LambdaEvent<Value>| {
+            let app = Arc::clone(&app);
+            async move {
+                let report = scheduler::tick(&app, app.clock.now()).await;
+                for error in &report.errors {
+                    eprintln!("scheduler: {error}");
+                }
+                Ok::<_, Infallible>(serde_json::to_value(&report).unwrap_or(Value::Null))
+            }
+        }))
+        .await;
+    }
+    lambda_http::run(service_fn(move |request: lambda_http::Request| {
+        let app = Arc::clone(&app);
+        async move {
+            let response = handle(&app, function, from_lambda(request)).await;
+            Ok::<_, Infallible>(to_lambda(response))
+        }
+    }))
+    .await
+}
+
+/// Env var naming the DynamoDB table (required).
+pub const TABLE_ENV: &str = "DUOS_TABLE";
+/// Env var holding the `From` mailbox of SES mail (required), e.g.
+/// `LLAMA Mentoring <mentoring@example.org>`.
+pub const MAIL_FROM_ENV: &str = "DUOS_MAIL_FROM";
+/// Env var naming an SES configuration set (optional).
+pub const SES_CONFIGURATION_SET_ENV: &str = "DUOS_SES_CONFIGURATION_SET";
+/// Env var naming the SSM SecureString parameter that holds the session
+/// secret (used when `DUOS_SESSION_SECRET` itself is not set).
+pub const SESSION_SECRET_PARAM_ENV: &str = "DUOS_SESSION_SECRET_PARAM";
+/// Env var naming the SSM SecureString parameter that holds the survey
+/// secret (used when `DUOS_SURVEY_SECRET` itself is not set).
+pub const SURVEY_SECRET_PARAM_ENV: &str = "DUOS_SURVEY_SECRET_PARAM";
+
+/// The [`App`] of one Lambda function, from the environment:
+///
+/// | env var | meaning |
+/// |---|---|
+/// | `DUOS_TABLE` | the DynamoDB table (required) |
+/// | `DUOS_MAIL_FROM` | the SES `From` mailbox (required; a verified identity) |
+/// | `DUOS_SES_CONFIGURATION_SET` | SES configuration set (optional) |
+/// | `DUOS_SESSION_SECRET` or `DUOS_SESSION_SECRET_PARAM` | the session key, or the name of the SSM SecureString holding it (read once per cold start) |
+/// | `DUOS_SURVEY_SECRET` or `DUOS_SURVEY_SECRET_PARAM` | the survey dedupe key, likewise |
+/// | `DUOS_CONTENT_DIR`, `DUOS_SITE_ORIGIN`, `DUOS_UTC_OFFSET` | see [`crate::config`] |
+/// | `DUOS_OIDC_*` | the OpenID provider (`session` only; see [`OidcConfig::from_env`]) |
+/// | `AWS_REGION`, credentials | the SDK's default chains (the function's role) |
+/// | `AWS_ENDPOINT_URL` (`_DYNAMODB`, `_SESV2`, `_SSM`) | endpoint overrides, read by the SDK itself (tests: moto) |
+///
+/// Every problem found is reported in one error.
+pub async fn app_from_env(function: Function) -> Result<App, String> {
+    let mut problems = Vec::new();
+    let mut required = |name: &str, what: &str| {
+        let value = var(name);
+        if value.is_none() {
+            problems.push(format!("{name}: not set ({what})"));
+        }
+        value
+    };
+    let table = required(TABLE_ENV, "the DynamoDB table name");
+    let from = if function.spec().mails {
+        required(MAIL_FROM_ENV, "the SES sender, a verified identity")
+    } else {
+        Some(var(MAIL_FROM_ENV).unwrap_or_else(|| "no-reply@duos.invalid".to_owned()))
+    };
+    let spec = function.spec();
+    let mut ssm = None;
+    // A function that never reads a secret (per deploy::FUNCTIONS, and so
+    // has no IAM grant for it) gets a random one: nothing it does depends
+    // on it, and nothing it signs with it is accepted anywhere else.
+    let session_secret = if spec.reads_session_secret {
+        secret(SESSION_SECRET_ENV, SESSION_SECRET_PARAM_ENV, &mut ssm)
+            .await
+            .map_err(|e| problems.push(e))
+            .ok()
+    } else {
+        Some(random_secret())
+    };
+    let survey_secret = if spec.reads_survey_secret {
+        secret(SURVEY_SECRET_ENV, SURVEY_SECRET_PARAM_ENV, &mut ssm)
+            .await
+            .map_err(|e| problems.push(e))
+            .ok()
+    } else {
+        Some(random_secret())
+    };
+    let offset = match var(UTC_OFFSET_ENV) {
+        None => utc(),
+        Some(v) => parse_offset(&v).unwrap_or_else(|| {
+            problems.push(format!("{UTC_OFFSET_ENV}: {v:?} is not like -06:00"));
+            utc()
+        }),
+    };
+    let oidc = if function == Function::Session {
+        OidcConfig::from_env().unwrap_or_else(|e| {
+            problems.push(format!("DUOS_OIDC_*: {e}"));
+            None
+        })
+    } else {
+        None
+    };
+    let content_dir = var(CONTENT_DIR_ENV).unwrap_or_else(|| "content".to_owned());
+    let config = Config::load(&content_dir, survey_secret.unwrap_or_default(), offset)
+        .map_err(|e| problems.extend(e.problems))
+        .ok();
+    let session = match (&config, session_secret) {
+        (Some(config), Some(secret)) => {
+            let origin = var(SITE_ORIGIN_ENV).unwrap_or_else(|| config.program.base_url.clone());
+            SessionConfig::new(secret, &origin)
+                .map_err(|e| problems.push(format!("{SESSION_SECRET_ENV}/{SITE_ORIGIN_ENV}: {e}")))
+                .ok()
+        }
+        _ => None,
+    };
+    let (Some(table), Some(from), Some(config), Some(session), true) =
+        (table, from, config, session, problems.is_empty())
+    else {
+        return Err(problems.join("; "));
+    };
+
+    let store: Arc<dyn Store> = Arc::new(DynamoStore::connect(DynamoConfig::new(table)).await);
+    let mut ses = SesConfig::new(from);
+    if let Some(set) = var(SES_CONFIGURATION_SET_ENV) {
+        ses = ses.configuration_set(set);
+    }
+    let mailer: Arc<dyn Mailer> = Arc::new(SesMailer::connect(ses).await);
+    let mut app = App::new(
+        store,
+        mailer,
+        Arc::new(SystemClock),
+        Arc::new(config),
+        session,
+        None,
+    );
+    if function == Function::Session {
+        app.auth = Some(Arc::new(auth_service(&app, oidc)?));
+    }
+    Ok(app)
+}
+
+/// 32 random bytes from the system's generator, as hex text.
+fn random_secret() -> Vec<u8> {
+    use ring::rand::SecureRandom;
+    let mut bytes = [0u8; 32];
+    if ring::rand::SystemRandom::new().fill(&mut bytes).is_err() {
+        // No system randomness: per-process values are still better than
+        // a fixed key; it signs nothing that is ever accepted (see
+        // `app_from_env`).
+        for chunk in bytes.chunks_mut(8) {
+            chunk.copy_from_slice(&fastrand::u64(..).to_le_bytes());
+        }
+    }
+    bytes
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<String>()
+        .into_bytes()
+}
+
+/// A non-empty env var.
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// A secret from `direct_env`, else from the SSM SecureString named by
+/// `param_env` (the SSM client is built on first use and shared).
+async fn secret(
+    direct_env: &str,
+    param_env: &str,
+    ssm: &mut Option<aws_sdk_ssm::Client>,
+) -> Result<Vec<u8>, String> {
+    if let Some(value) = var(direct_env) {
+        return Ok(value.into_bytes());
+    }
+    let Some(name) = var(param_env) else {
+        return Err(format!(
+            "{direct_env}: not set, nor {param_env} (the SSM SecureString holding it)"
+        ));
+    };
+    if ssm.is_none() {
+        let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .load()
+            .await;
+        *ssm = Some(aws_sdk_ssm::Client::new(&config));
+    }
+    let client = ssm.as_ref().expect("set above");
+    let output = client
+        .get_parameter()
+        .name(&name)
+        .with_decryption(true)
+        .send()
+        .await
+        .map_err(|e| {
+            format!(
+                "{param_env}: reading SSM parameter {name}: {}",
+                aws_sdk_ssm::error::DisplayErrorContext(&e)
+            )
+        })?;
+    output
+        .parameter()
+        .and_then(|p| p.value())
+        .map(|v| v.as_bytes().to_vec())
+        .ok_or_else(|| format!("{param_env}: SSM parameter {name} has no value"))
+}
+
+/// The sign-in service of the `session` function: the OpenID provider when
+/// configured (else `/auth/login` answers 503), members from the roster in
+/// the store. Never the development sign-in.
+fn auth_service(app: &App, oidc: Option<OidcConfig>) -> Result<AuthService, String> {
+    let members: Arc<dyn MemberDirectory> =
+        Arc::new(crate::roster::StoreDirectory::new(Arc::clone(&app.store)));
+    match oidc {
+        Some(oidc) => AuthService::new(app.session.clone(), oidc, members)
+            .map_err(|e| format!("DUOS_OIDC_*: {e}")),
+        None => Ok(AuthService::without_provider(app.session.clone(), members)),
+    }
+}
+
+/// One request through `function`: the router if the function owns the
+/// path, else a 404 problem.
+pub async fn handle(app: &App, function: Function, request: Request<Vec<u8>>) -> Response<Vec<u8>> {
+    if function.owns(request.uri().path()) {
+        router::handle(app, request).await
+    } else {
+        not_here(request.uri().path())
+    }
+}
+
+/// 404 `application/problem+json` for a path another function owns (or no
+/// function does).
+fn not_here(path: &str) -> Response<Vec<u8>> {
+    Problem::not_found(format!("Nothing here answers {path}.")).to_response()
+}
+
+/// `lambda_http`'s request as the router's: origin-form URI, the same
+/// headers (with `Cookie` from the event's `cookies`), the body as bytes.
+pub fn from_lambda(request: lambda_http::Request) -> Request<Vec<u8>> {
+    let (mut parts, body) = request.into_parts();
+    let bytes = match body {
+        Body::Text(text) => text.into_bytes(),
+        Body::Binary(bytes) => bytes,
+        _ => Vec::new(),
+    };
+    if let Some(path_and_query) = parts.uri.path_and_query().cloned() {
+        if let Ok(uri) = Uri::builder().path_and_query(path_and_query).build() {
+            parts.uri = uri;
+        }
+    }
+    Request::from_parts(parts, bytes)
+}
+
+/// The router's response as `lambda_http`'s. Text (by `Content-Type`) goes
+/// out as text, anything else base64-encoded; a non-empty body without a
+/// `Content-Type` that is not UTF-8 is labelled `application/octet-stream`
+/// so it is not mangled into text.
+pub fn to_lambda(response: Response<Vec<u8>>) -> Response<Body> {
+    let (mut parts, bytes) = response.into_parts();
+    if bytes.is_empty() {
+        return Response::from_parts(parts, Body::Empty);
+    }
+    if !parts.headers.contains_key(CONTENT_TYPE) && std::str::from_utf8(&bytes).is_err() {
+        parts.headers.insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static("application/octet-stream"),
+        );
+    }
+    Response::from_parts(parts, Body::Binary(bytes))
+}
+
+/// Posts a start-up failure to the Runtime API (`/runtime/init/error`);
+/// best effort (a failure to report is printed).
+async fn report_init_error(message: &str) {
+    eprintln!("{message}");
+    let Ok(api) = std::env::var("AWS_LAMBDA_RUNTIME_API") else {
+        return;
+    };
+    let body = serde_json::json!({
+        "errorMessage": message,
+        "errorType": "Runtime.ConfigError",
+        "stackTrace": [],
+    });
+    let sent = reqwest::Client::new()
+        .post(format!("http://{api}/2018-06-01/runtime/init/error"))
+        .header("Lambda-Runtime-Function-Error-Type", "Runtime.ConfigError")
+        .json(&body)
+        .send()
+        .await;
+    if let Err(e) = sent {
+        eprintln!("could not report the start-up error to the Runtime API: {e}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ownership_follows_the_deploy_table() {
+        assert!(Function::Me.owns("/api/me"));
+        assert!(Function::Me.owns("/api/me/"));
+        assert!(!Function::Me.owns("/api/meetings"));
+        assert!(Function::Session.owns("/auth/login"));
+        assert!(Function::Session.owns("/members/duos/index.html"));
+        assert!(!Function::Session.owns("/members"));
+        assert_eq!(
+            Function::for_path("/api/applications/x/approve"),
+            Some(Function::Applications)
+        );
+        assert_eq!(Function::for_path("/api/unknown"), None);
+        assert_eq!(Function::Duos.binary(), "duos-fn");
+        for f in Function::ALL {
+            assert_eq!(f.spec().name, f.name());
+        }
+        // Every API route is served by exactly one function.
+        for route in router::ROUTES {
+            let concrete = route.path.replace("{id}", "x1");
+            let owners: Vec<_> = Function::ALL
+                .into_iter()
+                .filter(|f| f.owns(&concrete))
+                .collect();
+            assert_eq!(
+                owners.len(),
+                1,
+                "{} {} owned by {owners:?}",
+                route.method,
+                route.path
+            );
+        }
+    }
+
+    #[test]
+    fn responses_keep_binary_bodies_binary() {
+        let response = Response::builder().body(vec![0xff, 0x00, 0xfe]).unwrap();
+        let converted = to_lambda(response);
+        assert_eq!(
+            converted.headers()[CONTENT_TYPE],
+            "application/octet-stream"
+        );
+        assert!(matches!(converted.body(), Body::Binary(b) if b == &[0xff, 0x00, 0xfe]));
+        let empty = to_lambda(Response::builder().status(303).body(Vec::new()).unwrap());
+        assert!(matches!(empty.body(), Body::Empty));
+    }
+
+    #[test]
+    fn requests_get_an_origin_form_uri_and_bytes() {
+        let request = lambda_http::http::Request::builder()
+            .method("POST")
+            .uri("https://example.org/api/me?x=1")
+            .header("cookie", "a=b")
+            .body(Body::Text("{\"k\":1}".into()))
+            .unwrap();
+        let converted = from_lambda(request);
+        assert_eq!(converted.uri().to_string(), "/api/me?x=1");
+        assert_eq!(converted.headers()["cookie"], "a=b");
+        assert_eq!(converted.body(), b"{\"k\":1}");
+    }
+}

@@ -1,0 +1,203 @@
+//! The SES sender (AWS): one SES v2 `SendEmail` call with `Simple` content
+//! (UTF-8 subject and text body) per [`Mail`].
+//!
+//! The from-address must be a verified SES identity (the address or its
+//! domain); the SAM template grants the functions `ses:SendEmail` on it.
+//! [`SesConfig::endpoint_url`] points the client elsewhere (moto on loopback
+//! in the tests).
+
+use async_trait::async_trait;
+use aws_sdk_sesv2::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_sesv2::error::DisplayErrorContext;
+use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
+use aws_sdk_sesv2::Client;
+
+use super::outbox::mailbox_header;
+use super::{Mail, MailError, Mailer};
+use crate::store::StaticCredentials;
+
+/// How to reach SES and who the mail is from.
+#[derive(Clone, Debug)]
+pub struct SesConfig {
+    /// The `From` mailbox: `address` or `Display Name <address>` (a verified
+    /// SES identity).
+    pub from: String,
+    /// Endpoint override (e.g. `http://127.0.0.1:5000` for moto); `None`
+    /// for AWS (or whatever `AWS_ENDPOINT_URL_SESV2` / `AWS_ENDPOINT_URL` say).
+    pub endpoint_url: Option<String>,
+    /// Region; `None` takes the SDK's default chain (`AWS_REGION` on Lambda),
+    /// or `us-east-1` with static credentials.
+    pub region: Option<String>,
+    /// Fixed credentials (tests); `None` takes the SDK's default chain (the
+    /// function's role on Lambda).
+    pub credentials: Option<StaticCredentials>,
+    /// SES configuration set to send through (event publishing), if any.
+    pub configuration_set: Option<String>,
+}
+
+impl SesConfig {
+    /// Mail from `from`, through SES in the environment's region.
+    pub fn new(from: impl Into<String>) -> SesConfig {
+        SesConfig {
+            from: from.into(),
+            endpoint_url: None,
+            region: None,
+            credentials: None,
+            configuration_set: None,
+        }
+    }
+
+    /// Builder: talk to this endpoint instead of AWS's.
+    #[must_use]
+    pub fn endpoint_url(mut self, url: impl Into<String>) -> SesConfig {
+        self.endpoint_url = Some(url.into());
+        self
+    }
+
+    /// Builder: this region.
+    #[must_use]
+    pub fn region(mut self, region: impl Into<String>) -> SesConfig {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Builder: these fixed credentials (set on the SDK config only).
+    #[must_use]
+    pub fn credentials(
+        mut self,
+        access_key_id: impl Into<String>,
+        secret_access_key: impl Into<String>,
+    ) -> SesConfig {
+        self.credentials = Some(StaticCredentials {
+            access_key_id: access_key_id.into(),
+            secret_access_key: secret_access_key.into(),
+        });
+        self
+    }
+
+    /// Builder: send through this SES configuration set.
+    #[must_use]
+    pub fn configuration_set(mut self, name: impl Into<String>) -> SesConfig {
+        self.configuration_set = Some(name.into());
+        self
+    }
+}
+
+/// A [`Mailer`] sending through Amazon SES (API v2). Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct SesMailer {
+    client: Client,
+    from: String,
+    configuration_set: Option<String>,
+}
+
+impl SesMailer {
+    /// Builds the SDK client for `config`. With static credentials no
+    /// environment is consulted; otherwise the SDK's default chains are.
+    pub async fn connect(config: SesConfig) -> SesMailer {
+        let client = match &config.credentials {
+            Some(creds) => {
+                let mut builder = aws_sdk_sesv2::Config::builder()
+                    .behavior_version(BehaviorVersion::latest())
+                    .region(Region::new(
+                        config.region.clone().unwrap_or_else(|| "us-east-1".into()),
+                    ))
+                    .credentials_provider(Credentials::new(
+                        creds.access_key_id.clone(),
+                        creds.secret_access_key.clone(),
+                        None,
+                        None,
+                        "duos-static",
+                    ));
+                if let Some(url) = &config.endpoint_url {
+                    builder = builder.endpoint_url(url.clone());
+                }
+                Client::from_conf(builder.build())
+            }
+            None => {
+                let mut loader = aws_config::defaults(BehaviorVersion::latest());
+                if let Some(region) = &config.region {
+                    loader = loader.region(Region::new(region.clone()));
+                }
+                if let Some(url) = &config.endpoint_url {
+                    loader = loader.endpoint_url(url.clone());
+                }
+                Client::new(&loader.load().await)
+            }
+        };
+        SesMailer::from_client(client, config.from, config.configuration_set)
+    }
+
+    /// A sender over an existing SDK client.
+    pub fn from_client(client: Client, from: String, configuration_set: Option<String>) -> Self {
+        SesMailer {
+            client,
+            from,
+            configuration_set,
+        }
+    }
+
+    /// The SDK client (e.g. to verify an identity in tests).
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// The `From` mailbox.
+    pub fn from(&self) -> &str {
+        &self.from
+    }
+}
+
+fn utf8(text: &str) -> Result<Content, String> {
+    Content::builder()
+        .data(text)
+        .charset("UTF-8")
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+#[async_trait]
+impl Mailer for SesMailer {
+    async fn send(&self, mail: Mail) -> Result<String, MailError> {
+        let fail = |reason: String| MailError {
+            to: mail.to.clone(),
+            reason: format!("SES: {reason}"),
+        };
+        let to = mail.to.trim();
+        if to.is_empty() || to.contains(['\r', '\n']) {
+            return Err(fail("not a usable address".into()));
+        }
+        // A non-ASCII display name must reach SES as an encoded-word.
+        let from = mailbox_header(&self.from).map_err(&fail)?;
+        let subject: String = mail
+            .subject
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        let message = Message::builder()
+            .subject(utf8(subject.trim()).map_err(&fail)?)
+            .body(
+                Body::builder()
+                    .text(utf8(&mail.text).map_err(&fail)?)
+                    .build(),
+            )
+            .build();
+        let mut request = self
+            .client
+            .send_email()
+            .from_email_address(from)
+            .destination(Destination::builder().to_addresses(to).build())
+            .content(EmailContent::builder().simple(message).build());
+        if let Some(set) = &self.configuration_set {
+            request = request.configuration_set_name(set);
+        }
+        let output = request
+            .send()
+            .await
+            .map_err(|e| fail(DisplayErrorContext(&e).to_string()))?;
+        output
+            .message_id()
+            .map(str::to_owned)
+            .ok_or_else(|| fail("no message id in the answer".into()))
+    }
+}

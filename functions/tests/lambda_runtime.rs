@@ -1,0 +1,1070 @@
+//! Every Lambda binary driven through the Lambda Runtime API, the way AWS
+//! runs it: an in-test Runtime API server on 127.0.0.1 (GET
+//! `/2018-06-01/runtime/invocation/next`, POST `…/{id}/response`,
+//! `…/{id}/error`, `/runtime/init/error`) hands the binary API Gateway HTTP
+//! API (payload 2.0) events and collects its answers.
+//!
+//! The binaries are the ones cargo builds for this package's integration
+//! tests (`CARGO_BIN_EXE_<name>`). They use DynamoDB on the moto server of
+//! `tests/support/moto.rs` (through `AWS_ENDPOINT_URL`, which the AWS SDK
+//! reads itself) and the repository's `content/`.
+
+mod support;
+
+use std::collections::{HashMap, VecDeque};
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use http_body_util::{BodyExt, Full};
+use hyper::body::{Bytes, Incoming};
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde_json::{json, Value};
+use tokio::sync::{oneshot, Notify};
+
+// ---------------------------------------------------------------------------
+// The Runtime API
+// ---------------------------------------------------------------------------
+
+/// What the function answered for one invocation.
+#[derive(Debug)]
+enum Outcome {
+    /// POST `/invocation/{id}/response`: the API Gateway v2 response payload.
+    Response(Value),
+    /// POST `/invocation/{id}/error`: the error document.
+    Error(Value),
+}
+
+#[derive(Default)]
+struct State {
+    queue: Mutex<VecDeque<(String, Value)>>,
+    queued: Notify,
+    waiting: Mutex<HashMap<String, oneshot::Sender<Outcome>>>,
+    init_error: Mutex<Option<Value>>,
+    init_failed: Notify,
+    next_calls: Mutex<u32>,
+}
+
+/// The Runtime API of one function sandbox.
+struct RuntimeApi {
+    addr: SocketAddr,
+    state: Arc<State>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl RuntimeApi {
+    async fn start() -> RuntimeApi {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind the Runtime API");
+        let addr = listener.local_addr().unwrap();
+        let state = Arc::new(State::default());
+        let shared = Arc::clone(&state);
+        let server = tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    return;
+                };
+                let state = Arc::clone(&shared);
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(move |req| {
+                        let state = Arc::clone(&state);
+                        async move { Ok::<_, Infallible>(serve(&state, req).await) }
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+        RuntimeApi {
+            addr,
+            state,
+            server,
+        }
+    }
+
+    /// Queues `event` for the function; its answer arrives on the receiver.
+    fn submit(&self, event: Value) -> oneshot::Receiver<Outcome> {
+        let id = format!("req-{:016x}", fastrand::u64(..));
+        let (tx, rx) = oneshot::channel();
+        self.state.waiting.lock().unwrap().insert(id.clone(), tx);
+        self.state.queue.lock().unwrap().push_back((id, event));
+        self.state.queued.notify_one();
+        rx
+    }
+
+    /// Waits for a POST to `/runtime/init/error`.
+    async fn init_error(&self) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(error) = self.state.init_error.lock().unwrap().clone() {
+                return error;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(!left.is_zero(), "no /init/error within 30 s");
+            let _ = tokio::time::timeout(left, self.state.init_failed.notified()).await;
+        }
+    }
+}
+
+impl Drop for RuntimeApi {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+fn reply(status: StatusCode, body: Value) -> Response<Full<Bytes>> {
+    Response::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .body(Full::new(Bytes::from(body.to_string())))
+        .unwrap()
+}
+
+async fn serve(state: &State, req: Request<Incoming>) -> Response<Full<Bytes>> {
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let body = req
+        .into_body()
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
+    let json = || serde_json::from_slice::<Value>(&body).unwrap_or(Value::Null);
+    const BASE: &str = "/2018-06-01/runtime";
+    let Some(rest) = path.strip_prefix(BASE) else {
+        return reply(
+            StatusCode::NOT_FOUND,
+            json!({"errorMessage": "unknown path"}),
+        );
+    };
+    match (method.as_str(), rest) {
+        ("GET", "/invocation/next") => {
+            *state.next_calls.lock().unwrap() += 1;
+            // Long poll: answer when an event is queued.
+            let (id, event) = loop {
+                let notified = state.queued.notified();
+                if let Some(next) = state.queue.lock().unwrap().pop_front() {
+                    break next;
+                }
+                notified.await;
+            };
+            let deadline = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_millis()
+                + 30_000;
+            Response::builder()
+                .status(StatusCode::OK)
+                .header("content-type", "application/json")
+                .header("lambda-runtime-aws-request-id", &id)
+                .header("lambda-runtime-deadline-ms", deadline.to_string())
+                .header(
+                    "lambda-runtime-invoked-function-arn",
+                    "arn:aws:lambda:us-east-1:123456789012:function:duos-test",
+                )
+                .header(
+                    "lambda-runtime-trace-id",
+                    "Root=1-00000000-000000000000000000000000",
+                )
+                .body(Full::new(Bytes::from(event.to_string())))
+                .unwrap()
+        }
+        ("POST", "/init/error") => {
+            *state.init_error.lock().unwrap() = Some(json());
+            state.init_failed.notify_waiters();
+            reply(StatusCode::ACCEPTED, json!({"status": "OK"}))
+        }
+        ("POST", rest) => {
+            let Some(rest) = rest.strip_prefix("/invocation/") else {
+                return reply(
+                    StatusCode::NOT_FOUND,
+                    json!({"errorMessage": "unknown path"}),
+                );
+            };
+            let (id, outcome) = if let Some(id) = rest.strip_suffix("/response") {
+                (id, Outcome::Response(json()))
+            } else if let Some(id) = rest.strip_suffix("/error") {
+                (id, Outcome::Error(json()))
+            } else {
+                return reply(
+                    StatusCode::NOT_FOUND,
+                    json!({"errorMessage": "unknown path"}),
+                );
+            };
+            match state.waiting.lock().unwrap().remove(id) {
+                Some(tx) => {
+                    let _ = tx.send(outcome);
+                    reply(StatusCode::ACCEPTED, json!({"status": "OK"}))
+                }
+                None => reply(
+                    StatusCode::BAD_REQUEST,
+                    json!({"errorMessage": format!("unknown request id {id}")}),
+                ),
+            }
+        }
+        _ => reply(
+            StatusCode::NOT_FOUND,
+            json!({"errorMessage": "unknown path"}),
+        ),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// API Gateway HTTP API (payload format 2.0) events
+// ---------------------------------------------------------------------------
+
+/// One HTTP request as API Gateway's HTTP API hands it to a function.
+#[derive(Clone, Debug)]
+struct HttpEvent {
+    method: &'static str,
+    path: String,
+    query: String,
+    headers: Vec<(String, String)>,
+    cookies: Vec<String>,
+    body: Option<Vec<u8>>,
+    base64: bool,
+}
+
+const HOST: &str = "mentoring.example.org";
+
+impl HttpEvent {
+    fn new(method: &'static str, path: &str) -> HttpEvent {
+        let (path, query) = path.split_once('?').unwrap_or((path, ""));
+        HttpEvent {
+            method,
+            path: path.into(),
+            query: query.into(),
+            headers: Vec::new(),
+            cookies: Vec::new(),
+            body: None,
+            base64: false,
+        }
+    }
+
+    fn header(mut self, name: &str, value: &str) -> HttpEvent {
+        self.headers.push((name.to_ascii_lowercase(), value.into()));
+        self
+    }
+
+    fn cookie(mut self, cookie: &str) -> HttpEvent {
+        self.cookies.push(cookie.into());
+        self
+    }
+
+    fn json(self, body: &Value) -> HttpEvent {
+        let mut event = self.header("content-type", "application/json");
+        event.body = Some(body.to_string().into_bytes());
+        event
+    }
+
+    /// A plain form post; API Gateway hands such bodies over base64-encoded.
+    fn form(self, body: &str) -> HttpEvent {
+        let mut event = self.header("content-type", "application/x-www-form-urlencoded");
+        event.body = Some(body.as_bytes().to_vec());
+        event.base64 = true;
+        event
+    }
+
+    fn to_json(&self) -> Value {
+        let mut headers = serde_json::Map::new();
+        headers.insert("host".into(), json!(HOST));
+        headers.insert("user-agent".into(), json!("duos-lambda-test"));
+        headers.insert("x-forwarded-proto".into(), json!("https"));
+        for (name, value) in &self.headers {
+            headers.insert(name.clone(), json!(value));
+        }
+        let (body, base64) = match &self.body {
+            None => (Value::Null, false),
+            Some(bytes) => match std::str::from_utf8(bytes) {
+                Ok(text) if !self.base64 => (json!(text), false),
+                _ => {
+                    use base64::Engine as _;
+                    (
+                        json!(base64::engine::general_purpose::STANDARD.encode(bytes)),
+                        true,
+                    )
+                }
+            },
+        };
+        let mut event = json!({
+            "version": "2.0",
+            "routeKey": "$default",
+            "rawPath": self.path,
+            "rawQueryString": self.query,
+            "headers": headers,
+            "requestContext": {
+                "accountId": "123456789012",
+                "apiId": "duostest",
+                "domainName": HOST,
+                "domainPrefix": "mentoring",
+                "http": {
+                    "method": self.method,
+                    "path": self.path,
+                    "protocol": "HTTP/1.1",
+                    "sourceIp": "192.0.2.10",
+                    "userAgent": "duos-lambda-test"
+                },
+                "requestId": format!("apigw-{:08x}", fastrand::u32(..)),
+                "routeKey": "$default",
+                "stage": "$default",
+                "time": "28/Nov/2026:11:00:00 +0000",
+                "timeEpoch": 1_795_000_000_000u64
+            },
+            "isBase64Encoded": base64
+        });
+        if !self.cookies.is_empty() {
+            event["cookies"] = json!(self.cookies);
+        }
+        if !body.is_null() {
+            event["body"] = body;
+        }
+        event
+    }
+}
+
+/// The function's answer, decoded from the API Gateway v2 response payload.
+#[derive(Debug)]
+struct HttpAnswer {
+    status: u16,
+    headers: HashMap<String, String>,
+    cookies: Vec<String>,
+    body: Vec<u8>,
+}
+
+impl HttpAnswer {
+    fn from_outcome(outcome: Outcome) -> HttpAnswer {
+        let payload = match outcome {
+            Outcome::Response(payload) => payload,
+            Outcome::Error(error) => panic!("the function reported an invocation error: {error}"),
+        };
+        let status = payload["statusCode"]
+            .as_u64()
+            .unwrap_or_else(|| panic!("no statusCode in {payload}")) as u16;
+        let headers = payload["headers"]
+            .as_object()
+            .map(|h| {
+                h.iter()
+                    .map(|(k, v)| {
+                        (
+                            k.to_ascii_lowercase(),
+                            v.as_str().unwrap_or_default().to_owned(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let cookies = payload["cookies"]
+            .as_array()
+            .map(|c| {
+                c.iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let body = match payload["body"].as_str() {
+            None => Vec::new(),
+            Some(text) if payload["isBase64Encoded"] == true => {
+                use base64::Engine as _;
+                base64::engine::general_purpose::STANDARD
+                    .decode(text)
+                    .expect("base64 body")
+            }
+            Some(text) => text.as_bytes().to_vec(),
+        };
+        HttpAnswer {
+            status,
+            headers,
+            cookies,
+            body,
+        }
+    }
+
+    fn content_type(&self) -> &str {
+        self.headers
+            .get("content-type")
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "body is not JSON ({e}): {}",
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+
+    /// Asserts an `application/problem+json` answer with `status`.
+    fn assert_problem(&self, status: u16) -> Value {
+        assert_eq!(
+            self.status,
+            status,
+            "status; body: {}",
+            String::from_utf8_lossy(&self.body)
+        );
+        assert!(
+            self.content_type().starts_with("application/problem+json"),
+            "content-type {:?}",
+            self.content_type()
+        );
+        let problem = self.json();
+        assert_eq!(problem["status"], status, "{problem}");
+        assert!(problem["title"].is_string(), "{problem}");
+        problem
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The function process
+// ---------------------------------------------------------------------------
+
+/// The path of a built Lambda binary.
+fn binary(name: &str) -> PathBuf {
+    let path = match name {
+        "applications" => env!("CARGO_BIN_EXE_applications"),
+        "nominations" => env!("CARGO_BIN_EXE_nominations"),
+        "matches" => env!("CARGO_BIN_EXE_matches"),
+        "duos-fn" => env!("CARGO_BIN_EXE_duos-fn"),
+        "surveys" => env!("CARGO_BIN_EXE_surveys"),
+        "me" => env!("CARGO_BIN_EXE_me"),
+        "session" => env!("CARGO_BIN_EXE_session"),
+        "scheduler" => env!("CARGO_BIN_EXE_scheduler"),
+        other => panic!("no Lambda binary {other}"),
+    };
+    PathBuf::from(path)
+}
+
+/// One running function: its Runtime API and its process (killed on drop).
+struct Sandbox {
+    api: RuntimeApi,
+    child: Child,
+    name: String,
+}
+
+impl Sandbox {
+    /// Starts binary `name` with `env` (and nothing else of this process's
+    /// environment but `PATH`).
+    async fn start(name: &str, env: &[(String, String)]) -> Sandbox {
+        let api = RuntimeApi::start().await;
+        let mut command = Command::new(binary(name));
+        command
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("AWS_LAMBDA_RUNTIME_API", api.addr.to_string())
+            .env("AWS_LAMBDA_FUNCTION_NAME", format!("duos-test-{name}"))
+            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256")
+            .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+            .env(
+                "AWS_LAMBDA_LOG_GROUP_NAME",
+                format!("/aws/lambda/duos-test-{name}"),
+            )
+            .env("AWS_LAMBDA_LOG_STREAM_NAME", "test")
+            .stdin(Stdio::null())
+            .stdout(Stdio::inherit())
+            .stderr(Stdio::inherit());
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let child = command
+            .spawn()
+            .unwrap_or_else(|e| panic!("starting {name}: {e}"));
+        Sandbox {
+            api,
+            child,
+            name: name.into(),
+        }
+    }
+
+    /// Invokes the function with `event` and waits (60 s at most) for its
+    /// answer; fails at once if the process exits meanwhile.
+    async fn call(&mut self, event: Value) -> Outcome {
+        let mut rx = self.api.submit(event);
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            match tokio::time::timeout(Duration::from_millis(100), &mut rx).await {
+                Ok(outcome) => return outcome.expect("the Runtime API server stopped"),
+                Err(_) => {
+                    if let Ok(Some(status)) = self.child.try_wait() {
+                        panic!("{} exited ({status}) before answering", self.name);
+                    }
+                    assert!(
+                        Instant::now() < deadline,
+                        "{} gave no answer within 60 s",
+                        self.name
+                    );
+                }
+            }
+        }
+    }
+
+    async fn request(&mut self, event: &HttpEvent) -> HttpAnswer {
+        HttpAnswer::from_outcome(self.call(event.to_json()).await)
+    }
+
+    /// Waits for the process to end; its exit status.
+    async fn exit_status(&mut self) -> std::process::ExitStatus {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{} did not exit within 30 s",
+                self.name
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The environment: moto, a table, content whose cohort is open today
+// ---------------------------------------------------------------------------
+
+const SESSION_SECRET: &str = "lambda-test-session-secret-0123456789abcdef";
+const SURVEY_SECRET: &str = "lambda-test-survey-secret-0123456789abcdef";
+const ORIGIN: &str = "https://mentoring.example.org";
+const MAIL_FROM: &str = "LLAMA Mentoring <mentoring@lambda-test.example.org>";
+
+/// The repository's content folder.
+fn repo_content() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("content")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A copy of `content/` whose first cohort's calendar is moved so that it
+/// takes applications today (the binaries run on the system clock; the
+/// real calendar is in 2008), keeping the program's calendar rules:
+/// opened ten days ago, matching deadline the day before launch, launch at
+/// least thirty days on and at least four months before the first April 30
+/// after it, which ends the cohort.
+fn open_content() -> tempfile::TempDir {
+    use chrono::{Datelike, Duration as Days, NaiveDate};
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo_content(), dir.path());
+    let program_path = dir.path().join("program.yaml");
+    let text = std::fs::read_to_string(&program_path).unwrap();
+    let mut yaml: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+
+    let today = chrono::Utc::now().date_naive();
+    let april_30_after = |d: NaiveDate| {
+        let same = NaiveDate::from_ymd_opt(d.year(), 4, 30).unwrap();
+        if same > d {
+            same
+        } else {
+            NaiveDate::from_ymd_opt(d.year() + 1, 4, 30).unwrap()
+        }
+    };
+    let mut launch = today + Days::days(30);
+    if april_30_after(launch) - launch < Days::days(120) {
+        launch = NaiveDate::from_ymd_opt(april_30_after(launch).year(), 5, 1).unwrap();
+    }
+    let end = april_30_after(launch);
+    let dates = [
+        ("applications_open", today - Days::days(10)),
+        ("matching_deadline", launch - Days::days(1)),
+        ("launch", launch),
+        ("midpoint_survey", launch + (end - launch) / 2),
+        ("final_survey", end - Days::days(29)),
+        ("end", end),
+    ];
+    let cohort = &mut yaml["cohorts"][0];
+    for (field, date) in dates {
+        cohort[field] = serde_yaml::Value::String(date.format("%Y-%m-%d").to_string());
+    }
+    std::fs::write(&program_path, serde_yaml::to_string(&yaml).unwrap()).unwrap();
+    dir
+}
+
+/// moto's endpoint, or `None` (after a loud line) outside CI.
+async fn moto() -> Option<String> {
+    match tokio::task::spawn_blocking(|| support::moto::endpoint(support::moto::Need::Any))
+        .await
+        .expect("moto start-up thread")
+    {
+        Ok(endpoint) => Some(endpoint),
+        Err(why) => {
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("the Lambda tests need moto: {why}");
+            }
+            eprintln!("\n!!!!! SKIPPED Lambda test: no moto ({why}). Run scripts/test.sh. !!!!!\n");
+            None
+        }
+    }
+}
+
+/// Everything one test's functions share: moto, a fresh table, content.
+struct World {
+    endpoint: String,
+    table: String,
+    store: functions::store::DynamoStore,
+    content: tempfile::TempDir,
+}
+
+impl World {
+    async fn new(test: &str) -> Option<World> {
+        let endpoint = moto().await?;
+        let table = support::table_name(test);
+        let store = functions::store::DynamoStore::connect(
+            functions::store::DynamoConfig::new(table.clone())
+                .endpoint_url(endpoint.clone())
+                .region("us-east-1")
+                .credentials("testing", "testing"),
+        )
+        .await;
+        store.ensure_table().await.expect("create the table");
+        Some(World {
+            endpoint,
+            table,
+            store,
+            content: open_content(),
+        })
+    }
+
+    /// The environment of a function in this world (as the SAM template
+    /// sets it, plus moto's endpoint and fake credentials).
+    fn env(&self) -> Vec<(String, String)> {
+        [
+            ("AWS_REGION", "us-east-1"),
+            ("AWS_ACCESS_KEY_ID", "testing"),
+            ("AWS_SECRET_ACCESS_KEY", "testing"),
+            ("AWS_ENDPOINT_URL", self.endpoint.as_str()),
+            ("DUOS_TABLE", self.table.as_str()),
+            ("DUOS_MAIL_FROM", MAIL_FROM),
+            ("DUOS_CONTENT_DIR", self.content.path().to_str().unwrap()),
+            ("DUOS_SESSION_SECRET", SESSION_SECRET),
+            ("DUOS_SURVEY_SECRET", SURVEY_SECRET),
+            ("DUOS_SITE_ORIGIN", ORIGIN),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
+    }
+
+    fn session_config(&self) -> functions::auth::SessionConfig {
+        functions::auth::SessionConfig::new(SESSION_SECRET.as_bytes().to_vec(), ORIGIN).unwrap()
+    }
+
+    /// A signed-in member's cookie (`name=value`) and CSRF token.
+    fn sign_in(&self, member_id: &str) -> (String, String) {
+        let issued = functions::auth::issue_session(
+            &self.session_config(),
+            member_id,
+            std::time::SystemTime::now(),
+        );
+        let cookie = issued.set_cookie.split(';').next().unwrap().to_owned();
+        (cookie, issued.csrf_token)
+    }
+}
+
+/// Writes a roster member (first-year, good standing) straight to the table.
+async fn seed_member(store: &functions::store::DynamoStore, id: &str, email: &str) {
+    use functions::store::Store;
+    let member = mentoring::Member {
+        member_id: id.into(),
+        name: format!("Member {id}"),
+        email: email.into(),
+        joined: chrono::Utc::now().date_naive() - chrono::Duration::days(60),
+        category: "Personal".into(),
+        good_standing: true,
+    };
+    store
+        .put(functions::roster::member_item(&member), None)
+        .await
+        .expect("seed a roster member");
+}
+
+/// The messages moto's SES holds, from its model dump.
+async fn sent_mail(endpoint: &str) -> Vec<Value> {
+    let dump: Value = reqwest::get(format!("{endpoint}/moto-api/data.json"))
+        .await
+        .expect("moto data.json")
+        .json()
+        .await
+        .expect("JSON");
+    dump["ses"]["Message"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+// ---------------------------------------------------------------------------
+// The tests
+// ---------------------------------------------------------------------------
+
+const HTTP_FUNCTIONS: [&str; 7] = [
+    "applications",
+    "nominations",
+    "matches",
+    "duos-fn",
+    "surveys",
+    "me",
+    "session",
+];
+
+/// One GET or POST route each HTTP function owns (from the deploy table).
+fn owned_route(binary: &str) -> (&'static str, String) {
+    let spec = functions::deploy::FUNCTIONS
+        .iter()
+        .find(|f| f.binary == binary)
+        .unwrap_or_else(|| panic!("{binary} in deploy::FUNCTIONS"));
+    let (method, path) = spec.routes[0];
+    (
+        method,
+        path.replace("{id}", "x1").replace("{proxy+}", "index.html"),
+    )
+}
+
+#[tokio::test]
+async fn every_binary_answers_api_gateway_events_through_the_runtime_api() {
+    let Some(world) = World::new("every-binary").await else {
+        return;
+    };
+    for name in HTTP_FUNCTIONS {
+        let mut fx = Sandbox::start(name, &world.env()).await;
+
+        // A path of another function (or of none): 404 problem+json.
+        let foreign = fx.request(&HttpEvent::new("GET", "/api/not-a-route")).await;
+        let problem = foreign.assert_problem(404);
+        assert!(
+            problem["detail"]
+                .as_str()
+                .unwrap()
+                .contains("/api/not-a-route"),
+            "{problem}"
+        );
+
+        let (method, path) = owned_route(name);
+        if name == "session" {
+            // No OpenID provider configured: sign-in is unavailable (HTML).
+            let login = fx
+                .request(&HttpEvent::new("GET", "/auth/login?next=/members/"))
+                .await;
+            assert_eq!(login.status, 503, "{name}: /auth/login");
+            assert!(
+                login.content_type().starts_with("text/html"),
+                "{:?}",
+                login.headers
+            );
+            let wrong = fx.request(&HttpEvent::new("GET", "/auth/logout")).await;
+            assert_eq!(wrong.status, 405, "{name}: GET /auth/logout");
+            continue;
+        }
+        // Its own route, anonymous: 401 problem+json.
+        let mut event = HttpEvent::new(method, &path);
+        if method == "POST" {
+            event = event.json(&json!({}));
+        }
+        fx.request(&event).await.assert_problem(401);
+        // Its own path with a method the router does not route: 405 + Allow.
+        let wrong = fx.request(&HttpEvent::new("DELETE", &path)).await;
+        wrong.assert_problem(405);
+        assert!(
+            wrong.headers.contains_key("allow"),
+            "{name}: Allow in {:?}",
+            wrong.headers
+        );
+        // The runtime kept the one process for every invocation.
+        assert!(
+            *fx.api.state.next_calls.lock().unwrap() >= 3,
+            "{name}: /next polled"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_member_applies_through_the_applications_function() {
+    let Some(world) = World::new("apply").await else {
+        return;
+    };
+    // SES on the same moto: the sender identity is verified, so the
+    // confirmation mail is really sent.
+    let ses = functions::mail::SesMailer::connect(
+        functions::mail::SesConfig::new(MAIL_FROM)
+            .endpoint_url(world.endpoint.clone())
+            .region("us-east-1")
+            .credentials("testing", "testing"),
+    )
+    .await;
+    ses.client()
+        .create_email_identity()
+        .email_identity("mentoring@lambda-test.example.org")
+        .send()
+        .await
+        .expect("verify the sender");
+    let member = format!("M7{:05}", fastrand::u32(..100_000));
+    let email = format!("{}@lambda-test.example.org", member.to_ascii_lowercase());
+    seed_member(&world.store, &member, &email).await;
+    let (cookie, csrf) = world.sign_in(&member);
+
+    let mut fx = Sandbox::start("applications", &world.env()).await;
+    let form = json!({
+        "side": "mentee",
+        "goals": "Lead my branch through its renovation.",
+        "interests": ["facilities-and-space-planning"],
+        "availability": "Evenings"
+    });
+    let applied = fx
+        .request(
+            &HttpEvent::new("POST", "/api/applications")
+                .cookie(&cookie)
+                .header("origin", ORIGIN)
+                .header("x-csrf-token", &csrf)
+                .json(&form),
+        )
+        .await;
+    assert_eq!(
+        applied.status,
+        201,
+        "body: {}",
+        String::from_utf8_lossy(&applied.body)
+    );
+    assert!(applied.content_type().starts_with("application/json"));
+    let reply = applied.json();
+    assert_eq!(reply["id"], format!("mentee-{member}"));
+    assert_eq!(reply["status"]["state"], "accepted", "{reply}");
+
+    // The same again: 409 duplicate, nothing half-written.
+    let again = fx
+        .request(
+            &HttpEvent::new("POST", "/api/applications")
+                .cookie(&cookie)
+                .header("origin", ORIGIN)
+                .header("x-csrf-token", &csrf)
+                .json(&form),
+        )
+        .await;
+    again.assert_problem(409);
+
+    // Without the CSRF token: 403, with the session cookie alone.
+    let forged = fx
+        .request(
+            &HttpEvent::new("POST", "/api/applications")
+                .cookie(&cookie)
+                .header("origin", "https://evil.example")
+                .json(&form),
+        )
+        .await;
+    forged.assert_problem(403);
+
+    // A body over 64 KiB: 413.
+    let huge = json!({"side": "mentee", "goals": "x".repeat(70 * 1024)});
+    fx.request(
+        &HttpEvent::new("POST", "/api/applications")
+            .cookie(&cookie)
+            .header("origin", ORIGIN)
+            .header("x-csrf-token", &csrf)
+            .json(&huge),
+    )
+    .await
+    .assert_problem(413);
+
+    // A plain form post (base64-encoded by API Gateway) from a second
+    // member: 303 to the result page, no body.
+    let second = format!("M8{:05}", fastrand::u32(..100_000));
+    seed_member(
+        &world.store,
+        &second,
+        &format!("{}@lambda-test.example.org", second.to_ascii_lowercase()),
+    )
+    .await;
+    let (cookie2, csrf2) = world.sign_in(&second);
+    let body =
+        format!("_csrf={csrf2}&side=mentee&goals=Learn+budgeting&interests=budgeting-and-finance");
+    let posted = fx
+        .request(
+            &HttpEvent::new("POST", "/api/applications")
+                .cookie(&cookie2)
+                .header("origin", ORIGIN)
+                .form(&body),
+        )
+        .await;
+    assert_eq!(
+        posted.status,
+        303,
+        "body: {}",
+        String::from_utf8_lossy(&posted.body)
+    );
+    let location = posted.headers.get("location").expect("Location");
+    assert!(location.starts_with("/apply/done/"), "{location}");
+
+    // The stored application is there for the store, too.
+    use functions::store::Store;
+    let stored = world
+        .store
+        .get(&functions::records::keys::mentee_app("2008", &member))
+        .await
+        .expect("read back");
+    assert!(stored.is_some(), "application item in DynamoDB");
+
+    // And the applicant was mailed through SES (moto keeps the message).
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let mail = sent_mail(&world.endpoint).await;
+        if mail
+            .iter()
+            .any(|m| m["destinations"]["ToAddresses"][0] == email.as_str())
+        {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no mail to {email} in {mail:#?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test]
+async fn sign_out_clears_the_cookie_through_the_payloads_cookies() {
+    let Some(world) = World::new("logout").await else {
+        return;
+    };
+    let (cookie, csrf) = world.sign_in("M1001");
+    let mut fx = Sandbox::start("session", &world.env()).await;
+    let out = fx
+        .request(
+            &HttpEvent::new("POST", "/auth/logout")
+                .cookie(&cookie)
+                .header("origin", ORIGIN)
+                .form(&format!("_csrf={csrf}")),
+        )
+        .await;
+    assert_eq!(
+        out.status,
+        303,
+        "body: {}",
+        String::from_utf8_lossy(&out.body)
+    );
+    assert!(
+        !out.headers.contains_key("set-cookie"),
+        "Set-Cookie moved to cookies"
+    );
+    let session_cookie = cookie.split('=').next().unwrap();
+    assert!(
+        out.cookies
+            .iter()
+            .any(|c| c.starts_with(&format!("{session_cookie}=")) && c.contains("Max-Age=0")),
+        "cleared session cookie in {:?}",
+        out.cookies
+    );
+}
+
+#[tokio::test]
+async fn secrets_are_read_from_ssm_parameters() {
+    let Some(world) = World::new("ssm").await else {
+        return;
+    };
+    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("us-east-1"))
+        .endpoint_url(world.endpoint.clone())
+        .credentials_provider(aws_sdk_ssm::config::Credentials::new(
+            "testing", "testing", None, None, "test",
+        ))
+        .load()
+        .await;
+    let ssm = aws_sdk_ssm::Client::new(&config);
+    let name = format!("/duos-test/{}/session-secret", std::process::id());
+    ssm.put_parameter()
+        .name(&name)
+        .value(SESSION_SECRET)
+        .r#type(aws_sdk_ssm::types::ParameterType::SecureString)
+        .overwrite(true)
+        .send()
+        .await
+        .expect("put the parameter");
+    let env: Vec<(String, String)> = world
+        .env()
+        .into_iter()
+        .filter(|(k, _)| k != "DUOS_SESSION_SECRET")
+        .chain([("DUOS_SESSION_SECRET_PARAM".to_owned(), name)])
+        .collect();
+    let member = format!("M9{:05}", fastrand::u32(..100_000));
+    seed_member(&world.store, &member, "ssm@lambda-test.example.org").await;
+    let (cookie, _) = world.sign_in(&member);
+    let mut fx = Sandbox::start("me", &env).await;
+    // Signed with the secret from SSM, the session is accepted (anything
+    // but 401); without a cookie it is 401.
+    let me = fx
+        .request(&HttpEvent::new("GET", "/api/me").cookie(&cookie))
+        .await;
+    assert_ne!(
+        me.status,
+        401,
+        "body: {}",
+        String::from_utf8_lossy(&me.body)
+    );
+    fx.request(&HttpEvent::new("GET", "/api/me"))
+        .await
+        .assert_problem(401);
+}
+
+#[tokio::test]
+async fn a_missing_setting_is_reported_to_init_error_and_the_process_exits() {
+    let Some(world) = World::new("init-error").await else {
+        return;
+    };
+    let env: Vec<(String, String)> = world
+        .env()
+        .into_iter()
+        .filter(|(k, _)| k != "DUOS_TABLE" && k != "DUOS_SESSION_SECRET")
+        .collect();
+    let mut fx = Sandbox::start("matches", &env).await;
+    let error = fx.api.init_error().await;
+    let message = error["errorMessage"].as_str().unwrap_or_default();
+    assert!(message.contains("DUOS_TABLE"), "{error}");
+    assert!(message.contains("DUOS_SESSION_SECRET"), "{error}");
+    assert!(!fx.exit_status().await.success());
+}
+
+#[tokio::test]
+async fn the_scheduler_runs_one_tick_per_event() {
+    let Some(world) = World::new("scheduler").await else {
+        return;
+    };
+    let mut fx = Sandbox::start("scheduler", &world.env()).await;
+    let event = json!({
+        "version": "0",
+        "id": "5e1b2c1a-0000-0000-0000-000000000000",
+        "detail-type": "Scheduled Event",
+        "source": "aws.scheduler",
+        "time": "2026-11-28T11:00:00Z",
+        "detail": {}
+    });
+    for _ in 0..2 {
+        let report = match fx.call(event.clone()).await {
+            Outcome::Response(report) => report,
+            Outcome::Error(e) => panic!("scheduler failed: {e}"),
+        };
+        assert!(report["now"].is_string(), "{report}");
+        assert_eq!(report["cohorts"], json!(["2008"]), "{report}");
+        assert_eq!(report["errors"], json!([]), "{report}");
+    }
+    assert!(fx.child.try_wait().unwrap().is_none(), "still running");
+}
