@@ -20,6 +20,11 @@ pub mod write;
 
 pub use diagnostics::{Diagnostic, Diagnostics};
 
+/// See the `mimalloc` feature in Cargo.toml.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use crate::diagnostics::{key_pos, Pos};
 use crate::frontmatter::Access;
 use crate::pages::{Kind, LinkMap, Page};
@@ -100,7 +105,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
 pub fn check(root: &Path, drafts: bool) -> Result<BuildSummary, Diagnostics> {
     let started = Instant::now();
     let site = prepare(root, drafts)?;
+    let mut t = Instant::now();
     let counts = render::render(&site, &Sink::Discard).map_err(finish)?;
+    phase("render", &mut t);
     Ok(summary(counts, None, started))
 }
 

@@ -76,6 +76,17 @@ pub fn render(
     source: &str,
     resolve: &dyn Fn(&str) -> Result<String, String>,
 ) -> (Rendered, Vec<LinkError>) {
+    render_with(source, resolve, true)
+}
+
+/// Like [`render`]; without `want_text` the plain text is not collected
+/// (bios need only the HTML).
+pub fn render_with(
+    source: &str,
+    resolve: &dyn Fn(&str) -> Result<String, String>,
+    want_text: bool,
+) -> (Rendered, Vec<LinkError>) {
+    let limit = if want_text { TEXT_LIMIT } else { 0 };
     let mut events: Vec<Event> = Vec::new();
     let mut errors = Vec::new();
     let mut toc = Vec::new();
@@ -149,25 +160,25 @@ pub fn render(
                         });
                     }
                 }
-                push_text(&mut text, " ");
+                push_text(&mut text, limit, " ");
                 events.push(event);
             }
             Event::Text(ref t) | Event::Code(ref t) => {
                 if let Some((_, title)) = heading.as_mut() {
                     title.push_str(t);
                 }
-                push_text(&mut text, t);
+                push_text(&mut text, limit, t);
                 events.push(event);
             }
             Event::SoftBreak | Event::HardBreak => {
                 if let Some((_, title)) = heading.as_mut() {
                     title.push(' ');
                 }
-                push_text(&mut text, " ");
+                push_text(&mut text, limit, " ");
                 events.push(event);
             }
             Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
-                push_text(&mut text, " ");
+                push_text(&mut text, limit, " ");
                 events.push(event);
             }
             other => events.push(other),
@@ -185,8 +196,8 @@ pub fn render(
     )
 }
 
-fn push_text(text: &mut String, t: &str) {
-    if text.len() < TEXT_LIMIT {
+fn push_text(text: &mut String, limit: usize, t: &str) {
+    if text.len() < limit {
         text.push_str(t);
     }
 }
@@ -204,7 +215,13 @@ fn collapse(s: &str) -> String {
 
 /// Escapes text for an HTML attribute or element.
 pub fn escape_attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+    if !s
+        .bytes()
+        .any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
+    {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 16);
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),

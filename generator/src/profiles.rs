@@ -274,7 +274,7 @@ pub fn parse(
         }
     };
     // The bio: markdown, then sanitized. Link errors point into the file.
-    let (rendered, link_errors) = markdown::render(&bio, resolve);
+    let (rendered, link_errors) = markdown::render_with(&bio, resolve, false);
     for e in link_errors {
         let needle = &bio[e.offset..];
         let target: String = needle

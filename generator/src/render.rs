@@ -244,7 +244,6 @@ pub fn render(site: &Site, sink: &Sink) -> Result<Counts, Vec<Diagnostic>> {
             Job::Profile(p) => {
                 let mut ctx = base(&p.url, "members");
                 ctx.insert("mentor", p);
-                ctx.insert("terms", &terms_value);
                 (
                     "profile.html".into(),
                     ctx,
