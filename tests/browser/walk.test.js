@@ -78,7 +78,8 @@ test("the directory is refused before sign-in", async () => {
   const page = await context.newPage();
   await page.goto(server.url + "/members/mentors/");
   assert.match(new URL(page.url()).pathname, /^\/auth\//);
-  assert.doesNotMatch(await page.content(), /Margaret Okafor-Lind/);
+  assert.match(await page.locator("h1").innerText(), /sign-in/i);
+  assert.equal(await page.locator("[data-mentors], .card").count(), 0);
   await audit(page, "auth-dev");
   const raw = await context.request.get(server.url + "/members/mentors/", { maxRedirects: 0 });
   assert.equal(raw.status(), 303);
@@ -163,8 +164,9 @@ test("the mentee filters the directory, opens a profile and sends a request", as
   await audit(page, "view:request_new");
   await page.fill("#request-message", "Your work on budgets is what I hope to learn.");
   await page.locator("#request-form button[type=submit]").click();
-  await page.waitForURL(/\/members\/requests\//);
-  assert.match(await page.locator("main").innerText(), /Request sent|pending/i);
+  await page.waitForURL(/\/members\/requests\/\?status=sent/);
+  assert.match(await page.locator("#result").innerText(), /Request sent/);
+  assert.match(await page.locator(".request").first().innerText(), /Margaret Okafor-Lind.*pending/s);
   await audit(page, "view:requests");
   await page.goto(server.url + "/members/expertise/budgeting-and-finance/");
   await audit(page, "expertise.html");
@@ -173,9 +175,10 @@ test("the mentee filters the directory, opens a profile and sends a request", as
 test("the mentor accepts, the chair assigns a liaison, both see the duo", async () => {
   const mentor = await signIn("M2001");
   await mentor.page.goto(server.url + "/members/requests/");
+  await audit(mentor.page, "view:requests (mentor)");
   await mentor.page.locator("button", { hasText: "Accept Ada Quillfeather" }).click();
-  await mentor.page.waitForLoadState();
-  assert.match(await mentor.page.locator("main").innerText(), /Accepted|duo/i);
+  await mentor.page.waitForURL(/status=accepted/);
+  assert.match(await mentor.page.locator("#result").innerText(), /Accepted/);
 
   const chair = await signIn("M1001");
   await chair.page.goto(server.url + "/members/committee/duos/");
@@ -183,7 +186,8 @@ test("the mentor accepts, the chair assigns a liaison, both see the duo", async 
   const row = chair.page.locator("tr[data-duo]").first();
   await row.locator("select").selectOption("M1002");
   await row.locator("button", { hasText: "Assign" }).click();
-  await chair.page.waitForLoadState();
+  await chair.page.waitForURL(/assigned=/);
+  assert.match(await chair.page.locator("#result").innerText(), /Liaison assigned/);
   assert.match(await chair.page.locator("tr[data-duo] .liaison").first().innerText(), /Felix Brantwood/);
   await chair.context.close();
 
@@ -199,14 +203,43 @@ test("the mentor accepts, the chair assigns a liaison, both see the duo", async 
   await mentor.context.close();
 });
 
-test("other pages: nominate, consent, outbox", async () => {
+test("a mentee nominates a colleague, who consents through the e-mailed link", async () => {
   const { page } = mentee;
   await page.goto(server.url + "/members/nominate/");
+  assert.match(await page.locator("h1").innerText(), /Nominate a member/);
   await audit(page, "view:nominate");
-  await page.goto(server.url + "/nominate/consent/?token=example");
-  await audit(page, "view:consent");
+  await page.fill("#nominee", "M3002");
+  await page.locator("input[name=kind][value=mentee]").check();
+  await page.fill("#nominate-message", "You would get a lot out of the program.");
+  await page.locator("#nominate-form button[type=submit]").click();
+  await page.waitForURL(/\/nominate\/done\/\?status=sent/);
+  assert.match(await page.locator("main").innerText(), /Nomination sent/);
+
+  // The nominee's mail, as the outbox shows it.
+  const outbox = await (await fetch(server.url + "/_outbox")).text();
+  const file = [...outbox.matchAll(/<tr><td>[^<]*<\/td><td>([^<]*)<\/td><td><a href="\/_outbox\/([^"]+)"/g)].find((m) =>
+    m[1].includes("bram.tollefsen-oakes@example.org"),
+  );
+  assert.ok(file, "a mail to the nominee is in the outbox");
+  const mail = await (await fetch(server.url + "/_outbox/" + file[2])).text();
+  const link = mail.match(/https?:\/\/[^\s<"]*\/nominate\/consent\/\?token=[A-Za-z0-9_-]+/);
+  assert.ok(link, "the mail holds the consent link");
+
+  const nominee = await signIn("M3002");
+  await nominee.page.goto(link[0].replace(/^https?:\/\/[^/]+/, server.url));
+  assert.match(await nominee.page.locator("h1").innerText(), /nominated/i);
+  await audit(nominee.page, "view:consent");
+  await nominee.page.locator("button[name=answer][value=consent]").click();
+  await nominee.page.waitForURL(/\/nominate\/consent\/done\/\?status=consented/);
+  assert.match(await nominee.page.locator("main").innerText(), /Thank you/);
+  await nominee.context.close();
+});
+
+test("other pages: refusals, outbox", async () => {
+  const { page } = mentee;
   await page.goto(server.url + "/members/committee/applications/");
   assert.equal((await page.request.get(server.url + "/members/committee/applications/")).status(), 403);
+  assert.match(await page.locator("h1").innerText(), /Not for your role/);
   await audit(page, "view:message");
   await page.goto(server.url + "/_outbox");
   assert.match(await page.locator("main").innerText(), /ada\.quillfeather@example\.org/);
@@ -250,6 +283,7 @@ test("months later: the mentee answers the mid-way survey, the committee sees th
   await m.page.goto(server.url + "/members/surveys/midpoint/");
   await audit(m.page, "view:survey");
   const form = m.page.locator("#survey-form");
+  if ((await form.count()) === 0) assert.fail(`no survey form: ${await m.page.locator("main").innerText()}`);
   await form.locator("button[type=submit]").click();
   assert.ok((await form.locator(".field-error:visible").count()) > 0, "required answers are flagged");
   for (const fieldset of await form.locator("fieldset").all()) {

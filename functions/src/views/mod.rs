@@ -144,6 +144,11 @@ pub const PATHS: &[&str] = &[
     "/members/committee/surveys/",
 ];
 
+/// The query parameters the templates read (the result pages' flags).
+const QUERY_KEYS: &[&str] = &[
+    "status", "side", "place", "decided", "assigned", "answered", "survey", "token", "mentor",
+];
+
 /// Whether `path` is one of the views' pages.
 pub fn is_view(path: &str) -> bool {
     PATHS
@@ -204,9 +209,11 @@ pub async fn handle(
             let mut ctx = tera::Context::new();
             ctx.insert("title", &title);
             ctx.insert("message", &message);
-            let main = templates().render("message.html", &ctx).unwrap_or_else(|e| {
-                format!("<p>{}</p>", crate::http::response::escape(&e.to_string()))
-            });
+            let main = templates()
+                .render("message.html", &ctx)
+                .unwrap_or_else(|e| {
+                    format!("<p>{}</p>", crate::http::response::escape(&e.to_string()))
+                });
             (status, title, main)
         }
     };
@@ -418,6 +425,13 @@ async fn render_page(
     query: &BTreeMap<String, String>,
 ) -> Result<Page, ViewError> {
     let mut ctx = viewer.context(app);
+    // Every query parameter a template asks about, present (maybe empty),
+    // so that templates can compare them.
+    let mut query = query.clone();
+    for key in QUERY_KEYS {
+        query.entry((*key).to_owned()).or_default();
+    }
+    let query = &query;
     ctx.insert("query", query);
     let cohort = cohort(app, viewer.today);
     if let Some(c) = cohort {
@@ -796,6 +810,64 @@ mod tests {
     #[test]
     fn templates_compile() {
         let _ = templates();
+    }
+
+    #[test]
+    fn every_template_renders_with_no_query_and_no_data() {
+        let mut ctx = tera::Context::new();
+        let query: BTreeMap<String, String> = QUERY_KEYS
+            .iter()
+            .map(|k| ((*k).to_owned(), String::new()))
+            .collect();
+        ctx.insert("query", &query);
+        ctx.insert("me", &json!({"id": "M1", "name": "A", "email": "a@x", "mentee": false, "mentor": false, "committee": true, "chair": true, "roles": []}));
+        ctx.insert("csrf", "t");
+        ctx.insert(
+            "site",
+            &json!({"name": "S", "contact_email": "c@x", "directory_url": "/members/mentors/"}),
+        );
+        ctx.insert("expertise", &Vec::<Json>::new());
+        ctx.insert("today", "2008-03-01");
+        ctx.insert("mentee_application", &Json::Null);
+        ctx.insert("mentor_application", &Json::Null);
+        ctx.insert("token", "");
+        ctx.insert("sent", &Vec::<Json>::new());
+        ctx.insert("received", &Vec::<Json>::new());
+        ctx.insert("duos", &Vec::<Json>::new());
+        ctx.insert("applications", &Vec::<Json>::new());
+        ctx.insert("mentee_cap", &25);
+        ctx.insert("may_decide", &true);
+        ctx.insert("may_assign", &true);
+        ctx.insert("liaisons", &Vec::<Json>::new());
+        ctx.insert("surveys", &Vec::<Json>::new());
+        ctx.insert(
+            "mentor",
+            &json!({"id": "M2", "name": "B", "title": "T", "institution": "I"}),
+        );
+        ctx.insert(
+            "survey",
+            &json!({"id": "s", "title": "S", "intro": "", "anonymous": true, "questions": []}),
+        );
+        ctx.insert("answered", &false);
+        ctx.insert(
+            "window",
+            &json!({"opens": "2008-11-17", "closes": "2008-12-08"}),
+        );
+        ctx.insert("refusal", &Json::Null);
+        ctx.insert("title", "T");
+        ctx.insert("message", "M");
+        for (name, _) in TEMPLATES.iter().filter(|(n, _)| !n.starts_with('_')) {
+            if let Err(e) = templates().render(name, &ctx) {
+                let mut msg = e.to_string();
+                let mut source = std::error::Error::source(&e);
+                while let Some(s) = source {
+                    msg.push_str(": ");
+                    msg.push_str(&s.to_string());
+                    source = s.source();
+                }
+                panic!("{name}: {msg}");
+            }
+        }
     }
 
     #[test]
