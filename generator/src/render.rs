@@ -336,6 +336,7 @@ pub fn render(site: &Site, sink: &Sink) -> Result<Counts, Vec<Diagnostic>> {
         ("public/sitemap.xml", sitemap(base_url, &public)),
         ("public/robots.txt", robots(base_url)),
         ("public/search-index.json", search_index(&public)),
+        ("members/access.json", access_manifest(&site.profiles)),
     ];
     for (rel, body) in extras {
         if let Err(e) = sink.write(Path::new(rel), body.as_bytes()) {
@@ -351,7 +352,7 @@ pub fn render(site: &Site, sink: &Sink) -> Result<Counts, Vec<Diagnostic>> {
         profiles: site.profiles.len(),
         terms: program.expertise.len(),
         surveys: site.surveys.len(),
-        files: jobs.len() + 3 + site.assets.files.len(),
+        files: jobs.len() + extras_len() + site.assets.files.len(),
     })
 }
 
@@ -381,6 +382,25 @@ struct SearchEntry<'a> {
     url: &'a str,
     description: &'a str,
     text: String,
+}
+
+/// How many files besides pages and assets a build writes (sitemap, robots,
+/// search index, access manifest).
+const fn extras_len() -> usize {
+    4
+}
+
+/// `members/access.json`: which roster member each profile belongs to, so the
+/// members-only gate lets a mentor see their own profile. Never served.
+fn access_manifest(profiles: &[Profile]) -> String {
+    let mentors: std::collections::BTreeMap<&str, &str> = profiles
+        .iter()
+        .filter(|p| !p.member_id.is_empty())
+        .map(|p| (p.slug.as_str(), p.member_id.as_str()))
+        .collect();
+    serde_json::to_string_pretty(&serde_json::json!({ "mentors": mentors }))
+        .unwrap_or_else(|_| "{\"mentors\":{}}".into())
+        + "\n"
 }
 
 fn search_index(public: &[&Page]) -> String {

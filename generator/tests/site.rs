@@ -248,3 +248,18 @@ fn diagnostics_display_one_per_line() {
         "content/a.md:3:7: first\nthemes/default/templates/page.html: second\n"
     );
 }
+
+#[test]
+fn access_manifest_maps_profiles_to_roster_ids_in_members_only() {
+    let site = Site::new("valid");
+    generator::build(&site.options()).expect("valid fixture builds");
+    let out = site.out();
+    let manifest: serde_json::Value =
+        serde_json::from_str(&text(&out.join("members/access.json"))).unwrap();
+    // grace-hopper has no member_id, so only ada-lovelace is mapped.
+    assert_eq!(
+        manifest,
+        serde_json::json!({ "mentors": { "ada-lovelace": "M1815" } })
+    );
+    assert!(!out.join("public/access.json").exists());
+}
