@@ -26,7 +26,7 @@
 //!
 //! Typed items hold the record's own fields as top-level attributes (the
 //! mentoring type's serde shape, numbers whole, dates as strings), plus
-//! `kind` and, for records with a state machine, `state` (the state's
+//! `entity` (the record type) and, for records with a state machine, `state` (the state's
 //! snake_case name) so that transitions are conditional writes
 //! (`state = "pending"`).
 
@@ -45,8 +45,9 @@ use serde::Serialize;
 
 use crate::store::{Item, Key, Store, StoreError, Value, GSI1_PK, GSI1_SK, TABLE_PK, TABLE_SK};
 
-/// Attribute holding the record kind.
-pub const KIND: &str = "kind";
+/// Attribute holding the record's entity type (`mentee_application`,
+/// `match_request`...). Not `kind`: records have fields of that name.
+pub const KIND: &str = "entity";
 /// Attribute holding a state machine's current state name.
 pub const STATE: &str = "state";
 
@@ -115,7 +116,12 @@ pub fn record_item<T: Serialize>(key: &Key, kind: &str, state: Option<&str>, rec
     let mut item = Item::new(key).with(KIND, kind);
     if let Value::M(fields) = json_to_value(json) {
         for (name, value) in fields {
-            if ![TABLE_PK, TABLE_SK, GSI1_PK, GSI1_SK, KIND, STATE].contains(&name.as_str()) {
+            let reserved = [TABLE_PK, TABLE_SK, GSI1_PK, GSI1_SK, KIND, STATE];
+            debug_assert!(
+                !reserved.contains(&name.as_str()),
+                "a {kind} record has a field named {name}, which the item layout reserves"
+            );
+            if !reserved.contains(&name.as_str()) {
                 item.set(name, value);
             }
         }
