@@ -37,10 +37,11 @@ use axum::routing::get;
 use chrono::NaiveDate;
 use functions::app::App;
 use functions::auth::dev::{DevAccount, DevSignin};
-use functions::auth::{AuthService, SessionConfig};
+use functions::auth::{AuthService, Identity, SessionConfig};
 use functions::clock::{system_time, Clock};
 use functions::config::{utc, Config};
 use functions::mail::outbox::Outbox;
+use functions::members_gate::MembersGate;
 use functions::store::{EmbeddedStore, Store};
 use http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION};
 use http::StatusCode;
@@ -412,7 +413,7 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         return from_functions(resp, &shared);
     }
     if path == "/members" || path.starts_with("/members/") {
-        let gate = members(&app, &req, &shared.site_dir.join("members"));
+        let gate = members(&app, &req, &shared.site_dir.join("members")).await;
         if gate.status().is_success() && !state.errors.is_empty() {
             let html = gate
                 .headers()
@@ -440,56 +441,40 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     }
 }
 
-/// The members area: `DATA/site/members/` for a signed-in member; without a
-/// session, 303 to the sign-in with `next`.
-fn members(app: &App, req: &http::Request<Vec<u8>>, dir: &Path) -> http::Response<Vec<u8>> {
-    let now = system_time(app.moment().now);
-    let path = req.uri().path();
-    let plain = |status: StatusCode, ct: &str, body: Vec<u8>| {
-        http::Response::builder()
-            .status(status)
-            .header(CONTENT_TYPE, ct)
-            .header(CACHE_CONTROL, "private, no-store")
-            .body(body)
-            .expect("valid response")
-    };
-    if functions::auth::read_session(&app.session, req.headers(), now).is_none() {
-        let next: String = url_encode(path);
-        return http::Response::builder()
-            .status(StatusCode::SEE_OTHER)
-            .header(LOCATION, format!("/auth/login?next={next}"))
-            .header(CACHE_CONTROL, "no-store")
-            .body(Vec::new())
-            .expect("valid response");
-    }
-    let rest = path.strip_prefix("/members").unwrap_or("/");
-    let rest = if rest.is_empty() { "/" } else { rest };
-    match files::resolve(dir, rest, "/members") {
-        Resolved::File(f) => match std::fs::read(&f) {
-            Ok(bytes) => plain(StatusCode::OK, files::content_type(&f), bytes),
-            Err(_) => plain(StatusCode::NOT_FOUND, "text/plain; charset=utf-8", b"Not found".to_vec()),
-        },
-        Resolved::Redirect(to) => http::Response::builder()
-            .status(StatusCode::MOVED_PERMANENTLY)
-            .header(LOCATION, to)
+/// The members area through the members gate (`functions::members_gate`):
+/// the session's roles decide which files of `DATA/site/members/` it sees;
+/// without a session, 303 to the sign-in with `next`.
+async fn members(app: &App, req: &http::Request<Vec<u8>>, dir: &Path) -> http::Response<Vec<u8>> {
+    let moment = app.moment();
+    let identity =
+        match functions::auth::read_session(&app.session, req.headers(), system_time(moment.now)) {
+            Some(session) => {
+                match functions::roles::resolve(
+                    app.store.as_ref(),
+                    &app.config.program,
+                    &session.member_id,
+                    moment.today,
+                )
+                .await
+                {
+                    Ok((roles, _)) => Some(Identity::new(session.member_id, roles)),
+                    Err(e) => {
+                        eprintln!("duos serve: roles of {}: {e}", session.member_id);
+                        return http::Response::builder()
+                            .status(StatusCode::INTERNAL_SERVER_ERROR)
+                            .header(CONTENT_TYPE, "text/plain; charset=utf-8")
+                            .body(b"The members area is not available right now.".to_vec())
+                            .expect("valid response");
+                    }
+                }
+            }
+            None => None,
+        };
+    match MembersGate::disk(dir).serve(identity.as_ref(), req).await {
+        Some(resp) => resp,
+        None => http::Response::builder()
+            .status(StatusCode::NOT_FOUND)
             .body(Vec::new())
             .expect("valid response"),
-        Resolved::NotFound => plain(
-            StatusCode::NOT_FOUND,
-            "text/html; charset=utf-8",
-            b"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head><body><main><h1>Not found</h1><p>There is no such page in the members area. <a href=\"/members/\">Your program</a></p></main></body></html>".to_vec(),
-        ),
     }
-}
-
-fn url_encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }

@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use functions::config::{utc, Config};
 use notify::{RecursiveMode, Watcher};
@@ -81,7 +81,6 @@ pub fn start(
 
 /// Rebuilds the site and the configuration, then notifies the browsers.
 pub fn rebuild(shared: &Shared) {
-    let started = Instant::now();
     let mut errors = match site::build(&shared.root, &shared.site_dir, shared.drafts) {
         Ok(summary) => {
             eprintln!("duos serve: rebuilt: {summary}");
@@ -118,7 +117,6 @@ pub fn rebuild(shared: &Shared) {
         state.generation
     };
     let _ = shared.reload.send(generation);
-    let _ = started;
 }
 
 /// A configuration problem's path relative to the site root.

@@ -394,7 +394,7 @@ impl Viewer {
 
 /// The cohort the pages are about: the one taking applications, else the
 /// current one.
-fn cohort<'a>(app: &'a App, today: NaiveDate) -> Option<&'a Cohort> {
+fn cohort(app: &App, today: NaiveDate) -> Option<&Cohort> {
     let program = &app.config.program;
     program
         .cohort_accepting_applications(today)
@@ -768,7 +768,7 @@ fn mentee_json(a: &MenteeApplication) -> Json {
         member_id: &a.member_id,
         submitted: a.submitted_at.date_naive(),
         state: a.status.name(),
-        place: place.map(|p| p as u32),
+        place,
         ordinal: a.ordinal,
         summary: shorten(&a.form.goals, 160),
         detail: &a.form.background,
