@@ -3,7 +3,7 @@
 # Debian driven by playwright-core, axe-core, node's test runner.
 #
 # Installs Chromium if it is missing (apt), runs `npm ci` in tests/browser,
-# builds the release duos, starts `duos serve` on a free 127.0.0.1 port with a
+# builds the release duos (or uses $DUOS_BIN when set), starts `duos serve` on a free 127.0.0.1 port with a
 # fresh data folder on a copy of the site root (the tests edit that copy,
 # never the repository's content), waits for it, runs the tests (which
 # restart the server once, with a later --today, on the same data), and
@@ -31,10 +31,15 @@ step "node modules (npm ci in tests/browser)"
 command -v node >/dev/null || { echo "node is missing (apt-get install -y nodejs npm)" >&2; exit 1; }
 (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 
-step "cargo build --release (duos)"
-cargo build --release --bin duos
-target="${CARGO_TARGET_DIR:-$repo/target}"
-export DUOS_BIN="$target/release/duos"
+if [ -n "${DUOS_BIN:-}" ]; then
+  # A duos binary built elsewhere (e.g. by scripts/test.sh); must exist.
+  [ -x "$DUOS_BIN" ] || { echo "DUOS_BIN=$DUOS_BIN is not an executable" >&2; exit 1; }
+else
+  step "cargo build --release (duos)"
+  cargo build --release --bin duos
+  target="${CARGO_TARGET_DIR:-$repo/target}"
+  export DUOS_BIN="$target/release/duos"
+fi
 
 work=$(mktemp -d)
 export DUOS_PIDFILE="$work/pids"

@@ -134,8 +134,8 @@ export async function startServer({ root, data, today, port }) {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`duos serve exited (${child.exitCode}):\n${output}`);
     try {
-      const r = await fetch(url + "/");
-      if (r.status < 500 || r.status === 500) break;
+      await fetch(url + "/");
+      break; // any answer: the server is up (a content error answers 500 with the overlay)
     } catch {
       /* not yet */
     }
