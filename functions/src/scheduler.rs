@@ -100,7 +100,10 @@ pub struct TickReport {
 impl TickReport {
     /// Messages sent by this run.
     pub fn mails_sent(&self) -> u32 {
-        self.expiry_notices + self.request_reminders + self.survey_invitations + self.survey_reminders
+        self.expiry_notices
+            + self.request_reminders
+            + self.survey_invitations
+            + self.survey_reminders
     }
 
     /// Changes made by this run (state changes and messages).
@@ -169,7 +172,8 @@ pub async fn tick(app: &App, now: DateTime<Utc>) -> TickReport {
         .cohorts
         .iter()
         .filter(|c| {
-            c.applications_open <= run.today && run.today <= c.end + Duration::days(COHORT_TAIL_DAYS)
+            c.applications_open <= run.today
+                && run.today <= c.end + Duration::days(COHORT_TAIL_DAYS)
         })
         .cloned()
         .collect();
@@ -228,12 +232,19 @@ impl Run<'_> {
 
     /// Items of a cohort partition with the sort key prefix, read as `T`;
     /// unreadable items are reported and skipped.
-    async fn records<T: serde::de::DeserializeOwned>(&mut self, cohort: &str, prefix: &str) -> Vec<(Key, T)> {
+    async fn records<T: serde::de::DeserializeOwned>(
+        &mut self,
+        cohort: &str,
+        prefix: &str,
+    ) -> Vec<(Key, T)> {
         let query = Query::table(keys::cohort_pk(cohort)).prefix(prefix);
         let items = match self.app.store.query(&query).await {
             Ok(items) => items,
             Err(e) => {
-                self.error(format!("querying {} {prefix}*: {e}", keys::cohort_pk(cohort)));
+                self.error(format!(
+                    "querying {} {prefix}*: {e}",
+                    keys::cohort_pk(cohort)
+                ));
                 return Vec::new();
             }
         };
@@ -258,7 +269,12 @@ impl Run<'_> {
             .with("on", self.today.to_string())
             .with("at", self.now.to_rfc3339())
             .with("claim", claim.as_str());
-        match self.app.store.put(item, Some(Condition::not_exists())).await {
+        match self
+            .app
+            .store
+            .put(item, Some(Condition::not_exists()))
+            .await
+        {
             Ok(()) => {}
             Err(StoreError::ConditionFailed { .. }) => return false,
             Err(e) => {
@@ -273,7 +289,9 @@ impl Run<'_> {
                 self.report.mail_failures += 1;
                 let release = Condition::eq("claim", claim.as_str());
                 if let Err(e) = self.app.store.delete(&marker, Some(release)).await {
-                    self.error(format!("releasing marker {marker} after a failed send: {e}"));
+                    self.error(format!(
+                        "releasing marker {marker} after a failed send: {e}"
+                    ));
                 }
                 false
             }
@@ -293,7 +311,9 @@ impl Run<'_> {
                     }
                 }
                 MatchStatus::Pending => self.request_reminder(cohort, &request).await,
-                MatchStatus::Expired { at } if self.now - *at <= Duration::days(EXPIRY_NOTICE_WINDOW_DAYS) => {
+                MatchStatus::Expired { at }
+                    if self.now - *at <= Duration::days(EXPIRY_NOTICE_WINDOW_DAYS) =>
+                {
                     self.expiry_notice(cohort, &request).await;
                 }
                 _ => {}
@@ -339,8 +359,12 @@ impl Run<'_> {
     }
 
     async fn expiry_notice(&mut self, cohort: &Cohort, request: &MatchRequest) {
-        let Some(mentee) = self.member(&request.mentee_id).await else { return };
-        let Some(mentor) = self.member(&request.mentor_id).await else { return };
+        let Some(mentee) = self.member(&request.mentee_id).await else {
+            return;
+        };
+        let Some(mentor) = self.member(&request.mentor_id).await else {
+            return;
+        };
         let still_open = cohort.accepts_match_requests(self.today);
         let next = if still_open {
             format!(
@@ -378,8 +402,12 @@ impl Run<'_> {
         if self.now < request.created_at + half || !request.is_pending_at(self.now) {
             return;
         }
-        let Some(mentor) = self.member(&request.mentor_id).await else { return };
-        let Some(mentee) = self.member(&request.mentee_id).await else { return };
+        let Some(mentor) = self.member(&request.mentor_id).await else {
+            return;
+        };
+        let Some(mentee) = self.member(&request.mentee_id).await else {
+            return;
+        };
         let mail = Mail {
             to: mentor.email.clone(),
             subject: format!(
@@ -471,13 +499,20 @@ impl Run<'_> {
             return;
         }
         let (opens, closes) = cohort.survey_window(survey);
-        let remind = self.today > opens && self.today >= closes - Duration::days(SURVEY_REMINDER_DAYS);
+        let remind =
+            self.today > opens && self.today >= closes - Duration::days(SURVEY_REMINDER_DAYS);
         let mut audience: Vec<(String, Side)> = Vec::new();
         for duo in duos {
-            if matches!(duo.status_at(cohort, self.today), DuoStatus::EndedEarly { .. }) {
+            if matches!(
+                duo.status_at(cohort, self.today),
+                DuoStatus::EndedEarly { .. }
+            ) {
                 continue;
             }
-            for (member, side) in [(&duo.mentee_id, Side::Mentee), (&duo.mentor_id, Side::Mentor)] {
+            for (member, side) in [
+                (&duo.mentee_id, Side::Mentee),
+                (&duo.mentor_id, Side::Mentor),
+            ] {
                 if survey.is_for(side) && !audience.iter().any(|(m, _)| m == member) {
                     audience.push((member.clone(), side));
                 }
@@ -491,8 +526,17 @@ impl Run<'_> {
         }
     }
 
-    async fn invite(&mut self, cohort: &Cohort, survey: &Survey, member_id: &str, closes: NaiveDate) {
-        let marker = marker_key(&cohort.id, format!("SURVEY_INVITE#{}#{member_id}", survey.id));
+    async fn invite(
+        &mut self,
+        cohort: &Cohort,
+        survey: &Survey,
+        member_id: &str,
+        closes: NaiveDate,
+    ) {
+        let marker = marker_key(
+            &cohort.id,
+            format!("SURVEY_INVITE#{}#{member_id}", survey.id),
+        );
         match self.app.store.get(&marker).await {
             Ok(Some(_)) => return,
             Ok(None) => {}
@@ -501,7 +545,9 @@ impl Run<'_> {
                 return;
             }
         }
-        let Some(member) = self.member(member_id).await else { return };
+        let Some(member) = self.member(member_id).await else {
+            return;
+        };
         let anonymous = if survey.anonymous {
             "Your answers are anonymous: they are not stored with your name.\n\n"
         } else {
@@ -528,27 +574,54 @@ impl Run<'_> {
         }
     }
 
-    async fn remind(&mut self, cohort: &Cohort, survey: &Survey, member_id: &str, closes: NaiveDate) {
-        let invited = marker_key(&cohort.id, format!("SURVEY_INVITE#{}#{member_id}", survey.id));
+    async fn remind(
+        &mut self,
+        cohort: &Cohort,
+        survey: &Survey,
+        member_id: &str,
+        closes: NaiveDate,
+    ) {
+        let invited = marker_key(
+            &cohort.id,
+            format!("SURVEY_INVITE#{}#{member_id}", survey.id),
+        );
         match self.app.store.get(&invited).await {
             // Only people invited on an earlier day are reminded.
-            Ok(Some(item)) if item.get_str("on").is_some_and(|on| on < self.today.to_string().as_str()) => {}
+            Ok(Some(item))
+                if item
+                    .get_str("on")
+                    .is_some_and(|on| on < self.today.to_string().as_str()) => {}
             Ok(_) => return,
             Err(e) => {
                 self.error(format!("reading marker {invited}: {e}"));
                 return;
             }
         }
-        let hmac = dedupe_key(&self.app.config.survey_secret, member_id, &cohort.id, &survey.id);
-        match self.app.store.get(&keys::survey_done(&cohort.id, &survey.id, &hmac)).await {
+        let hmac = dedupe_key(
+            &self.app.config.survey_secret,
+            member_id,
+            &cohort.id,
+            &survey.id,
+        );
+        match self
+            .app
+            .store
+            .get(&keys::survey_done(&cohort.id, &survey.id, &hmac))
+            .await
+        {
             Ok(Some(_)) => return, // answered
             Ok(None) => {}
             Err(e) => {
-                self.error(format!("checking whether {member_id} answered {}: {e}", survey.id));
+                self.error(format!(
+                    "checking whether {member_id} answered {}: {e}",
+                    survey.id
+                ));
                 return;
             }
         }
-        let Some(member) = self.member(member_id).await else { return };
+        let Some(member) = self.member(member_id).await else {
+            return;
+        };
         let mail = Mail {
             to: member.email.clone(),
             subject: format!("{}: reminder - {} closes on {closes}", self.program_name(), survey.title),
@@ -562,7 +635,10 @@ impl Run<'_> {
                 self.program_name()
             ),
         };
-        let marker = marker_key(&cohort.id, format!("SURVEY_REMINDER#{}#{member_id}", survey.id));
+        let marker = marker_key(
+            &cohort.id,
+            format!("SURVEY_REMINDER#{}#{member_id}", survey.id),
+        );
         if self.send_once(marker, &member, mail).await {
             self.report.survey_reminders += 1;
         }
@@ -574,5 +650,8 @@ impl Run<'_> {
 /// shape, see [`crate::records`]).
 fn state_actions<S: Serialize>(status: &S, name: &str) -> Vec<UpdateAction> {
     let value = json_to_value(serde_json::to_value(status).unwrap_or(serde_json::Value::Null));
-    vec![UpdateAction::set("status", value), UpdateAction::set(STATE, name)]
+    vec![
+        UpdateAction::set("status", value),
+        UpdateAction::set(STATE, name),
+    ]
 }
