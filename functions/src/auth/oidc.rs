@@ -152,8 +152,14 @@ pub struct Discovery {
 
 struct Keys {
     set: JwkSet,
+    /// When the set was last fetched (first use, or a refresh).
     fetched: Option<Instant>,
+    /// When an unknown `kid` last caused a refresh (rate limit).
+    refreshed_for_unknown: Option<Instant>,
 }
+
+/// Key sets older than this are fetched again on the next sign-in.
+const JWKS_MAX_AGE: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// A relying party for one provider. Cheap to build: nothing is fetched until
 /// the first sign-in; discovery and keys are then cached for the life of the
@@ -206,6 +212,7 @@ impl OidcClient {
             keys: Mutex::new(Keys {
                 set: JwkSet::default(),
                 fetched: None,
+                refreshed_for_unknown: None,
             }),
         })
     }
@@ -471,14 +478,22 @@ impl OidcClient {
             leeway: self.cfg.leeway,
         };
         let mut keys = self.keys.lock().await;
-        let due = keys
-            .fetched
+        let stale = keys.fetched.is_none_or(|t| t.elapsed() >= JWKS_MAX_AGE);
+        // An unknown kid may be a key the provider just rotated in: fetch the
+        // set again, but at most once per `jwks_refresh_interval`, so tokens
+        // with made-up kids cannot make us hammer the provider.
+        let unknown = unverified.find_key(&keys.set).is_none();
+        let may_refresh = keys
+            .refreshed_for_unknown
             .is_none_or(|t| t.elapsed() >= self.cfg.jwks_refresh_interval);
-        if unverified.find_key(&keys.set).is_none() && due {
+        if stale || (unknown && may_refresh) {
             let fresh: JwkSet = serde_json::from_value(self.get_json(&d.jwks_uri).await?)
                 .map_err(|e| OidcError::Provider(format!("key set: {e}")))?;
             keys.set = fresh;
             keys.fetched = Some(Instant::now());
+            if unknown && !stale {
+                keys.refreshed_for_unknown = Some(Instant::now());
+            }
         }
         let key = unverified
             .find_key(&keys.set)
