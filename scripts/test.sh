@@ -19,6 +19,15 @@ if ! .venv/bin/python -c 'import moto, flask' 2>/dev/null; then
 fi
 .venv/bin/moto_server --help >/dev/null
 
+# --- the AWS template's linter -------------------------------------------------
+step "cfn-lint infra/template.yaml"
+./scripts/cfn-lint.sh
+
+# --- node packages: a real OpenID provider for the sign-in tests ---------------
+step "npm ci (functions/tests/oidc: oidc-provider)"
+command -v node >/dev/null || { echo "node and npm are needed (apt-get install -y nodejs npm)" >&2; exit 1; }
+(cd functions/tests/oidc && npm ci --no-audit --no-fund --loglevel=error)
+
 # --- start moto_server on a free loopback port -------------------------------
 # functions/tests/support/moto_server.py is moto's server with requests served
 # one at a time: plain moto lets concurrent transactions both pass a condition
@@ -55,6 +64,11 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "cargo test (all crates)"
 cargo test --workspace --locked
+
+# --- the whole program in a real browser ---------------------------------------
+# Uses the duos binary `cargo test` just built (debug), so no second build.
+step "browser tests (duos serve in headless Chromium)"
+DUOS_BIN="${CARGO_TARGET_DIR:-$root/target}/debug/duos" ./scripts/browser-tests.sh
 
 echo
 echo "all tests passed"
