@@ -19,3 +19,5 @@ pub mod router;
 pub mod deploy;
 pub mod scheduler;
 pub mod lambda;
+pub mod alumni;
+pub mod report;
