@@ -538,7 +538,7 @@ async fn render_page(
             let c = cohort.ok_or_else(no_cohort)?;
             let listed = crate::handlers::applications::load_all(app, &c.id)
                 .await
-                .map_err(|p| ViewError::from(p.detail))?;
+                .map_err(|p| ViewError::from(p.detail.clone()))?;
             let mut rows = Vec::new();
             for l in &listed {
                 let (member_id, mut j) = match &l.application {
@@ -619,11 +619,9 @@ async fn render_page(
                 if s.is_for(mentoring::Side::Mentor) {
                     invited += running.len();
                 }
-                let rate = if invited == 0 {
-                    0
-                } else {
-                    (answered * 100 + invited / 2) / invited
-                };
+                let rate = (answered * 100 + invited / 2)
+                    .checked_div(invited)
+                    .unwrap_or(0);
                 let (opens, closes) = c.survey_window(s);
                 rows.push(json!({"id": s.id, "title": s.title, "answered": answered, "invited": invited, "rate": rate, "opens": opens, "closes": closes, "open": c.survey_open(s, viewer.today)}));
             }
@@ -694,7 +692,7 @@ async fn load_matches(app: &App, cohort: &str) -> Result<Vec<MatchRequest>, View
         .query(&Query::table(keys::cohort_pk(cohort)).prefix(keys::MATCH_PREFIX))
         .await?;
     let mut out: Vec<MatchRequest> = items.iter().filter_map(|i| records::read(i).ok()).collect();
-    out.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    out.sort_by_key(|r| std::cmp::Reverse(r.created_at));
     Ok(out)
 }
 
@@ -704,7 +702,7 @@ async fn load_duos(app: &App, cohort: &str) -> Result<Vec<Duo>, ViewError> {
         .query(&Query::table(keys::cohort_pk(cohort)).prefix(keys::DUO_PREFIX))
         .await?;
     let mut out: Vec<Duo> = items.iter().filter_map(|i| records::read(i).ok()).collect();
-    out.sort_by(|a, b| a.formed_at.cmp(&b.formed_at));
+    out.sort_by_key(|d| d.formed_at);
     Ok(out)
 }
 
