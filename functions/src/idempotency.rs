@@ -15,6 +15,9 @@
 //! taken over. Items carry `expires` (epoch seconds, 24 hours) for the
 //! table's TTL.
 
+// `Problem` is large, and it is the cold path: no need to box it.
+#![allow(clippy::result_large_err)]
+
 use std::time::Duration;
 
 use http::header::{CONTENT_TYPE, LOCATION};

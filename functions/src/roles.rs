@@ -68,7 +68,7 @@ pub fn cohorts_in_view(program: &Program, today: NaiveDate) -> Vec<&Cohort> {
             cohorts.push(current);
         }
     }
-    cohorts.sort_by(|a, b| b.applications_open.cmp(&a.applications_open));
+    cohorts.sort_by_key(|c| std::cmp::Reverse(c.applications_open));
     cohorts
 }
 

@@ -17,6 +17,9 @@
 //! 8. the handler. Object-level rules (only *your* request...) are the
 //!    handler's, through `mentoring`.
 
+// `Problem` is large, and it is the cold path: no need to box it.
+#![allow(clippy::result_large_err)]
+
 use std::future::Future;
 use std::pin::Pin;
 

@@ -7,6 +7,9 @@
 //! Each handler's doc comment gives its request and response JSON; errors
 //! are always `application/problem+json` (see [`crate::http::problem`]).
 
+// `Problem` is large, and it is the cold path: no need to box it.
+#![allow(clippy::result_large_err)]
+
 pub mod applications;
 pub mod duos;
 pub mod matches;
@@ -63,7 +66,7 @@ impl Call {
 
 /// The cohort taking applications (and match requests, nominations) today,
 /// or 409 `closed`.
-pub fn open_cohort<'a>(app: &'a App, moment: Moment) -> Result<&'a Cohort, Problem> {
+pub fn open_cohort(app: &App, moment: Moment) -> Result<&Cohort, Problem> {
     let program = &app.config.program;
     program
         .cohort_accepting_applications(moment.today)

@@ -12,6 +12,9 @@
 //! links back to the form (the `Referer`, when it is on the site). JSON
 //! requests get JSON / `application/problem+json`.
 
+// `Problem` is large, and it is the cold path: no need to box it.
+#![allow(clippy::result_large_err)]
+
 pub mod body;
 pub mod problem;
 pub mod response;
