@@ -9,6 +9,7 @@
 pub mod assets;
 pub mod data;
 pub mod diagnostics;
+pub mod events;
 pub mod frontmatter;
 pub mod load;
 pub mod markdown;
@@ -94,6 +95,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
     let staging = Staging::new(&opts.out)?;
     let mut t = Instant::now();
     let counts = render::render(&site, &Sink::Dir(staging.tmp.clone())).map_err(finish)?;
+    events::render(&site, &Sink::Dir(staging.tmp.clone())).map_err(finish)?;
     phase("render+write", &mut t);
     drop(site);
     staging.commit()?;
@@ -107,6 +109,7 @@ pub fn check(root: &Path, drafts: bool) -> Result<BuildSummary, Diagnostics> {
     let site = prepare(root, drafts)?;
     let mut t = Instant::now();
     let counts = render::render(&site, &Sink::Discard).map_err(finish)?;
+    events::render(&site, &Sink::Discard).map_err(finish)?;
     phase("render", &mut t);
     Ok(summary(counts, None, started))
 }
