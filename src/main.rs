@@ -21,6 +21,14 @@ enum Command {
     Check(cmd::build::CheckArgs),
     /// Serve the whole program on 127.0.0.1: site, members area, functions, sign-in, outbox, live reload.
     Serve(cmd::serve::ServeArgs),
+    /// Manage the member roster: `duos roster import FILE.csv`.
+    Roster(cmd::roster::RosterArgs),
+    /// Run the scheduled job once: expire requests, send reminders and survey invitations, complete duos.
+    Tick(cmd::tick::TickArgs),
+    /// Write a cohort's report for the board: self-contained HTML and CSV files.
+    Report(cmd::report::ReportArgs),
+    /// The alumni group: `duos alumni export --cohort ID --out DIR`.
+    Alumni(cmd::alumni::AlumniArgs),
 }
 
 fn main() -> ExitCode {
@@ -29,5 +37,9 @@ fn main() -> ExitCode {
         Command::Build(args) => cmd::build::build(args),
         Command::Check(args) => cmd::build::check(args),
         Command::Serve(args) => cmd::serve::serve(args),
+        Command::Roster(args) => cmd::roster::roster(args),
+        Command::Tick(args) => cmd::tick::tick(args),
+        Command::Report(args) => cmd::report::report(args),
+        Command::Alumni(args) => cmd::alumni::alumni(args),
     }
 }

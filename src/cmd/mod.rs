@@ -1,2 +1,6 @@
+pub mod alumni;
 pub mod build;
+pub mod report;
+pub mod roster;
 pub mod serve;
+pub mod tick;

@@ -22,6 +22,9 @@ use serde_json::Value;
 
 /// Runs each listed case (an `async fn(TestApp)` in a `cases` module of the
 /// test file) against the embedded store and against DynamoDB on moto.
+// `crate::` is meant: the macro only runs inside the test crate that includes
+// `support`, and names that crate's own `support` and `cases` modules.
+#[allow(clippy::crate_in_macro_def)]
 #[macro_export]
 macro_rules! app_cases {
     ($($case:ident),* $(,)?) => {
