@@ -7,7 +7,11 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "duos", version, about = "Run a formal mentoring program: build its site, serve it, run its functions.")]
+#[command(
+    name = "duos",
+    version,
+    about = "Run a formal mentoring program: build its site, serve it, run its functions."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

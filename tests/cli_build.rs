@@ -88,9 +88,18 @@ fn builds_the_real_program_with_every_page_and_no_profile_in_public() {
         }
         let side = if meta.members { &members } else { &public };
         let expected = side.join(output_path_of(relative));
-        assert!(expected.is_file(), "{} has no page at {}", relative.display(), expected.display());
+        assert!(
+            expected.is_file(),
+            "{} has no page at {}",
+            relative.display(),
+            expected.display()
+        );
         let other = if meta.members { &public } else { &members };
-        assert!(!other.join(output_path_of(relative)).exists(), "{} leaked", relative.display());
+        assert!(
+            !other.join(output_path_of(relative)).exists(),
+            "{} leaked",
+            relative.display()
+        );
         pages += 1;
     }
     assert!(pages >= 12, "expected the program's pages, found {pages}");
@@ -105,10 +114,15 @@ fn builds_the_real_program_with_every_page_and_no_profile_in_public() {
         profiles += 1;
         let slug = path.file_stem().unwrap().to_str().unwrap().to_string();
         assert!(
-            members.join("mentors").join(&slug).join("index.html").is_file(),
+            members
+                .join("mentors")
+                .join(&slug)
+                .join("index.html")
+                .is_file(),
             "profile {slug} has no page"
         );
-        let profile: serde_yaml::Value = serde_yaml::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+        let profile: serde_yaml::Value =
+            serde_yaml::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
         let name = profile["name"].as_str().unwrap().to_string();
         let email = profile["contact"]["email"].as_str().unwrap().to_string();
         let bio = profile["bio"].as_str().unwrap();
@@ -121,17 +135,26 @@ fn builds_the_real_program_with_every_page_and_no_profile_in_public() {
             .chars()
             .filter(|c| c.is_alphanumeric() || *c == ' ')
             .collect();
-        let full_page = fs::read_to_string(members.join("mentors").join(&slug).join("index.html")).unwrap();
-        assert!(full_page.contains(&name), "profile page of {slug} lacks the name");
+        let full_page =
+            fs::read_to_string(members.join("mentors").join(&slug).join("index.html")).unwrap();
+        assert!(
+            full_page.contains(&name),
+            "profile page of {slug} lacks the name"
+        );
         needles.push((slug.clone(), name));
         needles.push((slug.clone(), email));
         if bio_words.split(' ').count() >= 4 {
             needles.push((slug, bio_words));
         }
     }
-    assert!(profiles >= 12, "expected at least 12 profiles, found {profiles}");
+    assert!(
+        profiles >= 12,
+        "expected at least 12 profiles, found {profiles}"
+    );
     for file in files_under(&public) {
-        let Ok(text) = fs::read_to_string(&file) else { continue };
+        let Ok(text) = fs::read_to_string(&file) else {
+            continue;
+        };
         for (slug, needle) in &needles {
             assert!(
                 !text.contains(needle.as_str()),
@@ -201,10 +224,21 @@ fn a_content_error_exits_1_names_file_and_line_and_keeps_the_previous_site() {
             && stderr.contains("underwater-basket-weaving"),
         "unexpected diagnostics:\n{stderr}"
     );
-    assert_eq!(fs::read_to_string(out.path().join("public/index.html")).unwrap(), "previous build");
-    assert_eq!(files_under(out.path()).len(), 1, "the failed build wrote files");
+    assert_eq!(
+        fs::read_to_string(out.path().join("public/index.html")).unwrap(),
+        "previous build"
+    );
+    assert_eq!(
+        files_under(out.path()).len(),
+        1,
+        "the failed build wrote files"
+    );
 
-    let check = duos().args(["check", "--root"]).arg(site.path()).output().unwrap();
+    let check = duos()
+        .args(["check", "--root"])
+        .arg(site.path())
+        .output()
+        .unwrap();
     assert_eq!(check.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&check.stderr).contains("content/mentors/zz-broken.yaml:8:"));
 }
@@ -218,6 +252,10 @@ fn check_validates_the_real_program_without_writing() {
         .args(["check", "--root", "."])
         .output()
         .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert_eq!(files_under(site.path()), before, "check wrote files");
 }

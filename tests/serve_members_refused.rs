@@ -77,7 +77,10 @@ fn every_members_file_is_refused_without_a_session() {
                 break;
             }
         }
-        assert!(Instant::now() < deadline, "duos serve did not answer on port {port}");
+        assert!(
+            Instant::now() < deadline,
+            "duos serve did not answer on port {port}"
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
 
@@ -90,11 +93,19 @@ fn every_members_file_is_refused_without_a_session() {
         files.len()
     );
     for file in files {
-        let rel = file.strip_prefix(&members).unwrap().to_str().unwrap().replace('\\', "/");
+        let rel = file
+            .strip_prefix(&members)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .replace('\\', "/");
         let url = format!("/members/{rel}");
         let head = get(port, &url).unwrap();
         let status = head.lines().next().unwrap_or("");
-        assert!(status.starts_with("HTTP/1.1 303"), "{url} answered {status}");
+        assert!(
+            status.starts_with("HTTP/1.1 303"),
+            "{url} answered {status}"
+        );
         let location = head
             .lines()
             .find(|l| l.to_ascii_lowercase().starts_with("location:"))

@@ -1,23 +1,36 @@
-//! The Lambda functions of duos (being built: see issue 3).
+//! The functions of duos: the HTTP handlers that take applications,
+//! nominations, match requests and survey answers, the same code on AWS
+//! Lambda (`src/bin/<function>.rs`) and in `duos serve`.
+//!
+//! - [`router`]: the one route table; [`handlers`]: one module per resource;
+//!   [`app`]: shared state (store, mailer, clock, config, sessions).
+//! - [`auth`]: OpenID Connect sign-in, sessions, CSRF; [`members_gate`]: the
+//!   members-only files; [`roster`]: the association's member roster.
+//! - [`store`]: the `Store` trait with DynamoDB and embedded (redb)
+//!   implementations; [`records`]: the key layout of the single table.
+//! - [`mail`]: SES and the local outbox; [`scheduler`]: the scheduled job;
+//!   [`report`] and [`alumni`]: evaluation; [`views`]: per-user pages.
+//! - [`lambda`]: the Lambda Runtime glue; [`deploy`]: what each function may
+//!   call on AWS (checked against infra/template.yaml).
 
-pub mod auth;
-pub mod roster;
-pub mod store;
-pub mod mail;
-pub mod members_gate;
-pub mod views;
+pub mod alumni;
 pub mod app;
 pub mod audit;
+pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod deploy;
 pub mod handlers;
 pub mod http;
 pub mod idempotency;
-pub mod records;
-pub mod roles;
-pub mod router;
-pub mod deploy;
-pub mod scheduler;
 pub mod lambda;
-pub mod alumni;
+pub mod mail;
+pub mod members_gate;
+pub mod records;
 pub mod report;
+pub mod roles;
+pub mod roster;
+pub mod router;
+pub mod scheduler;
+pub mod store;
+pub mod views;
