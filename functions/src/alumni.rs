@@ -237,7 +237,7 @@ async fn duos_of<'a>(
     wanted: fn(&DuoStatus) -> bool,
 ) -> Result<Vec<(&'a Cohort, Duo, Side)>, StoreError> {
     let mut cohorts: Vec<&Cohort> = program.cohorts.iter().collect();
-    cohorts.sort_by(|a, b| b.applications_open.cmp(&a.applications_open));
+    cohorts.sort_by_key(|c| std::cmp::Reverse(c.applications_open));
     let mut out = Vec::new();
     for c in cohorts {
         if let Some((d, side)) = duo_of(store, &c.id, member).await? {
