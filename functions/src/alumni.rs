@@ -30,12 +30,15 @@ use serde::{Deserialize, Serialize};
 use crate::app::App;
 use crate::audit::Entry;
 use crate::handlers::applications::{application_id, APPLY_DONE_PAGE};
-use crate::handlers::me::ALUMNI_PAGE;
 use crate::handlers::{member, messages, notify, open_cohort, Call};
 use crate::http::body::decode;
 use crate::http::{Outcome, Problem, Reply, Shape};
 use crate::records::{self, keys};
 use crate::store::{Condition, Item, Query, Store, StoreError, TransactOp};
+
+/// The alumni page: one's duos, the group, volunteering (also where the
+/// alumni form posts answer).
+pub const ALUMNI_PAGE: &str = "/members/alumni/";
 
 /// One alumnus of a cohort.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -245,6 +248,48 @@ async fn duos_of<'a>(
                 out.push((c, d, side));
             }
         }
+    }
+    Ok(out)
+}
+
+/// One line of a member's alumni page: a cohort in which they were in a
+/// duo that completed its year or is still running.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Standing {
+    /// Cohort id.
+    pub cohort: String,
+    /// Cohort name (program.yaml).
+    pub cohort_name: String,
+    /// Their side in the duo.
+    pub side: Side,
+    /// Whether the duo completed its year (else it is still running).
+    pub completed: bool,
+    /// Their alumni group choice: `Some(join)`, `None` when never chosen.
+    pub joined: Option<bool>,
+}
+
+/// `member`'s cohorts with a duo that completed or still runs on `today`,
+/// newest first, with their alumni group choice: what the alumni page
+/// shows, and what [`opt_in`] and [`volunteer`] accept.
+pub async fn standing(
+    store: &dyn Store,
+    program: &Program,
+    member: &str,
+    today: NaiveDate,
+) -> Result<Vec<Standing>, StoreError> {
+    let duos = duos_of(store, program, member, today, |s| {
+        !matches!(s, DuoStatus::EndedEarly { .. })
+    })
+    .await?;
+    let mut out = Vec::with_capacity(duos.len());
+    for (c, d, side) in duos {
+        out.push(Standing {
+            cohort: c.id.clone(),
+            cohort_name: c.name.clone(),
+            side,
+            completed: d.status_at(c, today) == DuoStatus::Completed,
+            joined: choice(store, &c.id, member).await?,
+        });
     }
     Ok(out)
 }

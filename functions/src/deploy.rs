@@ -100,6 +100,7 @@ pub const FUNCTIONS: &[FunctionSpec] = &[
             ("GET", "/api/applications"),
             ("POST", "/api/applications/{id}/approve"),
             ("POST", "/api/applications/{id}/decline"),
+            ("POST", "/api/alumni/volunteer"),
         ],
         dynamodb_actions: &READ_WRITE,
         mails: true,

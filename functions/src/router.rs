@@ -96,7 +96,8 @@ boxed! {
     h_answer_survey => handlers::surveys::answer;
     h_survey_stats => handlers::surveys::stats;
     h_me => handlers::me::me;
-    h_alumni => handlers::me::alumni_opt_in;
+    h_alumni => crate::alumni::opt_in;
+    h_volunteer => crate::alumni::volunteer;
 }
 
 const fn route(
@@ -220,6 +221,13 @@ pub static ROUTES: &[Route] = &[
     ),
     route("GET", "/api/me", Action::ViewMe, false, h_me),
     route("POST", "/api/alumni", Action::AlumniOptIn, true, h_alumni),
+    route(
+        "POST",
+        "/api/alumni/volunteer",
+        Action::VolunteerAsMentor,
+        true,
+        h_volunteer,
+    ),
 ];
 
 /// The path parameters of `path` if it matches `template`.

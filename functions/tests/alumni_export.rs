@@ -431,3 +431,94 @@ async fn alumni_volunteer_for_the_next_cohort_in_one_click() {
         409
     );
 }
+
+/// The same through the router and the pages, as a browser would: after
+/// the year, an alumnus holds no mentee or mentor role any more, yet joins
+/// the group and volunteers in one click; the alumni page shows each step.
+#[tokio::test]
+async fn an_alumnus_without_a_cohort_role_joins_and_volunteers_over_http() {
+    let (store, _dir) = support::embedded_store();
+    let mut t = support::app::TestApp::new(store.clone());
+    t.app.config = Arc::new(config());
+    seed(store.as_ref()).await;
+    t.set_time(AFTER);
+    let alumnus = t.as_member("M3001");
+    let me = t.send(alumnus.get("/api/me")).await.expect(200).json();
+    assert_eq!(
+        me["roles"],
+        json!(["member"]),
+        "no cohort role after the year"
+    );
+
+    let page = |t: &support::app::TestApp| {
+        let req = t.as_member("M3001").get("/members/alumni/");
+        let app = t.app.clone();
+        async move {
+            let r = functions::views::handle(&app, &req, None)
+                .await
+                .expect("a view");
+            assert_eq!(r.status(), 200);
+            String::from_utf8(r.into_body()).unwrap()
+        }
+    };
+    let html = page(&t).await;
+    assert!(
+        html.contains("You were the mentor of a duo that completed its year"),
+        "{html}"
+    );
+    assert!(html.contains("Join the alumni group"), "{html}");
+    assert!(html.contains("action=\"/api/alumni/volunteer\""), "{html}");
+
+    // Join with the page's form: 303 back to the page, which says so.
+    let r = t
+        .send(alumnus.post_form("/api/alumni", &[("cohort", "2008"), ("join", "true")]))
+        .await;
+    assert_eq!(
+        r.expect(303).header("location"),
+        Some("/members/alumni/?status=joined")
+    );
+    assert_eq!(
+        alumni::choice(store.as_ref(), "2008", "M3001")
+            .await
+            .unwrap(),
+        Some(true)
+    );
+    assert!(page(&t).await.contains("Leave the alumni group"));
+
+    // Volunteer with one click: 303 to the application's result page.
+    let r = t
+        .send(alumnus.post_form("/api/alumni/volunteer", &[]))
+        .await;
+    assert_eq!(
+        r.expect(303).header("location"),
+        Some("/apply/done/?side=mentor&status=submitted")
+    );
+    let stored: MentorApplication =
+        records::get(store.as_ref(), &keys::mentor_app("2009", "M3001"))
+            .await
+            .unwrap()
+            .expect("the 2009 application");
+    assert_eq!(stored.status, MentorStatus::Submitted);
+    let html = page(&t).await;
+    assert!(
+        html.contains("You have applied as a mentor in this cohort"),
+        "{html}"
+    );
+    assert!(!html.contains("action=\"/api/alumni/volunteer\""), "{html}");
+
+    // Not alumni: an ended duo, no duo. Signed in is not enough.
+    for who in ["M3003", "M2009"] {
+        t.send(t.as_member(who).post_json("/api/alumni", &json!({})))
+            .await
+            .expect_problem(403);
+        t.send(
+            t.as_member(who)
+                .post_json("/api/alumni/volunteer", &json!({})),
+        )
+        .await
+        .expect_problem(403);
+    }
+    t.send(t.anonymous().post_json("/api/alumni/volunteer", &json!({})))
+        .await
+        .expect_problem(401);
+}

@@ -646,6 +646,52 @@ async fn anonymous_parts_name_nobody(store: Arc<dyn Store>) {
     }
 }
 
+/// The same report at its members-only URL, through the views: the
+/// committee, the chair and the office read it; a member is refused;
+/// without a session, the sign-in.
+async fn report_page_is_for_the_committee(store: Arc<dyn Store>) {
+    let config = config();
+    seed(store.as_ref(), &config).await;
+    let t = support::app::TestApp::new(store);
+    t.set_time("2009-05-15T15:00:00Z");
+    for who in ["M1001", "M1002", "M1900"] {
+        let r = functions::views::handle(&t.app, &t.as_member(who).get("/members/report/"), None)
+            .await
+            .expect("the report is a view");
+        assert_eq!(r.status(), 200, "{who}");
+        assert_eq!(r.headers()["cache-control"], "no-store");
+        let html = String::from_utf8(r.into_body()).unwrap();
+        assert!(html.contains("<svg"), "charts inline");
+        assert!(!html.contains("<script src") && !html.contains("<link rel=\"stylesheet\""));
+        assert!(html.contains("2008"), "the current cohort by default");
+    }
+    let r = functions::views::handle(
+        &t.app,
+        &t.as_member("M1002").get("/members/report/?cohort=1999"),
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 404);
+    let r = functions::views::handle(&t.app, &t.as_member("M2001").get("/members/report/"), None)
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    assert!(!String::from_utf8(r.into_body()).unwrap().contains("<svg"));
+    let r = functions::views::handle(
+        &t.app,
+        &t.anonymous().get("/members/report/?cohort=2008"),
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        r.headers()["location"],
+        "/auth/login?next=%2Fmembers%2Freport%2F%3Fcohort%3D2008"
+    );
+}
+
 mod embedded {
     #[tokio::test]
     async fn report_counts_everything() {
@@ -657,6 +703,12 @@ mod embedded {
     async fn anonymous_parts_name_nobody() {
         let (store, _dir) = crate::support::embedded_store();
         super::anonymous_parts_name_nobody(store).await;
+    }
+
+    #[tokio::test]
+    async fn report_page_is_for_the_committee() {
+        let (store, _dir) = crate::support::embedded_store();
+        super::report_page_is_for_the_committee(store).await;
     }
 }
 

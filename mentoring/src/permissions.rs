@@ -82,6 +82,8 @@ pub enum Action {
     ViewMe,
     /// `POST /api/alumni`: join the alumni e-mail group.
     AlumniOptIn,
+    /// `POST /api/alumni/volunteer`: an alumnus volunteers to mentor again.
+    VolunteerAsMentor,
     /// The mentor directory (members-only pages).
     ViewMentorDirectory,
     /// A mentor's profile page.
@@ -96,7 +98,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in declaration order.
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 24] = [
         Action::Apply,
         Action::ListApplications,
         Action::ApproveApplication,
@@ -115,6 +117,7 @@ impl Action {
         Action::ViewSurveyStats,
         Action::ViewMe,
         Action::AlumniOptIn,
+        Action::VolunteerAsMentor,
         Action::ViewMentorDirectory,
         Action::ViewMentorProfile,
         Action::ViewOwnProfile,
@@ -144,6 +147,7 @@ impl Action {
             ViewSurveyStats => ("GET", "/api/surveys/{id}/stats"),
             ViewMe => ("GET", "/api/me"),
             AlumniOptIn => ("POST", "/api/alumni"),
+            VolunteerAsMentor => ("POST", "/api/alumni/volunteer"),
             ViewMentorDirectory | ViewMentorProfile | ViewOwnProfile | ViewMembersPages
             | ViewCommitteeReport => return None,
         })
@@ -157,15 +161,18 @@ pub fn allows(role: Role, action: Action) -> bool {
     let signed_in = role != Anonymous;
     let runs_program = matches!(role, Committee | Chair | Staff);
     match action {
-        // Any signed-in person (eligibility decides the rest).
-        Apply | Nominate | AnswerNomination | ViewMe | ViewMembersPages => signed_in,
+        // Any signed-in person (eligibility decides the rest). Alumni hold
+        // no cohort role once their year is over: whether one was in a duo
+        // that completed is the handler's check, against the store.
+        Apply | Nominate | AnswerNomination | ViewMe | ViewMembersPages | AlumniOptIn
+        | VolunteerAsMentor => signed_in,
         // The committee decides on applications; the chair leads it.
         ListApplications | ApproveApplication | DeclineApplication => {
             matches!(role, Committee | Chair)
         }
         RequestMatch | WithdrawMatch => role == Mentee,
         AcceptMatch | DeclineMatch | ViewOwnProfile => role == Mentor,
-        ListOwnMatches | EndDuoEarly | AnswerSurvey | AlumniOptIn => {
+        ListOwnMatches | EndDuoEarly | AnswerSurvey => {
             matches!(role, Mentee | Mentor)
         }
         ListDuos | ViewSurveyStats | ViewCommitteeReport => runs_program,
@@ -227,7 +234,7 @@ mod tests {
 
     /// The expected matrix, written out. Columns:
     /// Anonymous, Member, Mentee, Mentor, Committee, Chair, Staff.
-    const EXPECTED: [(Action, [u8; 7]); 23] = [
+    const EXPECTED: [(Action, [u8; 7]); 24] = [
         (Action::Apply, [0, 1, 1, 1, 1, 1, 1]),
         (Action::ListApplications, [0, 0, 0, 0, 1, 1, 0]),
         (Action::ApproveApplication, [0, 0, 0, 0, 1, 1, 0]),
@@ -245,7 +252,8 @@ mod tests {
         (Action::AnswerSurvey, [0, 0, 1, 1, 0, 0, 0]),
         (Action::ViewSurveyStats, [0, 0, 0, 0, 1, 1, 1]),
         (Action::ViewMe, [0, 1, 1, 1, 1, 1, 1]),
-        (Action::AlumniOptIn, [0, 0, 1, 1, 0, 0, 0]),
+        (Action::AlumniOptIn, [0, 1, 1, 1, 1, 1, 1]),
+        (Action::VolunteerAsMentor, [0, 1, 1, 1, 1, 1, 1]),
         (Action::ViewMentorDirectory, [0, 0, 1, 0, 1, 1, 1]),
         (Action::ViewMentorProfile, [0, 0, 1, 0, 1, 1, 1]),
         (Action::ViewOwnProfile, [0, 0, 0, 1, 0, 0, 0]),
@@ -269,7 +277,7 @@ mod tests {
                 checked += 1;
             }
         }
-        assert_eq!(checked, 7 * 23);
+        assert_eq!(checked, 7 * Action::ALL.len());
     }
 
     #[test]
@@ -317,7 +325,7 @@ mod tests {
     #[test]
     fn routes_are_unique() {
         let routes: Vec<_> = Action::ALL.iter().filter_map(|a| a.route()).collect();
-        assert_eq!(routes.len(), 18);
+        assert_eq!(routes.len(), 19);
         for (i, r) in routes.iter().enumerate() {
             assert!(!routes[..i].contains(r), "{r:?} twice");
             assert!(r.1.starts_with("/api/"));

@@ -1,8 +1,7 @@
-//! `GET /api/me` and `POST /api/alumni`.
+//! `GET /api/me` (the alumni group's `POST /api/alumni` is `crate::alumni::opt_in`).
 
 use mentoring::duo::Duo;
 use mentoring::nomination::Nomination;
-use serde::Deserialize;
 
 use super::applications::application_id;
 use super::duos::DuoView;
@@ -10,13 +9,9 @@ use super::matches::own_requests;
 use super::nominations::NominationView;
 use super::Call;
 use crate::app::App;
-use crate::audit::Entry;
-use crate::http::{Outcome, Problem, Reply, Shape};
+use crate::http::{Outcome, Reply};
 use crate::records::{self, keys};
-use crate::store::{Item, Query, TransactOp};
-
-/// Result page of the alumni form.
-pub const ALUMNI_PAGE: &str = "/members/alumni/";
+use crate::store::Query;
 
 /// `GET /api/me` (anyone signed in).
 ///
@@ -98,75 +93,4 @@ pub async fn me(app: &App, call: Call) -> Outcome {
         "requests": {"sent": sent, "received": received},
         "nominations": nominations,
     })))
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AlumniBody {
-    #[serde(default = "yes")]
-    join: bool,
-}
-
-fn yes() -> bool {
-    true
-}
-
-/// `POST /api/alumni` (a mentee or mentor): join (or leave) the alumni
-/// e-mail group of one's cohort.
-///
-/// Request: empty, or `{"join": true | false}` (form: `join=true|false`).
-/// Stored as `COHORT#<c> / ALUMNI#<member>`.
-///
-/// Reply `200`: `{"cohort", "member_id", "alumni": bool}`; form posts:
-/// `303` to `/members/alumni/?status=joined|left`.
-pub async fn alumni_opt_in(app: &App, call: Call) -> Outcome {
-    let mut object = call.body.clone().into_object(Shape::default())?;
-    if let Some(serde_json::Value::String(s)) = object.get("join") {
-        let b = match s.as_str() {
-            "true" | "yes" | "on" | "1" => Some(true),
-            "false" | "no" | "off" | "0" => Some(false),
-            _ => None,
-        };
-        if let Some(b) = b {
-            object.insert("join".into(), serde_json::Value::Bool(b));
-        }
-    }
-    let body: AlumniBody = crate::http::body::decode(object)?;
-    let me = call.caller.member_id.clone();
-    let cohort = call
-        .caller
-        .participations
-        .iter()
-        .find(|p| p.is_accepted_mentee() || p.is_listed_mentor())
-        .map(|p| p.cohort.clone())
-        .ok_or_else(|| {
-            Problem::forbidden("The alumni group is for the program's mentees and mentors.")
-        })?;
-    let key = keys::alumni(&cohort, &me);
-    let item = Item::new(&key)
-        .with(records::KIND, "alumni")
-        .with("member_id", me.as_str())
-        .with("join", body.join)
-        .with("at", call.moment.now.to_rfc3339());
-    let audit = Entry::new(
-        &cohort,
-        if body.join {
-            "join_alumni"
-        } else {
-            "leave_alumni"
-        },
-        &me,
-        &key,
-        call.moment.now,
-    );
-    app.store
-        .transact(vec![TransactOp::put(item), audit.op()])
-        .await?;
-    Ok(
-        Reply::ok(&serde_json::json!({"cohort": cohort, "member_id": me, "alumni": body.join}))
-            .redirect(format!(
-                "{ALUMNI_PAGE}?status={}",
-                if body.join { "joined" } else { "left" }
-            )),
-    )
 }

@@ -113,6 +113,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "message.html",
         include_str!("../../../themes/default/views/message.html"),
     ),
+    (
+        "alumni.html",
+        include_str!("../../../themes/default/views/alumni.html"),
+    ),
 ];
 
 fn templates() -> &'static tera::Tera {
@@ -142,7 +146,13 @@ pub const PATHS: &[&str] = &[
     "/members/committee/applications/",
     "/members/committee/duos/",
     "/members/committee/surveys/",
+    "/members/alumni/",
+    REPORT_PATH,
 ];
+
+/// The committee's report ([`crate::report::page`]), a page of its own
+/// (print-friendly, self-contained), not rendered into the site's layout.
+pub const REPORT_PATH: &str = "/members/report/";
 
 /// The query parameters the templates read (the result pages' flags).
 const QUERY_KEYS: &[&str] = &[
@@ -195,6 +205,14 @@ pub async fn handle(
         );
         return Some(see_other(&to));
     };
+    if path == REPORT_PATH {
+        let cohort = query
+            .get("cohort")
+            .cloned()
+            .or_else(|| report_cohort(app, moment.today))
+            .unwrap_or_default();
+        return Some(crate::report::page(app, &session.member_id, &cohort).await);
+    }
     let page = match Viewer::load(app, &session, moment.today).await {
         Ok(viewer) => render_page(app, &viewer, path, &query).await,
         Err(e) => Err(e),
@@ -585,6 +603,50 @@ async fn render_page(
             ctx.insert("may_assign", &viewer.may(Action::AssignLiaison));
             render("committee_duos.html", &ctx, "Duos and liaisons")
         }
+        "/members/alumni/" => {
+            let program = &app.config.program;
+            let standing = crate::alumni::standing(
+                app.store.as_ref(),
+                program,
+                &viewer.member_id,
+                viewer.today,
+            )
+            .await?;
+            let open = program.cohort_accepting_applications(viewer.today);
+            let alumnus_of_another = |mentor_only: bool| {
+                standing.iter().any(|s| {
+                    s.completed
+                        && open.is_some_and(|o| o.id != s.cohort)
+                        && (!mentor_only || s.side == mentoring::Side::Mentor)
+                })
+            };
+            let rows: Vec<Json> = standing
+                .iter()
+                .map(|s| {
+                    json!({
+                        "cohort": s.cohort,
+                        "cohort_name": s.cohort_name,
+                        "side": s.side.as_str(),
+                        "completed": s.completed,
+                        "group": match s.joined {
+                            Some(true) => "joined",
+                            Some(false) => "left",
+                            None => "undecided",
+                        },
+                    })
+                })
+                .collect();
+            ctx.insert("standing", &rows);
+            ctx.insert(
+                "volunteer",
+                &json!({
+                    "open": open.map(|o| json!({"id": o.id, "name": o.name, "matching_deadline": o.matching_deadline})),
+                    "one_click": alumnus_of_another(true),
+                    "alumnus": alumnus_of_another(false),
+                }),
+            );
+            render("alumni.html", &ctx, "Alumni")
+        }
         "/members/committee/surveys/" => {
             if !viewer.may(Action::ViewSurveyStats) {
                 return Err(ViewError::forbidden(
@@ -669,6 +731,23 @@ async fn render_page(
             render("survey.html", &ctx, &survey.title)
         }
     }
+}
+
+/// The cohort the report shows by default: the one running today, else
+/// the latest that has opened its applications, else the first.
+fn report_cohort(app: &App, today: NaiveDate) -> Option<String> {
+    let program = &app.config.program;
+    program
+        .current_cohort(today)
+        .or_else(|| {
+            program
+                .cohorts
+                .iter()
+                .filter(|c| c.applications_open <= today)
+                .max_by_key(|c| c.applications_open)
+        })
+        .or(program.cohorts.first())
+        .map(|c| c.id.clone())
 }
 
 fn no_cohort() -> ViewError {
