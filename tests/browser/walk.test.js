@@ -309,6 +309,76 @@ test("months later: the mentee answers the mid-way survey, the committee sees th
   await chair.context.close();
 });
 
+test("after the year: the alumni group, and the committee's report on screen and in print", async () => {
+  await server.stop();
+  server = await startServer({ root, data, today: "2009-05-15" });
+
+  // The former mentee holds no cohort role now, yet joins the alumni group.
+  const m = await signIn("M3001");
+  await m.page.goto(server.url + "/members/alumni/");
+  await audit(m.page, "view:alumni");
+  assert.match(await m.page.locator("main").innerText(), /mentee of a duo that completed its year/);
+  await m.page.getByRole("button", { name: "Join the alumni group" }).click();
+  await m.page.waitForURL((u) => u.searchParams.get("status") === "joined");
+  assert.match(await m.page.locator("[role=status]").innerText(), /You joined the alumni group/);
+  assert.equal(await m.page.getByRole("button", { name: "Leave the alumni group" }).count(), 1);
+  await m.context.close();
+
+  // A member is refused the report; the chair reads it.
+  const member = await signIn("M3003");
+  const refused = await member.page.goto(server.url + "/members/report/");
+  assert.equal(refused.status(), 403);
+  await member.context.close();
+
+  const chair = await signIn("M1001");
+  const page = chair.page;
+  const res = await page.goto(server.url + "/members/report/?cohort=2008");
+  assert.equal(res.status(), 200);
+  assert.match(await page.locator("h1").innerText(), /report/i);
+  const cell = (section, label) =>
+    page.locator(`#${section} tr`, { has: page.locator(`td:text-is("${label}")`) }).locator("td").nth(1);
+  assert.equal((await cell("duos", "Formed").innerText()).trim(), "1");
+  assert.equal((await cell("duos", "Completed").innerText()).trim(), "1");
+  assert.equal((await cell("duos", "With a liaison").innerText()).trim(), "1");
+  assert.ok((await page.locator("svg[role=img]").count()) >= 2, "charts as inline SVG");
+  const external = await page.evaluate(() =>
+    [...document.querySelectorAll("[src], link[href]")].map((e) => e.getAttribute("src") || e.getAttribute("href")),
+  );
+  assert.deepEqual(external, [], "self-contained: no external assets");
+  await audit(page, "report");
+  await screenshot(page, "report");
+
+  // Print: Chromium's own print to PDF, on the report's @page (US letter,
+  // 1.8 cm side margins: 8.5in - 3.6cm = 680 CSS px of line). At that width
+  // in print media, nothing may reach past the right margin, where the PDF
+  // would cut it off.
+  await page.emulateMedia({ media: "print" });
+  await page.setViewportSize({ width: 680, height: 900 });
+  const overflow = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const wide = [...document.querySelectorAll("body *")]
+      .filter((e) => {
+        const r = e.getBoundingClientRect();
+        return r.width > 0 && r.right > width + 0.5;
+      })
+      .map((e) => `${e.tagName.toLowerCase()}${e.id ? "#" + e.id : ""} ends at ${Math.round(e.getBoundingClientRect().right)}px`);
+    return { width, scroll: document.documentElement.scrollWidth, wide: wide.slice(0, 5) };
+  });
+  assert.equal(overflow.width, 680);
+  assert.deepEqual(overflow.wide, [], "nothing wider than the printed line");
+  assert.ok(overflow.scroll <= overflow.width, `page scrolls sideways in print: ${overflow.scroll}px`);
+  const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
+  fs.writeFileSync(path.join(screenshotDir, "report.pdf"), pdf);
+  const text = pdf.toString("latin1");
+  assert.ok(text.startsWith("%PDF-"), "a PDF");
+  const pages = text.match(/\/Type\s*\/Page(?!s)/g) || [];
+  assert.ok(pages.length >= 2, `the surveys start on their own page (${pages.length} pages)`);
+  const boxes = [...text.matchAll(/\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/g)].map((b) => [Math.round(b[1]), Math.round(b[2])]);
+  assert.ok(boxes.length > 0, "page boxes");
+  for (const box of boxes) assert.deepEqual(box, [612, 792], "US letter, as the report's @page says");
+  await chair.context.close();
+});
+
 test("no serious or critical axe-core violations on any page", () => {
   console.log(`# axe-core checked: ${[...checked].join(", ")}`);
   assert.deepEqual(violations, {});
