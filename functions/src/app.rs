@@ -15,6 +15,7 @@ use crate::auth::{AuthService, SessionConfig};
 use crate::clock::{moment_at, Clock, SystemClock};
 use crate::config::{session_from_env, Config, ConfigError};
 use crate::mail::Mailer;
+use crate::members_gate::MembersFiles;
 use crate::store::Store;
 
 /// Everything a handler needs besides the request.
@@ -32,6 +33,10 @@ pub struct App {
     pub session: SessionConfig,
     /// `/auth/*` (sign-in); `None` answers those paths with 503.
     pub auth: Option<Arc<AuthService>>,
+    /// The built members area (`site/members`, or the members bucket on
+    /// AWS) for [`crate::members_area`]; only the `session` function and
+    /// `duos serve` have one.
+    pub members: Option<Arc<dyn MembersFiles>>,
 }
 
 impl std::fmt::Debug for App {
@@ -40,6 +45,7 @@ impl std::fmt::Debug for App {
             .field("config", &self.config)
             .field("session", &self.session)
             .field("auth", &self.auth.is_some())
+            .field("members", &self.members.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -61,7 +67,14 @@ impl App {
             config,
             session,
             auth,
+            members: None,
         }
+    }
+
+    /// The same app serving the members area from `files`.
+    pub fn with_members(mut self, files: Arc<dyn MembersFiles>) -> App {
+        self.members = Some(files);
+        self
     }
 
     /// The Lambda way: [`Config::from_env`], [`session_from_env`], the

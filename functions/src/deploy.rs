@@ -57,7 +57,8 @@ pub struct FunctionSpec {
     pub dynamodb_actions: &'static [Action],
     /// Sends mail: `ses:SendEmail` on the sender identity.
     pub mails: bool,
-    /// Reads `members/*` of the members bucket (`s3:GetObject`).
+    /// Reads `members/*` of the members bucket (`s3:GetObject`, and
+    /// `s3:ListBucket` on the `members/` prefix so a missing page is a 404).
     pub reads_members_bucket: bool,
     /// Reads the session secret (`ssm:GetParameter`).
     pub reads_session_secret: bool,
@@ -84,6 +85,11 @@ impl FunctionSpec {
 /// ([`crate::roles`]) (get); linking a provider account and spending a
 /// sign-in state once (conditional put), see [`crate::roster`].
 const SIGN_IN: [Action; 2] = [GET, PUT];
+/// The `session` function: [`SIGN_IN`], and the members area
+/// ([`crate::members_area`]): the per-member pages and the committee's
+/// report read (get, query); they write nothing. The survey pages also
+/// need the survey secret (whether one has answered an anonymous survey).
+const SESSION: [Action; 3] = [SIGN_IN[0], SIGN_IN[1], QUERY];
 /// What every API function does: reads (get, query), `Idempotency-Key`
 /// claims (put, get, update, delete, [`crate::idempotency`]) and its
 /// handlers' transactions with their audit entries.
@@ -193,13 +199,18 @@ pub const FUNCTIONS: &[FunctionSpec] = &[
             ("GET", "/auth/login"),
             ("GET", "/auth/callback"),
             ("POST", "/auth/logout"),
+            // `/members/` (your program) as well: the HTTP API matches a
+            // route with or without the trailing slash.
+            ("GET", "/members"),
             ("GET", "/members/{proxy+}"),
+            ("GET", "/apply/{proxy+}"),
+            ("GET", "/nominate/{proxy+}"),
         ],
-        dynamodb_actions: &SIGN_IN,
+        dynamodb_actions: &SESSION,
         mails: false,
         reads_members_bucket: true,
         reads_session_secret: true,
-        reads_survey_secret: false,
+        reads_survey_secret: true,
         scheduled: false,
     },
     FunctionSpec {

@@ -14,13 +14,13 @@
 //!
 //! | binary | function | serves |
 //! |---|---|---|
-//! | `applications` | applications | `/api/applications…` |
+//! | `applications` | applications | `/api/applications…`, `/api/alumni/volunteer` |
 //! | `nominations` | nominations | `/api/nominations…` |
 //! | `matches` | matches | `/api/matches…` |
 //! | `duos-fn` | duos | `/api/duos…` (not `duos`: that is the CLI's name in the workspace's target folder) |
 //! | `surveys` | surveys | `/api/surveys/{id}/…` |
 //! | `me` | me | `/api/me`, `/api/alumni` |
-//! | `session` | session | `/auth/…`, `/members/…` |
+//! | `session` | session | `/auth/…`; the members area ([`crate::members_area`]): `/members/…` from the members bucket and the per-member pages ([`crate::views`], with `/apply/done/`, `/nominate/…`) |
 //! | `scheduler` | scheduler | no HTTP: each EventBridge Scheduler event runs [`crate::scheduler::tick`] once |
 //!
 //! # Conversion
@@ -69,6 +69,8 @@ use crate::config::{
 use crate::deploy::{self, FunctionSpec};
 use crate::http::Problem;
 use crate::mail::{Mailer, SesConfig, SesMailer};
+use crate::members_area;
+use crate::members_s3::{S3MembersFiles, MEMBERS_BUCKET_ENV};
 use crate::router;
 use crate::scheduler;
 use crate::store::{DynamoConfig, DynamoStore, Store};
@@ -239,10 +241,11 @@ pub const SURVEY_SECRET_PARAM_ENV: &str = "DUOS_SURVEY_SECRET_PARAM";
 /// | `DUOS_SES_CONFIGURATION_SET` | SES configuration set (optional) |
 /// | `DUOS_SESSION_SECRET` or `DUOS_SESSION_SECRET_PARAM` | the session key, or the name of the SSM SecureString holding it (read once per cold start) |
 /// | `DUOS_SURVEY_SECRET` or `DUOS_SURVEY_SECRET_PARAM` | the survey dedupe key, likewise |
+/// | `DUOS_MEMBERS_BUCKET` | the private bucket of the members-only pages (`session` only; required there) |
 /// | `DUOS_CONTENT_DIR`, `DUOS_SITE_ORIGIN`, `DUOS_UTC_OFFSET` | see [`crate::config`] |
 /// | `DUOS_OIDC_*` | the OpenID provider (`session` only; see [`OidcConfig::from_env`]) |
 /// | `AWS_REGION`, credentials | the SDK's default chains (the function's role) |
-/// | `AWS_ENDPOINT_URL` (`_DYNAMODB`, `_SESV2`, `_SSM`) | endpoint overrides, read by the SDK itself (tests: moto) |
+/// | `AWS_ENDPOINT_URL` (`_DYNAMODB`, `_SESV2`, `_SSM`, `_S3`) | endpoint overrides, read by the SDK itself (tests: moto) |
 ///
 /// Every problem found is reported in one error.
 pub async fn app_from_env(function: Function) -> Result<App, String> {
@@ -255,6 +258,14 @@ pub async fn app_from_env(function: Function) -> Result<App, String> {
         value
     };
     let table = required(TABLE_ENV, "the DynamoDB table name");
+    let members_bucket = if function.spec().reads_members_bucket {
+        required(
+            MEMBERS_BUCKET_ENV,
+            "the private bucket of the members-only pages",
+        )
+    } else {
+        None
+    };
     let from = if function.spec().mails {
         required(MAIL_FROM_ENV, "the SES sender, a verified identity")
     } else {
@@ -331,6 +342,9 @@ pub async fn app_from_env(function: Function) -> Result<App, String> {
     );
     if function == Function::Session {
         app.auth = Some(Arc::new(auth_service(&app, oidc)?));
+    }
+    if let Some(bucket) = members_bucket {
+        app = app.with_members(Arc::new(S3MembersFiles::connect(bucket).await));
     }
     Ok(app)
 }
@@ -413,9 +427,17 @@ fn auth_service(app: &App, oidc: Option<OidcConfig>) -> Result<AuthService, Stri
     }
 }
 
-/// One request through `function`: the router if the function owns the
-/// path, else a 404 problem.
+/// One request through `function`: for `session`, the members area first
+/// ([`crate::members_area`]: the views and the members bucket); then the
+/// router if the function owns the path, else a 404 problem.
 pub async fn handle(app: &App, function: Function, request: Request<Vec<u8>>) -> Response<Vec<u8>> {
+    if function == Function::Session {
+        if let Some(files) = &app.members {
+            if let Some(response) = members_area::handle(app, files, &request).await {
+                return response;
+            }
+        }
+    }
     if function.owns(request.uri().path()) {
         router::handle(app, request).await
     } else {

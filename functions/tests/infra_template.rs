@@ -471,11 +471,24 @@ fn each_role_holds_exactly_what_its_function_calls() {
         // The members bucket: the session function only, members/* only.
         let s3 = actions_with_prefix(f, "s3:");
         if spec.reads_members_bucket {
-            assert_eq!(s3, BTreeSet::from(["s3:GetObject".to_owned()]), "{id}");
+            assert_eq!(
+                s3,
+                BTreeSet::from(["s3:GetObject".to_owned(), "s3:ListBucket".to_owned()]),
+                "{id}"
+            );
             for s in statements_with_action(f, "s3:GetObject") {
                 assert!(
                     mentions(&s["Resource"], "${MembersBucket.Arn}/members/*"),
                     "{id}"
+                );
+            }
+            // Listing, so that a missing page is NoSuchKey: members/ only.
+            for s in statements_with_action(f, "s3:ListBucket") {
+                assert!(mentions(&s["Resource"], "MembersBucket"), "{id}");
+                assert_eq!(
+                    s["Condition"]["StringLike"]["s3:prefix"].as_str(),
+                    Some(format!("{}*", functions::members_s3::KEY_PREFIX).as_str()),
+                    "{id}: ListBucket limited to the members/ prefix"
                 );
             }
         } else {
@@ -607,12 +620,45 @@ fn buckets_are_private_and_cloudfront_fronts_site_and_api() {
         .iter()
         .map(|b| (b["PathPattern"].as_str().unwrap().to_owned(), b))
         .collect();
+    let csp = &resource(&t, "SecurityHeadersPolicy")["Properties"]["ResponseHeadersPolicyConfig"]
+        ["SecurityHeadersConfig"]["ContentSecurityPolicy"];
+    assert_eq!(
+        csp["Override"].as_bool(),
+        Some(false),
+        "the report's own stricter policy (an inline style by hash) must survive"
+    );
     for pattern in ["/api/*", "/auth/*", "/members/*"] {
         let b = behaviours
             .get(pattern)
             .unwrap_or_else(|| panic!("no behaviour for {pattern}"));
         assert_eq!(b["TargetOriginId"].as_str(), Some("api"), "{pattern}");
         assert!(!b["ResponseHeadersPolicyId"].is_null(), "{pattern}");
+    }
+    // The members area reaches the session function untouched: some of its
+    // paths are pages it renders (/members/, /members/duo/), not files, so
+    // no pretty-URL rewrite to index.html on the way.
+    assert!(behaviours["/members/*"]["FunctionAssociations"].is_null());
+    // Every page the views render reaches the session function: CloudFront
+    // sends it to the API, and the session binary owns it.
+    let glob = |pattern: &str, path: &str| match pattern.strip_suffix('*') {
+        Some(prefix) => path.starts_with(prefix),
+        None => pattern == path,
+    };
+    for path in functions::views::PATHS {
+        let path = path.replace("{id}", "midpoint");
+        let pattern = behaviours
+            .keys()
+            .filter(|p| glob(p, &path))
+            .max_by_key(|p| p.len())
+            .unwrap_or_else(|| {
+                panic!("{path}: no CloudFront behaviour; it would go to the site bucket")
+            });
+        assert_eq!(
+            behaviours[pattern]["TargetOriginId"].as_str(),
+            Some("api"),
+            "{path} ({pattern})"
+        );
+        assert_eq!(Function::for_path(&path), Some(Function::Session), "{path}");
     }
     assert_eq!(
         d["DefaultCacheBehavior"]["TargetOriginId"].as_str(),
@@ -674,9 +720,29 @@ fn store_calls_in_the_code_are_covered_by_the_policies() {
         match spec.name {
             "scheduler" => texts.push(("scheduler.rs".into(), read("scheduler.rs"))),
             "session" => {
-                for f in ["auth/routes.rs", "roles.rs", "members_gate.rs"] {
+                for f in [
+                    "auth/routes.rs",
+                    "roles.rs",
+                    "members_gate.rs",
+                    "members_area.rs",
+                    "views/mod.rs",
+                    "report/mod.rs",
+                    "records/mod.rs",
+                ] {
                     texts.push((f.into(), read(f)));
                 }
+                // The alumni page's reads (alumni::standing and what it
+                // calls), not the handlers after them.
+                let alumni = read("alumni.rs");
+                let reads = alumni
+                    .split_once("struct OptInBody")
+                    .map(|(before, _)| before.to_owned())
+                    .unwrap_or_default();
+                assert!(
+                    reads.contains("pub async fn standing("),
+                    "alumni.rs: standing not found before the handlers"
+                );
+                texts.push(("alumni.rs (reads)".into(), reads));
                 // Only the directory sign-in uses, not the CLI's roster import.
                 let roster = read("roster.rs");
                 let directory = roster
@@ -700,6 +766,11 @@ fn store_calls_in_the_code_are_covered_by_the_policies() {
                 let text = read(&module);
                 assert!(!text.is_empty(), "{name}: no {module}");
                 texts.push((module, text));
+                // The alumni handlers (POST /api/alumni on me,
+                // /api/alumni/volunteer on applications).
+                if ["me", "applications"].contains(&name) {
+                    texts.push(("alumni.rs".into(), read("alumni.rs")));
+                }
             }
         }
         texts

@@ -626,6 +626,8 @@ async fn moto() -> Option<String> {
 struct World {
     endpoint: String,
     table: String,
+    /// The members bucket (on moto's S3).
+    bucket: String,
     store: functions::store::DynamoStore,
     content: tempfile::TempDir,
 }
@@ -642,9 +644,19 @@ impl World {
         )
         .await;
         store.ensure_table().await.expect("create the table");
+        let bucket = format!("members-{}", table.to_lowercase().replace('_', "-"));
+        let bucket: String = bucket.chars().take(63).collect();
+        let bucket = bucket.trim_end_matches('-').to_owned();
+        s3(&endpoint)
+            .create_bucket()
+            .bucket(&bucket)
+            .send()
+            .await
+            .expect("create the members bucket");
         Some(World {
             endpoint,
             table,
+            bucket,
             store,
             content: open_content(),
         })
@@ -664,6 +676,7 @@ impl World {
             ("DUOS_SESSION_SECRET", SESSION_SECRET),
             ("DUOS_SURVEY_SECRET", SURVEY_SECRET),
             ("DUOS_SITE_ORIGIN", ORIGIN),
+            ("DUOS_MEMBERS_BUCKET", self.bucket.as_str()),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
@@ -684,6 +697,20 @@ impl World {
         let cookie = issued.set_cookie.split(';').next().unwrap().to_owned();
         (cookie, issued.csrf_token)
     }
+}
+
+/// An S3 client on moto (path-style keys, fake credentials).
+fn s3(endpoint: &str) -> aws_sdk_s3::Client {
+    let config = aws_sdk_s3::config::Builder::new()
+        .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+        .region(aws_sdk_s3::config::Region::new("us-east-1"))
+        .endpoint_url(endpoint)
+        .force_path_style(true)
+        .credentials_provider(aws_sdk_s3::config::Credentials::new(
+            "testing", "testing", None, None, "test",
+        ))
+        .build();
+    aws_sdk_s3::Client::from_conf(config)
 }
 
 /// Writes a roster member (first-year, good standing) straight to the table.
@@ -1067,4 +1094,104 @@ async fn the_scheduler_runs_one_tick_per_event() {
         assert_eq!(report["errors"], json!([]), "{report}");
     }
     assert!(fx.child.try_wait().unwrap().is_none(), "still running");
+}
+
+/// The session function on AWS: the members-only files come from the
+/// private bucket (as `aws s3 sync site/members s3://B/members/` puts
+/// them), the per-member pages are rendered into the layout of one of
+/// them, the committee's report carries its own CSP; all through the
+/// Runtime API with API Gateway v2 events, as CloudFront forwards them.
+#[tokio::test]
+async fn the_session_function_serves_the_members_area_from_the_bucket() {
+    let Some(world) = World::new("members-area").await else {
+        return;
+    };
+    let client = s3(&world.endpoint);
+    for (key, body) in [
+        (
+            "members/mentors/index.html",
+            "<!doctype html><html lang=en><head><title>Mentors</title></head><body>\
+             <nav>Shell navigation</nav><main id=main><h1>Mentor directory</h1></main></body></html>",
+        ),
+        (
+            "members/handbook/index.html",
+            "<!doctype html><title>Handbook</title><main>The members' handbook</main>",
+        ),
+        ("members/handbook/checklist.pdf", "%PDF-1.4 not really"),
+    ] {
+        client
+            .put_object()
+            .bucket(&world.bucket)
+            .key(key)
+            .body(body.as_bytes().to_vec().into())
+            .send()
+            .await
+            .expect("upload");
+    }
+    seed_member(&world.store, "M3001", "m3001@example.org").await;
+    let (member, _) = world.sign_in("M3001");
+    let (chair, _) = world.sign_in("M1001");
+    let mut fx = Sandbox::start("session", &world.env()).await;
+
+    // Without a session: the sign-in, with the way back.
+    let anonymous = fx.request(&HttpEvent::new("GET", "/members/handbook/")).await;
+    assert_eq!(anonymous.status, 303);
+    assert_eq!(
+        anonymous.headers["location"],
+        "/auth/login?next=%2Fmembers%2Fhandbook%2F"
+    );
+    // A member: the file from the bucket, privately cached.
+    let page = fx
+        .request(&HttpEvent::new("GET", "/members/handbook/").cookie(&member))
+        .await;
+    assert_eq!(page.status, 200, "{}", String::from_utf8_lossy(&page.body));
+    assert!(page.content_type().starts_with("text/html"));
+    assert!(String::from_utf8_lossy(&page.body).contains("The members' handbook"));
+    assert!(page.headers["cache-control"].contains("no-store"));
+    let pdf = fx
+        .request(&HttpEvent::new("GET", "/members/handbook/checklist.pdf").cookie(&member))
+        .await;
+    assert_eq!(pdf.status, 200);
+    assert_eq!(pdf.content_type(), "application/pdf");
+    assert_eq!(pdf.body, b"%PDF-1.4 not really");
+    // Missing: 404 (NoSuchKey), not an error.
+    let missing = fx
+        .request(&HttpEvent::new("GET", "/members/nothing-here/").cookie(&member))
+        .await;
+    assert_eq!(missing.status, 404);
+    // The directory is for mentees and the committee.
+    let directory = fx
+        .request(&HttpEvent::new("GET", "/members/mentors/").cookie(&member))
+        .await;
+    assert_eq!(directory.status, 403);
+    let directory = fx
+        .request(&HttpEvent::new("GET", "/members/mentors/").cookie(&chair))
+        .await;
+    assert_eq!(directory.status, 200);
+
+    // A per-member page, in the layout of the bucket's directory page.
+    let home = fx
+        .request(&HttpEvent::new("GET", "/members/").cookie(&member))
+        .await;
+    assert_eq!(home.status, 200, "{}", String::from_utf8_lossy(&home.body));
+    let html = String::from_utf8_lossy(&home.body);
+    assert!(html.contains("Shell navigation"), "{html}");
+    assert!(html.contains("Your program"), "{html}");
+    assert!(!html.contains("Mentor directory</h1>"), "the shell's own main is replaced");
+    // The public forms' result pages belong to the session function too.
+    let done = fx
+        .request(&HttpEvent::new("GET", "/apply/done/?side=mentee&status=accepted").cookie(&member))
+        .await;
+    assert_eq!(done.status, 200);
+
+    // The committee's report: self-contained, with its own CSP.
+    let report = fx
+        .request(&HttpEvent::new("GET", "/members/report/").cookie(&chair))
+        .await;
+    assert_eq!(report.status, 200, "{}", String::from_utf8_lossy(&report.body));
+    assert!(report.headers["content-security-policy"].contains("style-src 'sha256-"));
+    let refused = fx
+        .request(&HttpEvent::new("GET", "/members/report/").cookie(&member))
+        .await;
+    assert_eq!(refused.status, 403);
 }

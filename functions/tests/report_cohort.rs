@@ -660,7 +660,22 @@ async fn report_page_is_for_the_committee(store: Arc<dyn Store>) {
             .expect("the report is a view");
         assert_eq!(r.status(), 200, "{who}");
         assert_eq!(r.headers()["cache-control"], "no-store");
+        let csp = r.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
         let html = String::from_utf8(r.into_body()).unwrap();
+        // The one inline style is allowed by its hash; nothing else loads.
+        let style = html
+            .split("<style>")
+            .nth(1)
+            .and_then(|rest| rest.split("</style>").next())
+            .expect("an inline style");
+        let digest = ring::digest::digest(&ring::digest::SHA256, style.as_bytes());
+        use base64::Engine;
+        let hash = base64::engine::general_purpose::STANDARD.encode(digest.as_ref());
+        assert!(csp.contains(&format!("style-src 'sha256-{hash}'")), "{csp}");
+        assert!(csp.starts_with("default-src 'none'"), "{csp}");
         assert!(html.contains("<svg"), "charts inline");
         assert!(!html.contains("<script src") && !html.contains("<link rel=\"stylesheet\""));
         assert!(html.contains("2008"), "the current cohort by default");

@@ -37,11 +37,10 @@ use axum::routing::get;
 use chrono::NaiveDate;
 use functions::app::App;
 use functions::auth::dev::{DevAccount, DevSignin};
-use functions::auth::{AuthService, Identity, SessionConfig};
+use functions::auth::{AuthService, SessionConfig};
 use functions::clock::{system_time, Clock};
 use functions::config::{utc, Config};
 use functions::mail::outbox::Outbox;
-use functions::members_gate::MembersGate;
 use functions::store::{EmbeddedStore, Store};
 use http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION};
 use http::StatusCode;
@@ -60,9 +59,6 @@ pub struct Options {
     pub today: Option<NaiveDate>,
     pub drafts: bool,
 }
-
-/// The built page whose layout the server-rendered pages use.
-const VIEW_SHELL: &str = "members/mentors/index.html";
 
 /// Largest request body read (the router answers 413 above its own limit).
 const MAX_READ: usize = 256 * 1024;
@@ -405,7 +401,13 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         return from_functions(functions::router::handle(&app, req).await, &shared);
     }
     let state = shared.build_state();
-    let shell = std::fs::read_to_string(shared.site_dir.join(VIEW_SHELL)).ok();
+    let shell = std::fs::read_to_string(
+        shared
+            .site_dir
+            .join("members")
+            .join(functions::members_area::VIEW_SHELL),
+    )
+    .ok();
     if let Some(resp) = functions::views::handle(&app, &req, shell.as_deref()).await {
         if !state.errors.is_empty() && resp.status().is_success() {
             return overlay(&shared, &state);
@@ -441,40 +443,11 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     }
 }
 
-/// The members area through the members gate (`functions::members_gate`):
-/// the session's roles decide which files of `DATA/site/members/` it sees;
-/// without a session, 303 to the sign-in with `next`.
+/// The members area through the members gate (`functions::members_area`,
+/// the session function's code): the session's roles decide which files of
+/// `DATA/site/members/` it sees; without a session, 303 to the sign-in.
 async fn members(app: &App, req: &http::Request<Vec<u8>>, dir: &Path) -> http::Response<Vec<u8>> {
-    let moment = app.moment();
-    let identity =
-        match functions::auth::read_session(&app.session, req.headers(), system_time(moment.now)) {
-            Some(session) => {
-                match functions::roles::resolve(
-                    app.store.as_ref(),
-                    &app.config.program,
-                    &session.member_id,
-                    moment.today,
-                )
-                .await
-                {
-                    Ok((roles, _)) => Some(Identity::new(session.member_id, roles)),
-                    Err(e) => {
-                        eprintln!("duos serve: roles of {}: {e}", session.member_id);
-                        return http::Response::builder()
-                            .status(StatusCode::INTERNAL_SERVER_ERROR)
-                            .header(CONTENT_TYPE, "text/plain; charset=utf-8")
-                            .body(b"The members area is not available right now.".to_vec())
-                            .expect("valid response");
-                    }
-                }
-            }
-            None => None,
-        };
-    match MembersGate::disk(dir).serve(identity.as_ref(), req).await {
-        Some(resp) => resp,
-        None => http::Response::builder()
-            .status(StatusCode::NOT_FOUND)
-            .body(Vec::new())
-            .expect("valid response"),
-    }
+    let files: Arc<dyn functions::members_gate::MembersFiles> =
+        Arc::new(functions::members_gate::DiskMembersFiles::new(dir));
+    functions::members_area::members_file(app, &files, req).await
 }

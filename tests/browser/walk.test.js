@@ -334,7 +334,10 @@ test("after the year: the alumni group, and the committee's report on screen and
   const page = chair.page;
   const res = await page.goto(server.url + "/members/report/?cohort=2008");
   assert.equal(res.status(), 200);
+  assert.match(res.headers()["content-security-policy"] || "", /style-src 'sha256-/);
   assert.match(await page.locator("h1").innerText(), /report/i);
+  // The inline style ran under the report's own CSP (allowed by its hash).
+  assert.match(await page.evaluate(() => getComputedStyle(document.body).fontFamily), /Georgia/);
   const cell = (section, label) =>
     page.locator(`#${section} tr`, { has: page.locator(`td:text-is("${label}")`) }).locator("td").nth(1);
   assert.equal((await cell("duos", "Formed").innerText()).trim(), "1");

@@ -627,6 +627,10 @@ pub async fn page(app: &App, member_id: &str, cohort: &str) -> Response<Vec<u8>>
                 http::header::CACHE_CONTROL,
                 HeaderValue::from_static("no-store"),
             );
+            if let Ok(csp) = HeaderValue::from_str(&html::content_security_policy()) {
+                r.headers_mut()
+                    .insert(http::header::CONTENT_SECURITY_POLICY, csp);
+            }
             r
         }
         Err(ReportError::UnknownCohort(_)) => html_page(
