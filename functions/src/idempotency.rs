@@ -93,7 +93,7 @@ pub async fn claim(app: &App, member: &str, key: &str, fp: &str) -> Result<Claim
             .with("fingerprint", fp)
             .with("claim", claim_id.as_str())
             .with("claimed", now)
-            .with("expires", now + KEEP_SECS);
+            .with(crate::store::TTL_ATTRIBUTE, now + KEEP_SECS);
         let free = Condition::not_exists().or(Condition::And(vec![
             Condition::eq(records::STATE, "pending"),
             Condition::lt("claimed", now - STALE_AFTER_SECS),

@@ -595,7 +595,7 @@ impl MemberDirectory for StoreDirectory {
             .unwrap_or(0);
         let item = Item::new(&state_key(state))
             .with("kind", "auth_state")
-            .with("ttl", ttl);
+            .with(crate::store::TTL_ATTRIBUTE, ttl);
         match self.store.put(item, Some(Condition::not_exists())).await {
             Ok(()) => Ok(true),
             Err(e) if e.is_condition_failed() => Ok(false),

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use functions::deploy::{self, FunctionSpec, FUNCTIONS, TRANSACT, TRANSACT_ITEM_ACTIONS};
 use functions::lambda::Function;
 use functions::router::ROUTES;
-use functions::store::{GSI1_NAME, GSI1_PK, GSI1_SK, TABLE_PK, TABLE_SK};
+use functions::store::{GSI1_NAME, GSI1_PK, GSI1_SK, TABLE_PK, TABLE_SK, TTL_ATTRIBUTE};
 use serde_yaml::Value;
 
 fn repo() -> PathBuf {
@@ -372,6 +372,16 @@ fn the_table_has_the_stores_key_schema() {
             (TABLE_PK.to_owned(), "HASH".to_owned()),
             (TABLE_SK.to_owned(), "RANGE".to_owned())
         ]
+    );
+    // Expiring items (idempotency records, sign-in states) carry the
+    // attribute the table's TTL reads.
+    assert_eq!(
+        p["TimeToLiveSpecification"]["AttributeName"].as_str(),
+        Some(TTL_ATTRIBUTE)
+    );
+    assert_eq!(
+        p["TimeToLiveSpecification"]["Enabled"].as_bool(),
+        Some(true)
     );
     let gsis = p["GlobalSecondaryIndexes"].as_sequence().unwrap();
     assert_eq!(gsis.len(), 1);

@@ -1134,7 +1134,9 @@ async fn the_session_function_serves_the_members_area_from_the_bucket() {
     let mut fx = Sandbox::start("session", &world.env()).await;
 
     // Without a session: the sign-in, with the way back.
-    let anonymous = fx.request(&HttpEvent::new("GET", "/members/handbook/")).await;
+    let anonymous = fx
+        .request(&HttpEvent::new("GET", "/members/handbook/"))
+        .await;
     assert_eq!(anonymous.status, 303);
     assert_eq!(
         anonymous.headers["location"],
@@ -1177,7 +1179,10 @@ async fn the_session_function_serves_the_members_area_from_the_bucket() {
     let html = String::from_utf8_lossy(&home.body);
     assert!(html.contains("Shell navigation"), "{html}");
     assert!(html.contains("Your program"), "{html}");
-    assert!(!html.contains("Mentor directory</h1>"), "the shell's own main is replaced");
+    assert!(
+        !html.contains("Mentor directory</h1>"),
+        "the shell's own main is replaced"
+    );
     // The public forms' result pages belong to the session function too.
     let done = fx
         .request(&HttpEvent::new("GET", "/apply/done/?side=mentee&status=accepted").cookie(&member))
@@ -1188,7 +1193,12 @@ async fn the_session_function_serves_the_members_area_from_the_bucket() {
     let report = fx
         .request(&HttpEvent::new("GET", "/members/report/").cookie(&chair))
         .await;
-    assert_eq!(report.status, 200, "{}", String::from_utf8_lossy(&report.body));
+    assert_eq!(
+        report.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&report.body)
+    );
     assert!(report.headers["content-security-policy"].contains("style-src 'sha256-"));
     let refused = fx
         .request(&HttpEvent::new("GET", "/members/report/").cookie(&member))

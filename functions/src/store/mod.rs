@@ -97,6 +97,10 @@ pub const GSI1_NAME: &str = "gsi1";
 pub const GSI1_PK: &str = "gsi1pk";
 /// Sort key attribute of [`GSI1_NAME`].
 pub const GSI1_SK: &str = "gsi1sk";
+/// The table's time-to-live attribute: a number, seconds since the Unix
+/// epoch, after which DynamoDB deletes the item (idempotency records,
+/// spent sign-in states). Items without it live on.
+pub const TTL_ATTRIBUTE: &str = "expires";
 /// Most ops one [`Store::transact`] call may hold (DynamoDB's limit).
 pub const MAX_TRANSACT_OPS: usize = 100;
 
