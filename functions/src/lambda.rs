@@ -520,7 +520,11 @@ mod tests {
         assert!(!Function::Me.owns("/api/meetings"));
         assert!(Function::Session.owns("/auth/login"));
         assert!(Function::Session.owns("/members/duos/index.html"));
-        assert!(!Function::Session.owns("/members"));
+        assert!(Function::Session.owns("/members"));
+        assert!(Function::Session.owns("/members/"));
+        assert!(Function::Session.owns("/apply/done/"));
+        assert!(!Function::Session.owns("/membership"));
+        assert!(!Function::Session.owns("/apply"));
         assert_eq!(
             Function::for_path("/api/applications/x/approve"),
             Some(Function::Applications)

@@ -931,6 +931,14 @@ mod tests {
             &json!({"opens": "2008-11-17", "closes": "2008-12-08"}),
         );
         ctx.insert("refusal", &Json::Null);
+        ctx.insert(
+            "standing",
+            &json!([{"cohort": "2008", "cohort_name": "P", "side": "mentee", "completed": true, "group": "undecided"}]),
+        );
+        ctx.insert(
+            "volunteer",
+            &json!({"open": {"id": "2009", "name": "N", "matching_deadline": "2009-06-12"}, "one_click": true, "alumnus": true}),
+        );
         ctx.insert("title", "T");
         ctx.insert("message", "M");
         for (name, _) in TEMPLATES.iter().filter(|(n, _)| !n.starts_with('_')) {
