@@ -241,3 +241,24 @@ async fn an_unwritable_folder_is_a_mail_error() {
         .unwrap_err();
     assert!(err.to_string().contains("outbox"), "{err}");
 }
+
+/// With the app's clock (as `duos serve --today` and `duos tick --now` set
+/// it), a message is dated on the program's day, in its header and in its
+/// file name, not on the machine's.
+#[tokio::test]
+async fn mail_is_dated_by_the_outboxs_clock() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = functions::clock::TestClock::at_rfc3339("2008-11-20T15:30:00Z");
+    let outbox =
+        Outbox::new(dir.path(), "mentoring@example.org").with_clock(std::sync::Arc::new(clock));
+    outbox
+        .send(mail("ada@example.org", "Mid-way survey", "Hello.\n"))
+        .await
+        .unwrap();
+    let file = outbox.files().unwrap().remove(0);
+    let name = file.file_name().unwrap().to_str().unwrap().to_owned();
+    assert!(name.starts_with("20081120T153000"), "{name}");
+    let raw = std::fs::read_to_string(&file).unwrap();
+    let (fields, _) = split(&raw);
+    assert_eq!(field(&fields, "Date"), "Thu, 20 Nov 2008 15:30:00 +0000");
+}

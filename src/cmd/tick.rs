@@ -95,14 +95,17 @@ fn local_app(args: &TickArgs) -> Result<App, String> {
         EmbeddedStore::open(&args.data)
             .map_err(|e| format!("opening the store in {}: {e}", args.data.display()))?,
     );
-    let outbox: Arc<dyn Mailer> = Arc::new(Outbox::new(
-        args.data.join("outbox"),
-        format!("{} <{}>", config.program.name, config.program.contact_email),
-    ));
     let clock: Arc<dyn Clock> = match args.now {
         Some(now) => Arc::new(TestClock::at(now)),
         None => Arc::new(SystemClock),
     };
+    let outbox: Arc<dyn Mailer> = Arc::new(
+        Outbox::new(
+            args.data.join("outbox"),
+            format!("{} <{}>", config.program.name, config.program.contact_email),
+        )
+        .with_clock(Arc::clone(&clock)),
+    );
     let session = SessionConfig::new(secrets.session.into_bytes(), &args.site)
         .map_err(|e| format!("--site {}: {e}", args.site))?;
     Ok(App::new(

@@ -194,10 +194,13 @@ pub async fn run(opts: Options) -> anyhow::Result<()> {
         .with_dev_signin(dev)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let contact = config.program.contact_email.clone();
-    let outbox = Arc::new(Outbox::new(
-        data.join("outbox"),
-        format!("{} <{contact}>", config.program.name),
-    ));
+    let outbox = Arc::new(
+        Outbox::new(
+            data.join("outbox"),
+            format!("{} <{contact}>", config.program.name),
+        )
+        .with_clock(Arc::clone(&clock_arc)),
+    );
     let app = App::new(
         Arc::clone(&store),
         Arc::clone(&outbox) as Arc<dyn functions::mail::Mailer>,

@@ -20,12 +20,14 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
 
 use super::{Mail, MailError, Mailer};
+use crate::clock::{Clock, SystemClock};
 
 /// Longest line (without CRLF) a message may carry (RFC 5322 2.1.1).
 const MAX_LINE: usize = 998;
@@ -37,11 +39,20 @@ const QP_LINE: usize = 76;
 const WORD_BYTES: usize = 42;
 
 /// A [`Mailer`] writing `.eml` files into a folder.
-#[derive(Debug)]
 pub struct Outbox {
     dir: PathBuf,
     from: String,
     seq: AtomicU64,
+    clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for Outbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Outbox")
+            .field("dir", &self.dir)
+            .field("from", &self.from)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Outbox {
@@ -52,7 +63,16 @@ impl Outbox {
             dir: dir.into(),
             from: from.into(),
             seq: AtomicU64::new(0),
+            clock: Arc::new(SystemClock),
         }
+    }
+
+    /// The same outbox dating its messages (`Date`, file names) by `clock`:
+    /// the app's, so that `duos serve --today` and `duos tick --now` write
+    /// mail dated on the program's day, not the machine's.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Outbox {
+        self.clock = clock;
+        self
     }
 
     /// The folder the messages are written to.
@@ -139,7 +159,7 @@ impl Mailer for Outbox {
     async fn send(&self, mail: Mail) -> Result<String, MailError> {
         // Small synchronous file writes: fine on the runtime's thread for
         // `duos serve`; no need to hop to the blocking pool.
-        self.write(&mail, Utc::now())
+        self.write(&mail, self.clock.now())
     }
 }
 
