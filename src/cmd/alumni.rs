@@ -9,9 +9,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chrono::NaiveDate;
 use clap::{Args, Subcommand};
-use functions::config::{utc, Config, MIN_SECRET_LEN};
+
+use super::cohort_source::CohortSource;
 
 /// `duos alumni <command>`.
 #[derive(Args, Debug, Clone)]
@@ -31,27 +31,12 @@ pub enum AlumniCommand {
 /// `duos alumni export`.
 #[derive(Args, Debug, Clone)]
 pub struct AlumniExportArgs {
-    /// The cohort whose alumni to export (its id in content/program.yaml).
-    #[arg(long)]
-    pub cohort: String,
-    /// Data folder of `duos serve` (holds duos.redb).
-    #[arg(long, default_value = ".duos", conflicts_with = "dynamodb")]
-    pub data: PathBuf,
-    /// Read the DynamoDB table TABLE instead (credentials from the environment).
-    #[arg(long, value_name = "TABLE")]
-    pub dynamodb: Option<String>,
-    /// DynamoDB endpoint URL.
-    #[arg(long, value_name = "URL", requires = "dynamodb")]
-    pub endpoint: Option<String>,
+    /// The cohort whose alumni to export, and where its data is.
+    #[command(flatten)]
+    pub source: CohortSource,
     /// Folder to write alumni.csv and alumni-mailing-list.txt into.
     #[arg(long)]
     pub out: PathBuf,
-    /// The site's root folder (holds content/program.yaml).
-    #[arg(long, default_value = ".")]
-    pub root: PathBuf,
-    /// Decide which duos completed as of this day (YYYY-MM-DD) instead of today (UTC).
-    #[arg(long, value_name = "DATE")]
-    pub as_of: Option<NaiveDate>,
 }
 
 /// Exit codes: 0 written (possibly empty: the command says so); 1 it could
@@ -68,39 +53,19 @@ pub fn alumni(args: AlumniArgs) -> ExitCode {
 }
 
 fn export(args: &AlumniExportArgs) -> Result<(), String> {
-    let content = args.root.join("content");
-    if !content.is_dir() {
-        return Err(format!(
-            "{} has no content/ folder (use --root DIR)",
-            args.root.display()
-        ));
-    }
-    // The export computes no one-answer-per-person keys: any secret will do.
-    let config = Config::load(&content, vec![0; MIN_SECRET_LEN], utc())
-        .map_err(|e| format!("the program's configuration has errors:\n{e}"))?;
+    let source = &args.source;
+    let config = source.config()?;
     let cohort = config
         .program
-        .cohort(&args.cohort)
-        .ok_or_else(|| format!("there is no cohort {:?} in program.yaml", args.cohort))?;
-    let today = args
-        .as_of
-        .unwrap_or_else(|| chrono::Utc::now().date_naive());
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the runtime: {e}"))?;
-    let (all, joined) = runtime.block_on(async {
-        let store = super::report::open_store(
-            args.dynamodb.as_deref(),
-            args.endpoint.as_deref(),
-            &args.data,
-        )
-        .await?;
+        .cohort(&source.cohort)
+        .ok_or_else(|| format!("there is no cohort {:?} in program.yaml", source.cohort))?;
+    let today = source.as_of();
+    let (all, joined) = source.read(async |store| {
         let all = functions::alumni::alumni(store.as_ref(), cohort, today)
             .await
             .map_err(|e| format!("reading the data: {e}"))?;
         let joined: Vec<_> = all.iter().filter(|a| a.opted_in).cloned().collect();
-        Ok::<_, String>((all, joined))
+        Ok((all, joined))
     })?;
     if today <= cohort.end {
         eprintln!(

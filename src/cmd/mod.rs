@@ -1,5 +1,6 @@
 pub mod alumni;
 pub mod build;
+pub mod cohort_source;
 pub mod report;
 pub mod roster;
 pub mod serve;

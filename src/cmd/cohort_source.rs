@@ -1,0 +1,113 @@
+//! What `duos report` and `duos alumni export` share: one cohort of the
+//! program (content/program.yaml under `--root`), its data read from the
+//! local store of `duos serve` (`--data`) or from the DynamoDB table
+//! (`--dynamodb`, credentials and region from the environment), as of a day.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use clap::Args;
+use functions::config::{utc, Config, MIN_SECRET_LEN};
+use functions::store::{DynamoConfig, DynamoStore, EmbeddedStore, Store};
+
+/// The cohort and where its data is.
+#[derive(Args, Debug, Clone)]
+pub struct CohortSource {
+    /// The cohort (its id in content/program.yaml, e.g. 2008).
+    #[arg(long)]
+    pub cohort: String,
+    /// Data folder of `duos serve` (holds duos.redb).
+    #[arg(long, default_value = ".duos", conflicts_with = "dynamodb")]
+    pub data: PathBuf,
+    /// Read the DynamoDB table TABLE instead (AWS credentials and region
+    /// from the environment, as the AWS CLI takes them).
+    #[arg(long, value_name = "TABLE")]
+    pub dynamodb: Option<String>,
+    /// DynamoDB endpoint URL (e.g. a local DynamoDB-compatible server).
+    #[arg(long, value_name = "URL", requires = "dynamodb")]
+    pub endpoint: Option<String>,
+    /// The site's root folder (holds content/program.yaml and content/surveys/).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Take duo states as of this day (YYYY-MM-DD) instead of today (UTC).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<NaiveDate>,
+}
+
+impl CohortSource {
+    /// The program's configuration, checked to have the cohort. No secret
+    /// is needed to read (no one-answer-per-person keys are computed): any
+    /// will do.
+    pub fn config(&self) -> Result<Config, String> {
+        let content = self.root.join("content");
+        if !content.is_dir() {
+            return Err(format!(
+                "{} has no content/ folder (use --root DIR)",
+                self.root.display()
+            ));
+        }
+        let config = Config::load(&content, vec![0; MIN_SECRET_LEN], utc())
+            .map_err(|e| format!("the program's configuration has errors:\n{e}"))?;
+        if config.program.cohort(&self.cohort).is_none() {
+            let known: Vec<&str> = config
+                .program
+                .cohorts
+                .iter()
+                .map(|c| c.id.as_str())
+                .collect();
+            return Err(format!(
+                "there is no cohort {:?} in program.yaml (cohorts: {})",
+                self.cohort,
+                known.join(", ")
+            ));
+        }
+        Ok(config)
+    }
+
+    /// `--as-of`, else today (UTC).
+    pub fn as_of(&self) -> NaiveDate {
+        self.as_of
+            .unwrap_or_else(|| chrono::Utc::now().date_naive())
+    }
+
+    /// Runs `read` on the store, on a runtime of its own.
+    pub fn read<T>(
+        &self,
+        read: impl AsyncFnOnce(Arc<dyn Store>) -> Result<T, String>,
+    ) -> Result<T, String> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start the runtime: {e}"))?;
+        runtime.block_on(async {
+            let store = self.open_store().await?;
+            read(store).await
+        })
+    }
+
+    /// The embedded store of `--data` (which must hold data), or the table.
+    async fn open_store(&self) -> Result<Arc<dyn Store>, String> {
+        match &self.dynamodb {
+            Some(table) => {
+                let mut config = DynamoConfig::new(table);
+                if let Some(url) = &self.endpoint {
+                    config = config.endpoint_url(url);
+                }
+                Ok(Arc::new(DynamoStore::connect(config).await))
+            }
+            None => {
+                let data = &self.data;
+                if !data.join(EmbeddedStore::FILE_NAME).is_file() {
+                    return Err(format!(
+                        "{} holds no data (duos.redb); run duos serve first, or give --data DIR or --dynamodb TABLE",
+                        data.display()
+                    ));
+                }
+                Ok(Arc::new(EmbeddedStore::open(data).map_err(|e| {
+                    format!("opening the store in {}: {e}", data.display())
+                })?))
+            }
+        }
+    }
+}
