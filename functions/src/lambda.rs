@@ -389,9 +389,7 @@ async fn secret(
         ));
     };
     if ssm.is_none() {
-        let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .load()
-            .await;
+        let config = crate::aws::sdk_config(None, None, None).await;
         *ssm = Some(aws_sdk_ssm::Client::new(&config));
     }
     let client = ssm.as_ref().expect("set above");

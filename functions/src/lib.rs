@@ -17,6 +17,7 @@ pub mod alumni;
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod aws;
 pub mod clock;
 pub mod config;
 pub mod deploy;

@@ -40,9 +40,7 @@ impl S3MembersFiles {
     /// credentials, `AWS_ENDPOINT_URL[_S3]`). With an endpoint override (a
     /// local S3 such as moto) keys go in the path, not the host name.
     pub async fn connect(bucket: impl Into<String>) -> S3MembersFiles {
-        let shared = aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .load()
-            .await;
+        let shared = crate::aws::sdk_config(None, None, None).await;
         let local = ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"]
             .iter()
             .any(|v| std::env::var(v).is_ok_and(|v| !v.is_empty()));

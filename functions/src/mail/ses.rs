@@ -7,7 +7,6 @@
 //! in the tests).
 
 use async_trait::async_trait;
-use aws_sdk_sesv2::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_sesv2::error::DisplayErrorContext;
 use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
 use aws_sdk_sesv2::Client;
@@ -95,36 +94,13 @@ impl SesMailer {
     /// Builds the SDK client for `config`. With static credentials no
     /// environment is consulted; otherwise the SDK's default chains are.
     pub async fn connect(config: SesConfig) -> SesMailer {
-        let client = match &config.credentials {
-            Some(creds) => {
-                let mut builder = aws_sdk_sesv2::Config::builder()
-                    .behavior_version(BehaviorVersion::latest())
-                    .region(Region::new(
-                        config.region.clone().unwrap_or_else(|| "us-east-1".into()),
-                    ))
-                    .credentials_provider(Credentials::new(
-                        creds.access_key_id.clone(),
-                        creds.secret_access_key.clone(),
-                        None,
-                        None,
-                        "duos-static",
-                    ));
-                if let Some(url) = &config.endpoint_url {
-                    builder = builder.endpoint_url(url.clone());
-                }
-                Client::from_conf(builder.build())
-            }
-            None => {
-                let mut loader = aws_config::defaults(BehaviorVersion::latest());
-                if let Some(region) = &config.region {
-                    loader = loader.region(Region::new(region.clone()));
-                }
-                if let Some(url) = &config.endpoint_url {
-                    loader = loader.endpoint_url(url.clone());
-                }
-                Client::new(&loader.load().await)
-            }
-        };
+        let shared = crate::aws::sdk_config(
+            config.endpoint_url.as_deref(),
+            config.region.as_deref(),
+            config.credentials.as_ref(),
+        )
+        .await;
+        let client = Client::new(&shared);
         SesMailer::from_client(client, config.from, config.configuration_set)
     }
 

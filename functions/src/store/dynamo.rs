@@ -13,7 +13,6 @@ use std::future::Future;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
@@ -121,36 +120,13 @@ impl DynamoStore {
     /// Builds the SDK client for `config`. With static credentials no
     /// environment is consulted; otherwise the SDK's default chains are.
     pub async fn connect(config: DynamoConfig) -> Self {
-        let client = match &config.credentials {
-            Some(creds) => {
-                let mut builder = aws_sdk_dynamodb::Config::builder()
-                    .behavior_version(BehaviorVersion::latest())
-                    .region(Region::new(
-                        config.region.clone().unwrap_or_else(|| "us-east-1".into()),
-                    ))
-                    .credentials_provider(Credentials::new(
-                        creds.access_key_id.clone(),
-                        creds.secret_access_key.clone(),
-                        None,
-                        None,
-                        "duos-static",
-                    ));
-                if let Some(url) = &config.endpoint_url {
-                    builder = builder.endpoint_url(url.clone());
-                }
-                Client::from_conf(builder.build())
-            }
-            None => {
-                let mut loader = aws_config::defaults(BehaviorVersion::latest());
-                if let Some(region) = &config.region {
-                    loader = loader.region(Region::new(region.clone()));
-                }
-                if let Some(url) = &config.endpoint_url {
-                    loader = loader.endpoint_url(url.clone());
-                }
-                Client::new(&loader.load().await)
-            }
-        };
+        let shared = crate::aws::sdk_config(
+            config.endpoint_url.as_deref(),
+            config.region.as_deref(),
+            config.credentials.as_ref(),
+        )
+        .await;
+        let client = Client::new(&shared);
         Self::from_client(client, config.table)
     }
 

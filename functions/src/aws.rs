@@ -1,0 +1,50 @@
+//! The one place the AWS SDK's shared configuration is made, for every
+//! client duos builds (DynamoDB, SES v2, S3, SSM).
+//!
+//! Production passes nothing: region, credentials (the Lambda role) and any
+//! `AWS_ENDPOINT_URL[_<SERVICE>]` come from the SDK's default chains. Tests
+//! and local servers pass fixed credentials: then no environment is
+//! consulted at all, the region defaults to `us-east-1`, and the endpoint is
+//! the one given.
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_dynamodb::config::{Credentials, SharedCredentialsProvider};
+
+use crate::store::StaticCredentials;
+
+/// The shared SDK configuration: the default chains, each overridden by
+/// what is given (see the module docs).
+pub async fn sdk_config(
+    endpoint_url: Option<&str>,
+    region: Option<&str>,
+    credentials: Option<&StaticCredentials>,
+) -> SdkConfig {
+    match credentials {
+        Some(creds) => {
+            let mut builder = SdkConfig::builder()
+                .behavior_version(BehaviorVersion::latest())
+                .region(Region::new(region.unwrap_or("us-east-1").to_owned()))
+                .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+                    creds.access_key_id.clone(),
+                    creds.secret_access_key.clone(),
+                    None,
+                    None,
+                    "duos-static",
+                )));
+            if let Some(url) = endpoint_url {
+                builder = builder.endpoint_url(url);
+            }
+            builder.build()
+        }
+        None => {
+            let mut loader = aws_config::defaults(BehaviorVersion::latest());
+            if let Some(region) = region {
+                loader = loader.region(Region::new(region.to_owned()));
+            }
+            if let Some(url) = endpoint_url {
+                loader = loader.endpoint_url(url);
+            }
+            loader.load().await
+        }
+    }
+}
