@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::cap::{admit, Admission};
 use crate::error::{Checker, RuleError};
 use crate::program::{Cohort, Program};
-use crate::roster::{check_eligibility, Member, Side};
+use crate::roster::{check_eligibility, check_returning_mentee, Member, Side};
 use crate::Moment;
 
 /// Longest mentee goals, in characters.
@@ -252,13 +252,19 @@ pub fn submit(
     program: &Program,
     cohort: &Cohort,
     member: &Member,
+    mentee_before: &[String],
     form: ApplicationForm,
     at: Moment,
 ) -> Result<Application, RuleError> {
     Ok(match form {
-        ApplicationForm::Mentee(f) => {
-            Application::Mentee(submit_mentee(program, cohort, member, f, at)?)
-        }
+        ApplicationForm::Mentee(f) => Application::Mentee(submit_mentee(
+            program,
+            cohort,
+            member,
+            mentee_before,
+            f,
+            at,
+        )?),
         ApplicationForm::Mentor(f) => {
             Application::Mentor(submit_mentor(program, cohort, member, f, at)?)
         }
@@ -375,15 +381,25 @@ fn check_open(cohort: &Cohort, at: Moment) -> Result<(), RuleError> {
 /// ([`RuleError::Invalid`]). The store then counts it with its atomic counter
 /// and calls [`MenteeApplication::admit`]. One application per member and
 /// cohort is the store's conditional write.
+///
+/// `mentee_before` are the ids of the cohorts in which the member was
+/// accepted as a mentee; an earlier one refuses them unless the program lets
+/// mentees return ([`check_returning_mentee`]).
 pub fn submit_mentee(
     program: &Program,
     cohort: &Cohort,
     member: &Member,
+    mentee_before: &[String],
     form: MenteeForm,
     at: Moment,
 ) -> Result<MenteeApplication, RuleError> {
     check_open(cohort, at)?;
     check_eligibility(&program.eligibility, cohort, member, Side::Mentee)?;
+    let before: Vec<&Cohort> = mentee_before
+        .iter()
+        .filter_map(|id| program.cohort(id))
+        .collect();
+    check_returning_mentee(&program.eligibility, cohort, &before)?;
     form.validate(program)?;
     Ok(MenteeApplication {
         cohort: cohort.id.clone(),
@@ -457,7 +473,7 @@ impl MentorApplication {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::testutil::{cohort, member, program, t};
+    use crate::testutil::{cohort, d, member, program, t};
 
     pub(crate) fn mentee_app(id: &str) -> MenteeApplication {
         MenteeApplication {
@@ -505,6 +521,7 @@ pub(crate) mod tests {
             &program(),
             &cohort(),
             &m,
+            &[],
             mentee_form(),
             at("2008-03-01T12:00:00Z"),
         )
@@ -568,14 +585,15 @@ pub(crate) mod tests {
         let old = member("old", "2000-01-01");
         let mut bad = mentee_form();
         bad.goals.clear();
-        let e = submit_mentee(&p, &c, &old, bad.clone(), at("2008-06-01T00:00:00Z")).unwrap_err();
+        let e = submit_mentee(&p, &c, &old, &[], bad.clone(), at("2008-06-01T00:00:00Z")).unwrap_err();
         assert_eq!(e.code(), "closed");
-        let e = submit_mentee(&p, &c, &old, bad.clone(), at("2008-05-31T23:00:00Z")).unwrap_err();
+        let e = submit_mentee(&p, &c, &old, &[], bad.clone(), at("2008-05-31T23:00:00Z")).unwrap_err();
         assert_eq!(e.code(), "not_eligible");
         let e = submit_mentee(
             &p,
             &c,
             &member("new", "2007-06-01"),
+            &[],
             bad,
             at("2008-05-31T23:00:00Z"),
         )
@@ -674,12 +692,50 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_former_mentee_is_refused_as_mentee_but_may_mentor() {
+        let mut p = program();
+        let mut next = cohort();
+        next.id = "2009".into();
+        next.name = "2009–2010".into();
+        next.applications_open = d("2009-01-12");
+        next.matching_deadline = d("2009-06-12");
+        next.launch = d("2009-07-10");
+        next.midpoint_survey = d("2009-11-16");
+        next.final_survey = d("2010-04-01");
+        next.end = d("2010-04-30");
+        p.cohorts.push(next.clone());
+        // Joined after the pilot opened: still first-year for 2009.
+        let alum = member("m1", "2008-02-10");
+        let now = at("2009-02-01T12:00:00Z");
+        let before = ["2008".to_owned()];
+        let e = submit_mentee(&p, &next, &alum, &before, mentee_form(), now).unwrap_err();
+        assert_eq!(e.code(), "not_eligible");
+        assert!(
+            e.to_string().contains("mentee in the 2008 pilot cohort"),
+            "{e}"
+        );
+        // Not a mentee before: accepted as usual; a mentor may serve again.
+        assert!(submit_mentee(&p, &next, &alum, &[], mentee_form(), now).is_ok());
+        let mentor_form = MentorForm {
+            title: "Dean".into(),
+            institution: "U".into(),
+            expertise: vec!["budgeting".into()],
+            years_involvement: 3,
+            bio: "b".into(),
+            availability: String::new(),
+        };
+        assert!(submit_mentor(&p, &next, &member("m2", "1990-01-01"), mentor_form, now).is_ok());
+        p.eligibility.mentees_may_return = true;
+        assert!(submit_mentee(&p, &next, &alum, &before, mentee_form(), now).is_ok());
+    }
+
+    #[test]
     fn the_form_is_tagged_by_side() {
         let f: ApplicationForm =
             serde_json::from_value(serde_json::json!({"side": "mentee", "goals": "Grow"})).unwrap();
         let m = member("m1", "2007-06-01");
         let now = at("2008-03-01T12:00:00Z");
-        let app = submit(&program(), &cohort(), &m, f, now).unwrap();
+        let app = submit(&program(), &cohort(), &m, &[], f, now).unwrap();
         assert_eq!(app.side(), Side::Mentee);
         assert_eq!(app.member_id(), "m1");
         let f: ApplicationForm = serde_json::from_value(serde_json::json!({
@@ -688,12 +744,12 @@ pub(crate) mod tests {
         }))
         .unwrap();
         assert_eq!(
-            submit(&program(), &cohort(), &m, f, now).unwrap().side(),
+            submit(&program(), &cohort(), &m, &[], f, now).unwrap().side(),
             Side::Mentor
         );
         let f: ApplicationForm =
             serde_json::from_value(serde_json::json!({"side": "mentor"})).unwrap();
-        let e = submit(&program(), &cohort(), &m, f, now).unwrap_err();
+        let e = submit(&program(), &cohort(), &m, &[], f, now).unwrap_err();
         assert_eq!(e.field_errors().len(), 5);
     }
 

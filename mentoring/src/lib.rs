@@ -5,7 +5,8 @@
 //! (`content/program.yaml`, [`program::Program`]) and survey definitions
 //! (`content/surveys/*.yaml`, [`survey::Survey`]) through the types here.
 //!
-//! Modules, one rule each: [`calendar`], [`roster`] (eligibility),
+//! Modules, one rule each: [`calendar`], [`cohort_focus`] (which cohort a
+//! page is about), [`roster`] (eligibility, year-two rules),
 //! [`application`], [`cap`], [`nomination`], [`matching`], [`duo`],
 //! [`answers`] (survey answers), [`permissions`], and [`error`].
 //! Every rule that two concurrent requests could break must still be a
@@ -28,6 +29,7 @@ pub mod answers;
 pub mod application;
 pub mod calendar;
 pub mod cap;
+pub mod cohort_focus;
 pub mod duo;
 pub mod error;
 pub mod matching;

@@ -72,6 +72,11 @@ pub struct Eligibility {
     /// Least years of involvement in the association a mentor must state.
     #[serde(default = "default_mentor_min_years")]
     pub mentor_min_years_involvement: u32,
+    /// A mentee of an earlier cohort may apply as a mentee again (default:
+    /// no, the program takes each mentee once). Mentors may always serve
+    /// again.
+    #[serde(default)]
+    pub mentees_may_return: bool,
     /// Member categories; all of them may take part.
     pub member_categories: Vec<String>,
 }

@@ -67,15 +67,28 @@ pub enum Ineligible {
         /// The earliest joining date that qualifies.
         earliest: NaiveDate,
     },
+    /// Was a mentee in an earlier cohort, and the program takes each mentee
+    /// once (`eligibility.mentees_may_return: false`).
+    #[error(
+        "You were a mentee in the {cohort_name} cohort; the program takes each mentee once."
+    )]
+    FormerMentee {
+        /// The earlier cohort's id.
+        cohort: String,
+        /// Its display name.
+        cohort_name: String,
+    },
 }
 
 impl Ineligible {
-    /// Stable machine code: `not_in_good_standing`, `unknown_category`, `not_first_year`.
+    /// Stable machine code: `not_in_good_standing`, `unknown_category`,
+    /// `not_first_year`, `former_mentee`.
     pub fn code(&self) -> &'static str {
         match self {
             Ineligible::NotInGoodStanding => "not_in_good_standing",
             Ineligible::UnknownCategory { .. } => "unknown_category",
             Ineligible::NotFirstYear { .. } => "not_first_year",
+            Ineligible::FormerMentee { .. } => "former_mentee",
         }
     }
 }
@@ -132,6 +145,35 @@ pub fn check_eligibility(
     Ok(())
 }
 
+/// May a member who was a mentee before apply as a mentee in `cohort`?
+///
+/// `mentee_in` are the cohorts in which the member was accepted as a mentee;
+/// only those that opened their applications before `cohort` count (the
+/// cohort itself is the duplicate rule's business). Refused with
+/// [`Ineligible::FormerMentee`] naming the earliest of them, unless
+/// `eligibility.mentees_may_return`. Mentors may serve again: this rule is
+/// for the mentee side only.
+pub fn check_returning_mentee(
+    rules: &Eligibility,
+    cohort: &Cohort,
+    mentee_in: &[&Cohort],
+) -> Result<(), Ineligible> {
+    if rules.mentees_may_return {
+        return Ok(());
+    }
+    match mentee_in
+        .iter()
+        .filter(|c| c.applications_open < cohort.applications_open)
+        .min_by_key(|c| c.applications_open)
+    {
+        Some(earlier) => Err(Ineligible::FormerMentee {
+            cohort: earlier.id.clone(),
+            cohort_name: earlier.name.clone(),
+        }),
+        None => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,6 +221,76 @@ mod tests {
             earliest_mentee_join_date(&program().eligibility, &c),
             d("2007-02-28")
         );
+    }
+
+    fn next_year() -> Cohort {
+        let mut c = cohort();
+        c.id = "2009".into();
+        c.name = "2009–2010".into();
+        c.applications_open = d("2009-01-12");
+        c.matching_deadline = d("2009-06-12");
+        c.launch = d("2009-07-10");
+        c.midpoint_survey = d("2009-11-16");
+        c.final_survey = d("2010-04-01");
+        c.end = d("2010-04-30");
+        c
+    }
+
+    #[test]
+    fn the_first_year_rule_is_measured_against_each_cohorts_opening() {
+        let rules = program().eligibility;
+        // Joined 2008-01-20: first-year for both the pilot (opens
+        // 2008-02-01) and the next year (opens 2009-01-12).
+        let recent = member("a", "2008-01-20");
+        assert_eq!(
+            check_eligibility(&rules, &cohort(), &recent, Side::Mentee),
+            Ok(())
+        );
+        assert_eq!(
+            check_eligibility(&rules, &next_year(), &recent, Side::Mentee),
+            Ok(())
+        );
+        // Joined 2007-06-01: first-year for the pilot, no longer for 2009.
+        let older = member("b", "2007-06-01");
+        assert_eq!(
+            check_eligibility(&rules, &cohort(), &older, Side::Mentee),
+            Ok(())
+        );
+        assert_eq!(
+            check_eligibility(&rules, &next_year(), &older, Side::Mentee),
+            Err(Ineligible::NotFirstYear {
+                joined: d("2007-06-01"),
+                earliest: d("2008-01-12"),
+            })
+        );
+        // The boundary moves with the opening day.
+        assert_eq!(
+            check_eligibility(&rules, &next_year(), &member("c", "2008-01-12"), Side::Mentee),
+            Ok(())
+        );
+        assert!(
+            check_eligibility(&rules, &next_year(), &member("c", "2008-01-11"), Side::Mentee)
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn a_mentee_is_taken_once_unless_the_program_says_otherwise() {
+        let mut rules = program().eligibility;
+        let pilot = cohort();
+        let next = next_year();
+        let e = check_returning_mentee(&rules, &next, &[&pilot]).unwrap_err();
+        assert_eq!(e.code(), "former_mentee");
+        assert_eq!(
+            e.to_string(),
+            "You were a mentee in the 2008 pilot cohort; the program takes each mentee once."
+        );
+        // Only earlier cohorts count; none is fine.
+        assert_eq!(check_returning_mentee(&rules, &next, &[&next]), Ok(()));
+        assert_eq!(check_returning_mentee(&rules, &pilot, &[&next]), Ok(()));
+        assert_eq!(check_returning_mentee(&rules, &next, &[]), Ok(()));
+        rules.mentees_may_return = true;
+        assert_eq!(check_returning_mentee(&rules, &next, &[&pilot]), Ok(()));
     }
 
     #[test]

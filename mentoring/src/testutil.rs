@@ -46,6 +46,7 @@ pub fn program() -> Program {
             good_standing_required: true,
             mentee_max_membership_months: 12,
             mentor_min_years_involvement: 1,
+            mentees_may_return: false,
             member_categories: vec!["personal".into(), "student".into(), "retired".into()],
         },
         expertise: ["strategic-planning", "budgeting", "assessment"]

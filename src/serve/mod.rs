@@ -175,7 +175,11 @@ pub async fn run(opts: Options) -> anyhow::Result<()> {
                 .collect()
         })
         .unwrap_or_default();
-    let accounts = seed::accounts(&members, &config.program, &mentor_ids);
+    let sample_duos = seed::read_duos(&root, &config.program).unwrap_or_else(|e| {
+        eprintln!("duos serve: {e:#}");
+        Vec::new()
+    });
+    let accounts = seed::accounts(&members, &config.program, &mentor_ids, &sample_duos);
     let dev = DevSignin::new(
         accounts
             .iter()

@@ -127,7 +127,8 @@ fn parse_application_id(id: &str) -> Option<(Side, &str)> {
 /// `/apply/done/?side=mentee&status=waitlisted&place=3`.
 ///
 /// Errors: 400 fields; 403 `not_eligible` (good standing, category,
-/// first-year rule) or not in the roster; 409 `duplicate` (already applied
+/// first-year rule, a mentee of an earlier cohort applying as mentee again)
+/// or not in the roster; 409 `duplicate` (already applied
 /// on this side in this cohort), `closed` (outside the application window).
 /// Reaching the cap is not an error: the status is `waitlisted`.
 pub async fn apply(app: &App, call: Call) -> Outcome {
@@ -159,7 +160,8 @@ pub async fn apply(app: &App, call: Call) -> Outcome {
                 interests: b.interests,
                 availability: b.availability,
             };
-            let submitted = submit_mentee(program, cohort, &applicant, form, call.moment)?;
+            let before = earlier_mentee_cohorts(app, cohort, me).await?;
+            let submitted = submit_mentee(program, cohort, &applicant, &before, form, call.moment)?;
             let admitted = store_mentee(app, submitted).await?;
             let (status_q, message) = match admitted.status {
                 MenteeStatus::Accepted => (
@@ -240,6 +242,38 @@ pub async fn apply(app: &App, call: Call) -> Outcome {
             .redirect(format!("{APPLY_DONE_PAGE}?side=mentor&status=submitted")))
         }
     }
+}
+
+/// The cohorts before `cohort` in which `member_id` was a mentee: accepted
+/// as one, or in a duo as one (the facts the year-two rule of
+/// [`mentoring::roster::check_returning_mentee`] needs).
+async fn earlier_mentee_cohorts(
+    app: &App,
+    cohort: &mentoring::program::Cohort,
+    member_id: &str,
+) -> Result<Vec<String>, Problem> {
+    let mut out = Vec::new();
+    for earlier in app
+        .config
+        .program
+        .cohorts
+        .iter()
+        .filter(|c| c.applications_open < cohort.applications_open)
+    {
+        let application: Option<MenteeApplication> =
+            records::get(app.store.as_ref(), &keys::mentee_app(&earlier.id, member_id)).await?;
+        let accepted = application.is_some_and(|a| a.status == MenteeStatus::Accepted);
+        if accepted
+            || app
+                .store
+                .get(&keys::mentee_lock(&earlier.id, member_id))
+                .await?
+                .is_some()
+        {
+            out.push(earlier.id.clone());
+        }
+    }
+    Ok(out)
 }
 
 fn duplicate_or(e: StoreError, message: &str) -> Problem {
@@ -508,8 +542,9 @@ async fn decide(app: &App, call: Call, approve: bool) -> Outcome {
     )
     .await;
     Ok(Reply::ok(&listed).redirect(format!(
-        "{COMMITTEE_APPLICATIONS_PAGE}?decided={}",
-        query_value(&id)
+        "{COMMITTEE_APPLICATIONS_PAGE}?decided={}&cohort={}",
+        query_value(&id),
+        query_value(&cohort.id)
     )))
 }
 

@@ -176,8 +176,9 @@ pub async fn assign_liaison(app: &App, call: Call) -> Outcome {
     .await;
     Ok(
         Reply::ok(&DuoView::of(duo, cohort, today)).redirect(format!(
-            "{COMMITTEE_DUOS_PAGE}?assigned={}",
-            query_value(&id)
+            "{COMMITTEE_DUOS_PAGE}?assigned={}&cohort={}",
+            query_value(&id),
+            query_value(&cohort.id)
         )),
     )
 }

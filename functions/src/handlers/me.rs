@@ -19,7 +19,8 @@ use crate::store::Query;
 /// roster), "roles": ["member", "mentee", ...], "csrf_token" (for `fetch`'s
 /// `X-CSRF-Token`), "cohort": current cohort id | null, "applications":
 /// [{"id": "mentee-M2001", "side", "cohort", "status": {...}, "ordinal"?}],
-/// "duo": <duo as in GET /api/duos> | null, "requests": {"sent": [...],
+/// "duo": <duo as in GET /api/duos> | null (the duo of the cohort their duo
+/// page shows: the running one while the next cohort applies), "requests": {"sent": [...],
 /// "received": [...]}, "nominations": [<pending nominations of me>]}`.
 pub async fn me(app: &App, call: Call) -> Outcome {
     let me = call.caller.member_id.clone();
@@ -28,6 +29,16 @@ pub async fn me(app: &App, call: Call) -> Outcome {
     let member = records::load_member(app.store.as_ref(), &me).await?;
     let mut applications = Vec::new();
     let mut duo: Option<DuoView> = None;
+    // Their duo is the one of the cohort their duo page shows
+    // (mentoring::cohort_focus): the running one while the next applies.
+    let taking_part: Vec<&str> = call
+        .caller
+        .participations
+        .iter()
+        .filter(|p| p.mentee.is_some() || p.mentor.is_some())
+        .map(|p| p.cohort.as_str())
+        .collect();
+    let duo_cohort = mentoring::cohort_focus::duo_cohort(program, today, &taking_part);
     for p in &call.caller.participations {
         if let Some(a) = &p.mentee {
             applications.push(serde_json::json!({
@@ -48,7 +59,7 @@ pub async fn me(app: &App, call: Call) -> Outcome {
                 "submitted_at": a.submitted_at,
             }));
         }
-        if duo.is_none() {
+        if duo.is_none() && duo_cohort.is_some_and(|c| c.id == p.cohort) {
             let Some(cohort) = program.cohort(&p.cohort) else {
                 continue;
             };

@@ -107,24 +107,28 @@ pub async fn answer(app: &App, call: Call) -> Outcome {
             .decode::<AnswerBody>(Shape::default())?
             .answers
     };
-    let mut chosen: Option<(&Cohort, Side)> = None;
+    // The cohorts they answer in (with their side there); which of them
+    // this survey is about is mentoring::cohort_focus's rule.
+    let mut sides: Vec<(&str, Side)> = Vec::new();
     for p in &call.caller.participations {
-        let Some(cohort) = program.cohort(&p.cohort) else {
-            continue;
-        };
-        if let Some(side) = side_in(app, &call, &cohort.id).await? {
-            let open = cohort.survey_open(survey, call.moment.today);
-            if chosen.is_none() || open {
-                chosen = Some((cohort, side));
-            }
-            if open {
-                break;
-            }
+        if let Some(side) = side_in(app, &call, &p.cohort).await? {
+            sides.push((p.cohort.as_str(), side));
         }
     }
-    let (cohort, side) = chosen.ok_or_else(|| {
-        Problem::forbidden("This survey is for the program's mentees and mentors.")
-    })?;
+    let taking_part: Vec<&str> = sides.iter().map(|(c, _)| *c).collect();
+    let (cohort, side): (&Cohort, Side) = mentoring::cohort_focus::survey_cohort(
+        program,
+        survey,
+        call.moment.today,
+        &taking_part,
+    )
+    .and_then(|c| {
+        sides
+            .iter()
+            .find(|(id, _)| *id == c.id)
+            .map(|(_, side)| (c, *side))
+    })
+    .ok_or_else(|| Problem::forbidden("This survey is for the program's mentees and mentors."))?;
     let me = &call.caller.member_id;
     let response = respond(survey, cohort, me, side, &answers, call.moment)?;
     let done = keys::survey_done(

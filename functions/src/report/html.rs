@@ -31,7 +31,11 @@ svg text { font: 11px Arial, sans-serif; fill: #1b1b1b; }
 blockquote { margin: .3rem 0 .6rem 1rem; padding-left: .6rem; border-left: 3px solid #ccc; white-space: pre-wrap; }
 section, figure, table, .question { break-inside: avoid; page-break-inside: avoid; }
 h2, h3 { break-after: avoid; page-break-after: avoid; }
+nav.cohorts { font: .9rem Arial, sans-serif; border-bottom: 1px solid #ccc; padding-bottom: .4rem; }
+nav.cohorts p, nav.cohorts ul { display: inline; margin: 0; padding: 0; }
+nav.cohorts li { display: inline; margin-left: .8rem; }
 @media print {
+  nav.cohorts { display: none; }
   body { margin: 0; max-width: none; }
   section.survey { break-before: page; page-break-before: always; }
   .bar { fill: #555; }

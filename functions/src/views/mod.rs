@@ -17,12 +17,19 @@
 //! | `GET /nominate/consent/done/` | the result of the answer |
 //! | `GET /members/requests/` | mentee: your requests (withdraw); mentor: requests to you (accept, decline) |
 //! | `GET /members/requests/new/?mentor=M2001` | send a match request (`POST /api/matches`) |
-//! | `GET /members/duo/` | your duo, its liaison |
+//! | `GET /members/duo/` | your duo, its liaison; your earlier duos |
 //! | `GET /members/surveys/<id>/` | a survey's form (`POST /api/surveys/<id>/responses`) or "answered" |
 //! | `GET /members/surveys/done/?survey=<id>` | the result of answering |
-//! | `GET /members/committee/applications/` | approve / decline applications |
-//! | `GET /members/committee/duos/` | duos and their liaisons (assign one) |
-//! | `GET /members/committee/surveys/` | survey response rates |
+//! | `GET /members/committee/applications/[?cohort=ID]` | approve / decline applications |
+//! | `GET /members/committee/duos/[?cohort=ID]` | duos and their liaisons (assign one) |
+//! | `GET /members/committee/surveys/[?cohort=ID]` | survey response rates |
+//! | `GET /members/report/[?cohort=ID]` | the committee's report |
+//!
+//! Which cohort a page is about is [`mentoring::cohort_focus`]'s decision: a
+//! participant's duo, requests and surveys follow the cohorts they take part
+//! in; the committee's pages show the running cohort unless `?cohort=ID`
+//! picks another, with a selector of plain links (the next cohort one click
+//! away).
 //!
 //! Every form is a plain HTML form: a post goes to the API, which answers
 //! with `303` to one of these pages (or, on an error, the error page with
@@ -55,6 +62,8 @@ use crate::clock::system_time;
 use crate::records::{self, keys};
 use crate::roles::{self, Participation};
 use crate::store::Query;
+
+mod cohorts;
 
 const TEMPLATES: &[(&str, &str)] = &[
     (
@@ -157,6 +166,7 @@ pub const REPORT_PATH: &str = "/members/report/";
 /// The query parameters the templates read (the result pages' flags).
 const QUERY_KEYS: &[&str] = &[
     "status", "side", "place", "decided", "assigned", "answered", "survey", "token", "mentor",
+    "cohort",
 ];
 
 /// Whether `path` is one of the views' pages.
@@ -206,12 +216,17 @@ pub async fn handle(
         return Some(see_other(&to));
     };
     if path == REPORT_PATH {
+        let program = &app.config.program;
         let cohort = query
-            .get("cohort")
+            .get(cohorts::COHORT_PARAM)
             .cloned()
-            .or_else(|| report_cohort(app, moment.today))
+            .or_else(|| {
+                mentoring::cohort_focus::committee_default(program, moment.today)
+                    .map(|c| c.id.clone())
+            })
             .unwrap_or_default();
-        return Some(crate::report::page(app, &session.member_id, &cohort).await);
+        let page = crate::report::page(app, &session.member_id, &cohort).await;
+        return Some(with_report_selector(app, page, &cohort, moment.today));
     }
     let page = match Viewer::load(app, &session, moment.today).await {
         Ok(viewer) => render_page(app, &viewer, path, &query).await,
@@ -250,6 +265,30 @@ pub async fn handle(
         }
     }
     Some(resp)
+}
+
+/// The report with the committee's cohort selector at the top of its body
+/// (a page that was refused is left as it is).
+fn with_report_selector(
+    app: &App,
+    mut page: Response<Vec<u8>>,
+    cohort: &str,
+    today: NaiveDate,
+) -> Response<Vec<u8>> {
+    if page.status() != StatusCode::OK {
+        return page;
+    }
+    let nav = cohorts::selector_html(&app.config.program, today, cohort, REPORT_PATH);
+    let body = String::from_utf8_lossy(page.body()).into_owned();
+    if let Some(at) = body.find("<body>").map(|i| i + "<body>".len()) {
+        let mut out = String::with_capacity(body.len() + nav.len() + 1);
+        out.push_str(&body[..at]);
+        out.push('\n');
+        out.push_str(&nav);
+        out.push_str(&body[at..]);
+        *page.body_mut() = out.into_bytes();
+    }
+    page
 }
 
 fn see_other(to: &str) -> Response<Vec<u8>> {
@@ -410,12 +449,11 @@ impl Viewer {
     }
 }
 
-/// The cohort the pages are about: the one taking applications, else the
-/// current one.
-fn cohort(app: &App, today: NaiveDate) -> Option<&Cohort> {
+/// The cohort of the pages about applying (apply, nominate, a new match
+/// request): the one taking applications, else the current one.
+fn applications_cohort(app: &App, today: NaiveDate) -> Option<&Cohort> {
     let program = &app.config.program;
-    program
-        .cohort_accepting_applications(today)
+    mentoring::cohort_focus::taking_applications(program, today)
         .or_else(|| program.current_cohort(today))
 }
 
@@ -451,7 +489,9 @@ async fn render_page(
     }
     let query = &query;
     ctx.insert("query", query);
-    let cohort = cohort(app, viewer.today);
+    let cohort = applications_cohort(app, viewer.today);
+    let program = &app.config.program;
+    let taking_part = viewer.taking_part();
     if let Some(c) = cohort {
         ctx.insert("cohort", &json!({"id": c.id, "name": c.name, "applications_open": c.applications_open, "matching_deadline": c.matching_deadline, "launch": c.launch, "accepting": c.accepts_applications(viewer.today)}));
     }
@@ -471,21 +511,31 @@ async fn render_page(
     );
     match path {
         "/members/" => {
-            if let Some(c) = cohort {
+            let duo_cohort =
+                mentoring::cohort_focus::duo_cohort(program, viewer.today, &taking_part);
+            if let Some(c) = duo_cohort {
                 let duos = load_duos(app, &c.id).await?;
                 let mine = duos.iter().any(|d| d.has_party(&viewer.member_id));
                 ctx.insert("has_duo", &mine);
-                let surveys: Vec<Json> = app
-                    .config
-                    .surveys
-                    .values()
-                    .map(|s| {
-                        let (opens, closes) = c.survey_window(s);
-                        json!({"id": s.id, "title": s.title, "opens": opens, "closes": closes, "open": c.survey_open(s, viewer.today)})
-                    })
-                    .collect();
-                ctx.insert("surveys", &surveys);
             }
+            ctx.insert("my_applications", &my_applications(app, viewer));
+            let surveys: Vec<Json> = app
+                .config
+                .surveys
+                .values()
+                .filter_map(|s| {
+                    let c = mentoring::cohort_focus::survey_cohort(
+                        program,
+                        s,
+                        viewer.today,
+                        &taking_part,
+                    )
+                    .or_else(|| mentoring::cohort_focus::committee_default(program, viewer.today))?;
+                    let (opens, closes) = c.survey_window(s);
+                    Some(json!({"id": s.id, "title": s.title, "cohort_name": c.name, "opens": opens, "closes": closes, "open": c.survey_open(s, viewer.today)}))
+                })
+                .collect();
+            ctx.insert("surveys", &surveys);
             render("home.html", &ctx, "Your program")
         }
         "/members/apply/" => render("apply.html", &ctx, "Apply"),
@@ -501,7 +551,10 @@ async fn render_page(
             render("consent.html", &ctx, "Your nomination")
         }
         "/members/requests/" => {
-            let c = cohort.ok_or_else(no_cohort)?;
+            let c = mentoring::cohort_focus::requests_cohort(program, viewer.today, &taking_part)
+                .or(cohort)
+                .ok_or_else(no_cohort)?;
+            ctx.insert("requests_cohort", &json!({"id": c.id, "name": c.name, "matching_deadline": c.matching_deadline}));
             let requests = load_matches(app, &c.id).await?;
             let now = app.moment().now;
             let mut sent = Vec::new();
@@ -538,13 +591,23 @@ async fn render_page(
             )
         }
         "/members/duo/" => {
-            let c = cohort.ok_or_else(no_cohort)?;
-            let duos = load_duos(app, &c.id).await?;
+            let focus = mentoring::cohort_focus::duo_cohort(program, viewer.today, &taking_part);
             let mut mine = Vec::new();
-            for d in duos.iter().filter(|d| d.has_party(&viewer.member_id)) {
-                mine.push(duo_json(app, c, d, viewer.today).await);
+            if let Some(c) = focus {
+                for d in load_duos(app, &c.id)
+                    .await?
+                    .iter()
+                    .filter(|d| d.has_party(&viewer.member_id))
+                {
+                    mine.push(duo_json(app, c, d, viewer.today).await);
+                }
+            }
+            let mut others = Vec::new();
+            for (c, d) in cohorts::other_duos(app, &viewer.member_id, focus).await? {
+                others.push(duo_json(app, c, &d, viewer.today).await);
             }
             ctx.insert("duos", &mine);
+            ctx.insert("other_duos", &others);
             render("duo.html", &ctx, "Your duo")
         }
         "/members/committee/applications/" => {
@@ -553,7 +616,7 @@ async fn render_page(
                     "Only the mentoring committee sees the applications.",
                 ));
             }
-            let c = cohort.ok_or_else(no_cohort)?;
+            let c = committee_page_cohort(&mut ctx, program, viewer.today, query, path)?;
             let listed = crate::handlers::applications::load_all(app, &c.id)
                 .await
                 .map_err(|p| ViewError::from(p.detail.clone()))?;
@@ -582,13 +645,12 @@ async fn render_page(
                     "Only the mentoring committee sees all duos.",
                 ));
             }
-            let c = cohort.ok_or_else(no_cohort)?;
+            let c = committee_page_cohort(&mut ctx, program, viewer.today, query, path)?;
             let duos = load_duos(app, &c.id).await?;
             let mut rows = Vec::new();
             for d in &duos {
                 rows.push(duo_json(app, c, d, viewer.today).await);
             }
-            let program = &app.config.program;
             let mut liaisons = Vec::new();
             for id in program
                 .committee
@@ -653,7 +715,7 @@ async fn render_page(
                     "Only the mentoring committee sees survey response rates.",
                 ));
             }
-            let c = cohort.ok_or_else(no_cohort)?;
+            let c = committee_page_cohort(&mut ctx, program, viewer.today, query, path)?;
             let duos = load_duos(app, &c.id).await?;
             let running: Vec<&Duo> = duos
                 .iter()
@@ -701,7 +763,14 @@ async fn render_page(
             };
             let id = &id;
             let survey = app.config.survey(id).ok_or_else(ViewError::not_found)?;
-            let c = cohort.ok_or_else(no_cohort)?;
+            let c = mentoring::cohort_focus::survey_cohort(
+                program,
+                survey,
+                viewer.today,
+                &taking_part,
+            )
+            .or_else(|| mentoring::cohort_focus::committee_default(program, viewer.today))
+            .ok_or_else(no_cohort)?;
             let duos = load_duos(app, &c.id).await?;
             let mut sides = Vec::new();
             for d in duos.iter().filter(|d| d.has_party(&viewer.member_id)) {
@@ -725,6 +794,7 @@ async fn render_page(
                 .is_some();
             let (opens, closes) = c.survey_window(survey);
             ctx.insert("survey", survey);
+            ctx.insert("survey_cohort", &json!({"id": c.id, "name": c.name}));
             ctx.insert("answered", &(answered || params[0] == "done"));
             ctx.insert("window", &json!({"opens": opens, "closes": closes}));
             ctx.insert("refusal", &may.err().map(|e| e.to_string()));
@@ -733,21 +803,43 @@ async fn render_page(
     }
 }
 
-/// The cohort the report shows by default: the one running today, else
-/// the latest that has opened its applications, else the first.
-fn report_cohort(app: &App, today: NaiveDate) -> Option<String> {
-    let program = &app.config.program;
-    program
-        .current_cohort(today)
-        .or_else(|| {
-            program
-                .cohorts
-                .iter()
-                .filter(|c| c.applications_open <= today)
-                .max_by_key(|c| c.applications_open)
-        })
-        .or(program.cohorts.first())
-        .map(|c| c.id.clone())
+/// The cohort a committee page shows (`?cohort=ID`, else the running one),
+/// with its selector put into `ctx` as `cohorts`.
+fn committee_page_cohort<'a>(
+    ctx: &mut tera::Context,
+    program: &'a mentoring::program::Program,
+    today: NaiveDate,
+    query: &BTreeMap<String, String>,
+    path: &str,
+) -> Result<&'a Cohort, ViewError> {
+    let c = cohorts::committee_cohort(program, today, query)?;
+    ctx.insert("cohort", &json!({"id": c.id, "name": c.name, "applications_open": c.applications_open, "matching_deadline": c.matching_deadline, "launch": c.launch, "accepting": c.accepts_applications(today)}));
+    ctx.insert("cohorts", &cohorts::selector(program, today, c, path));
+    Ok(c)
+}
+
+/// The viewer's applications in the cohorts in view, newest cohort first,
+/// each with its cohort's name (the home page's "where you stand").
+fn my_applications(app: &App, viewer: &Viewer) -> Vec<Json> {
+    let mut out = Vec::new();
+    for p in &viewer.participations {
+        let name = app
+            .config
+            .program
+            .cohort(&p.cohort)
+            .map(|c| c.name.clone())
+            .unwrap_or_else(|| p.cohort.clone());
+        for mut j in p
+            .mentee
+            .iter()
+            .map(mentee_json)
+            .chain(p.mentor.iter().map(mentor_json))
+        {
+            j["cohort_name"] = json!(name);
+            out.push(j);
+        }
+    }
+    out
 }
 
 fn no_cohort() -> ViewError {
@@ -813,6 +905,8 @@ async fn duo_json(app: &App, cohort: &Cohort, d: &Duo, today: NaiveDate) -> Json
     };
     json!({
         "id": d.id,
+        "cohort": cohort.id,
+        "cohort_name": cohort.name,
         "mentor": contact(d.mentor_id.clone()).await,
         "mentee": contact(d.mentee_id.clone()).await,
         "liaison": match &d.liaison_id { Some(l) => contact(l.clone()).await, None => Json::Null },
@@ -938,6 +1032,18 @@ mod tests {
         ctx.insert(
             "volunteer",
             &json!({"open": {"id": "2009", "name": "N", "matching_deadline": "2009-06-12"}, "one_click": true, "alumnus": true}),
+        );
+        ctx.insert(
+            "cohorts",
+            &json!({"selected": {"id": "2008", "name": "P", "label": "running"}, "choices": [{"id": "2009", "name": "N", "label": "applications open", "default": false, "selected": false, "href": "/x/?cohort=2009"}], "next": {"id": "2009", "name": "N", "href": "/x/?cohort=2009"}}),
+        );
+        ctx.insert(
+            "my_applications",
+            &json!([{"side": "mentee", "cohort_name": "P", "state": "accepted"}]),
+        );
+        ctx.insert(
+            "other_duos",
+            &json!([{"id": "d", "cohort": "2008", "cohort_name": "P", "mentor": {"name": "A"}, "mentee": {"name": "B"}, "liaison": null, "state": "completed", "ends": "2009-04-30"}]),
         );
         ctx.insert("title", "T");
         ctx.insert("message", "M");
