@@ -189,10 +189,7 @@ mod cases {
             )
             .await;
         let v = r.expect_problem(403);
-        assert!(
-            v["detail"].as_str().unwrap().contains("2008-01-01"),
-            "{v}"
-        );
+        assert!(v["detail"].as_str().unwrap().contains("2008-01-01"), "{v}");
         t.add_member("N5003", "2008-01-01").await;
         t.send(
             t.as_member("N5003")
@@ -225,7 +222,10 @@ mod cases {
         for who in [MENTEE, MENTOR] {
             let r = page(&t, who, "/members/duo/").await;
             let html = r.expect(200).text();
-            assert!(html.contains("Member R4001 and Member E3001"), "{who}: {html}");
+            assert!(
+                html.contains("Member R4001 and Member E3001"),
+                "{who}: {html}"
+            );
             assert!(html.contains("2008–2009 pilot"), "{who}");
             assert!(html.contains("Member M1003"), "{who}: the liaison");
             assert!(html.contains("active"), "{who}");
@@ -241,14 +241,20 @@ mod cases {
         let html = page(&t, "N5001", "/members/duo/").await.expect(200).text();
         assert!(html.contains("not in a duo yet"), "{html}");
         let html = page(&t, "N5001", "/members/").await.expect(200).text();
-        assert!(html.contains("Your mentee application (2009–2010)"), "{html}");
+        assert!(
+            html.contains("Your mentee application (2009–2010)"),
+            "{html}"
+        );
 
         // The committee: the running pilot by default, 2009 a click away.
         let html = page(&t, CHAIR, "/members/committee/duos/")
             .await
             .expect(200)
             .text();
-        assert!(html.contains("data-cohort=\"2008\">2008–2009 pilot</strong>"), "{html}");
+        assert!(
+            html.contains("data-cohort=\"2008\">2008–2009 pilot</strong>"),
+            "{html}"
+        );
         assert!(html.contains("Member R4001"), "the pilot's duo");
         assert!(
             html.contains("href=\"/members/committee/duos/?cohort=2009\" class=\"cohort-next\""),
@@ -297,7 +303,10 @@ mod cases {
             .expect(200)
             .text();
         assert!(html.contains("id=\"survey-form\""), "{html}");
-        assert!(html.contains("2008–2009 pilot: open from 2009-04-01"), "{html}");
+        assert!(
+            html.contains("2008–2009 pilot: open from 2009-04-01"),
+            "{html}"
+        );
         let r = t
             .send(
                 t.as_member(MENTEE)
@@ -375,20 +384,35 @@ mod cases {
         let mut checked = 0;
         for (who, roles) in &callers {
             for (path, action) in pages {
-                for (query, known) in [("", true), ("?cohort=2008", true), ("?cohort=2009", true), ("?cohort=1999", false)] {
+                for (query, known) in [
+                    ("", true),
+                    ("?cohort=2008", true),
+                    ("?cohort=2009", true),
+                    ("?cohort=1999", false),
+                ] {
                     let url = format!("{path}{query}");
                     let r = page(&t, who, &url).await;
                     if who.is_empty() {
                         assert_eq!(r.status, 303, "{url}");
                     } else if !permitted(roles, action) {
                         assert_eq!(r.status, 403, "{who} {url}");
-                        assert!(!r.text().contains("Member R4001"), "{who} {url} leaks a duo");
+                        assert!(
+                            !r.text().contains("Member R4001"),
+                            "{who} {url} leaks a duo"
+                        );
                     } else if known {
                         assert_eq!(r.status, 200, "{who} {url}: {}", r.text());
-                        let shown = if query.is_empty() { "2008" } else { &query[8..] };
+                        let shown = if query.is_empty() {
+                            "2008"
+                        } else {
+                            &query[8..]
+                        };
                         assert!(
-                            r.text().contains(&format!("?cohort={shown}\" aria-current=\"page\""))
-                                || r.text().contains(&format!("data-cohort=\"{shown}\" aria-current=\"page\"")),
+                            r.text()
+                                .contains(&format!("?cohort={shown}\" aria-current=\"page\""))
+                                || r.text().contains(&format!(
+                                    "data-cohort=\"{shown}\" aria-current=\"page\""
+                                )),
                             "{who} {url} marks cohort {shown}: {}",
                             r.text()
                         );

@@ -585,9 +585,11 @@ pub(crate) mod tests {
         let old = member("old", "2000-01-01");
         let mut bad = mentee_form();
         bad.goals.clear();
-        let e = submit_mentee(&p, &c, &old, &[], bad.clone(), at("2008-06-01T00:00:00Z")).unwrap_err();
+        let e =
+            submit_mentee(&p, &c, &old, &[], bad.clone(), at("2008-06-01T00:00:00Z")).unwrap_err();
         assert_eq!(e.code(), "closed");
-        let e = submit_mentee(&p, &c, &old, &[], bad.clone(), at("2008-05-31T23:00:00Z")).unwrap_err();
+        let e =
+            submit_mentee(&p, &c, &old, &[], bad.clone(), at("2008-05-31T23:00:00Z")).unwrap_err();
         assert_eq!(e.code(), "not_eligible");
         let e = submit_mentee(
             &p,
@@ -744,7 +746,9 @@ pub(crate) mod tests {
         }))
         .unwrap();
         assert_eq!(
-            submit(&program(), &cohort(), &m, &[], f, now).unwrap().side(),
+            submit(&program(), &cohort(), &m, &[], f, now)
+                .unwrap()
+                .side(),
             Side::Mentor
         );
         let f: ApplicationForm =

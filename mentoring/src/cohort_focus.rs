@@ -317,15 +317,15 @@ mod tests {
             id(committee_cohort(&p, today, Some("2009")).unwrap()),
             Some("2009")
         );
-        assert_eq!(
-            id(committee_cohort(&p, today, None).unwrap()),
-            Some("2008")
-        );
+        assert_eq!(id(committee_cohort(&p, today, None).unwrap()), Some("2008"));
         assert_eq!(
             id(committee_cohort(&p, today, Some("")).unwrap()),
             Some("2008")
         );
-        assert_eq!(committee_cohort(&p, today, Some("1999")), Err("1999".into()));
+        assert_eq!(
+            committee_cohort(&p, today, Some("1999")),
+            Err("1999".into())
+        );
     }
 
     #[test]
@@ -382,11 +382,7 @@ mod tests {
             // After 2009's deadline: their live cohort, 2009.
             ("2009-06-13", "2009"),
         ] {
-            assert_eq!(
-                id(requests_cohort(&p, d(day), &both)),
-                Some(want),
-                "{day}"
-            );
+            assert_eq!(id(requests_cohort(&p, d(day), &both)), Some(want), "{day}");
         }
         let pilot = ["2008"];
         assert_eq!(

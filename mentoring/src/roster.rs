@@ -69,9 +69,7 @@ pub enum Ineligible {
     },
     /// Was a mentee in an earlier cohort, and the program takes each mentee
     /// once (`eligibility.mentees_may_return: false`).
-    #[error(
-        "You were a mentee in the {cohort_name} cohort; the program takes each mentee once."
-    )]
+    #[error("You were a mentee in the {cohort_name} cohort; the program takes each mentee once.")]
     FormerMentee {
         /// The earlier cohort's id.
         cohort: String,
@@ -265,13 +263,21 @@ mod tests {
         );
         // The boundary moves with the opening day.
         assert_eq!(
-            check_eligibility(&rules, &next_year(), &member("c", "2008-01-12"), Side::Mentee),
+            check_eligibility(
+                &rules,
+                &next_year(),
+                &member("c", "2008-01-12"),
+                Side::Mentee
+            ),
             Ok(())
         );
-        assert!(
-            check_eligibility(&rules, &next_year(), &member("c", "2008-01-11"), Side::Mentee)
-                .is_err()
-        );
+        assert!(check_eligibility(
+            &rules,
+            &next_year(),
+            &member("c", "2008-01-11"),
+            Side::Mentee
+        )
+        .is_err());
     }
 
     #[test]

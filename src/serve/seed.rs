@@ -212,7 +212,12 @@ async fn seed_duo(
     let mentor = mentors
         .iter()
         .find(|m| m.member_id == duo.mentor)
-        .ok_or_else(|| anyhow!("{DUOS_FILE}: mentor {} has no profile in content/mentors", duo.mentor))?;
+        .ok_or_else(|| {
+            anyhow!(
+                "{DUOS_FILE}: mentor {} has no profile in content/mentors",
+                duo.mentor
+            )
+        })?;
     let mut mentor = mentor.clone();
     mentor.cohort = cohort.id.clone();
     mentor.submitted_at = noon(cohort.applications_open);
@@ -250,12 +255,20 @@ async fn seed_duo(
     };
     put_new(
         store,
-        records::lock_item(&keys::mentor_lock(&cohort.id, &duo.mentor), &id, &duo.mentee),
+        records::lock_item(
+            &keys::mentor_lock(&cohort.id, &duo.mentor),
+            &id,
+            &duo.mentee,
+        ),
     )
     .await?;
     put_new(
         store,
-        records::lock_item(&keys::mentee_lock(&cohort.id, &duo.mentee), &id, &duo.mentor),
+        records::lock_item(
+            &keys::mentee_lock(&cohort.id, &duo.mentee),
+            &id,
+            &duo.mentor,
+        ),
     )
     .await?;
     put_new(store, records::duo_item(&record)).await?;
@@ -352,7 +365,9 @@ pub fn accounts(
             } else if program.committee.staff.contains(&m.member_id) {
                 "association staff".to_owned()
             } else if let Some(d) = sample_mentee {
-                let cohort = program.cohort(&d.cohort).map_or(d.cohort.as_str(), |c| c.name.as_str());
+                let cohort = program
+                    .cohort(&d.cohort)
+                    .map_or(d.cohort.as_str(), |c| c.name.as_str());
                 format!("mentee of a sample duo of the {cohort} cohort")
             } else if mentor_ids.contains(&m.member_id) {
                 "mentor".to_owned()
@@ -466,7 +481,10 @@ mod tests {
         assert_eq!(m.unwrap().status, MentorStatus::Approved);
         // Before the pilot's matching deadline: no sample duo yet.
         let duos = store
-            .query(&functions::store::Query::table(functions::records::keys::cohort_pk("2008")).prefix(functions::records::keys::DUO_PREFIX))
+            .query(
+                &functions::store::Query::table(functions::records::keys::cohort_pk("2008"))
+                    .prefix(functions::records::keys::DUO_PREFIX),
+            )
             .await
             .unwrap();
         assert!(duos.is_empty());
@@ -492,7 +510,9 @@ mod tests {
             assert_eq!(m.unwrap().status, MentorStatus::Approved, "{cohort}");
         }
         let duos: Vec<mentoring::duo::Duo> = store
-            .query(&functions::store::Query::table(keys::cohort_pk("2008")).prefix(keys::DUO_PREFIX))
+            .query(
+                &functions::store::Query::table(keys::cohort_pk("2008")).prefix(keys::DUO_PREFIX),
+            )
             .await
             .unwrap()
             .iter()

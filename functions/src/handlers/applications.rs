@@ -260,8 +260,11 @@ async fn earlier_mentee_cohorts(
         .iter()
         .filter(|c| c.applications_open < cohort.applications_open)
     {
-        let application: Option<MenteeApplication> =
-            records::get(app.store.as_ref(), &keys::mentee_app(&earlier.id, member_id)).await?;
+        let application: Option<MenteeApplication> = records::get(
+            app.store.as_ref(),
+            &keys::mentee_app(&earlier.id, member_id),
+        )
+        .await?;
         let accepted = application.is_some_and(|a| a.status == MenteeStatus::Accepted);
         if accepted
             || app

@@ -116,19 +116,17 @@ pub async fn answer(app: &App, call: Call) -> Outcome {
         }
     }
     let taking_part: Vec<&str> = sides.iter().map(|(c, _)| *c).collect();
-    let (cohort, side): (&Cohort, Side) = mentoring::cohort_focus::survey_cohort(
-        program,
-        survey,
-        call.moment.today,
-        &taking_part,
-    )
-    .and_then(|c| {
-        sides
-            .iter()
-            .find(|(id, _)| *id == c.id)
-            .map(|(_, side)| (c, *side))
-    })
-    .ok_or_else(|| Problem::forbidden("This survey is for the program's mentees and mentors."))?;
+    let (cohort, side): (&Cohort, Side) =
+        mentoring::cohort_focus::survey_cohort(program, survey, call.moment.today, &taking_part)
+            .and_then(|c| {
+                sides
+                    .iter()
+                    .find(|(id, _)| *id == c.id)
+                    .map(|(_, side)| (c, *side))
+            })
+            .ok_or_else(|| {
+                Problem::forbidden("This survey is for the program's mentees and mentors.")
+            })?;
     let me = &call.caller.member_id;
     let response = respond(survey, cohort, me, side, &answers, call.moment)?;
     let done = keys::survey_done(

@@ -36,8 +36,11 @@ pub(super) fn committee_cohort<'a>(
     today: NaiveDate,
     query: &BTreeMap<String, String>,
 ) -> Result<&'a Cohort, ViewError> {
-    match cohort_focus::committee_cohort(program, today, query.get(COHORT_PARAM).map(String::as_str))
-    {
+    match cohort_focus::committee_cohort(
+        program,
+        today,
+        query.get(COHORT_PARAM).map(String::as_str),
+    ) {
         Ok(Some(c)) => Ok(c),
         Ok(None) => Err(super::no_cohort()),
         Err(id) => Err(ViewError::new(
@@ -52,7 +55,12 @@ pub(super) fn committee_cohort<'a>(
 /// `{"selected": {...}, "choices": [{"id", "name", "label", "default",
 /// "selected", "href"}], "next": {...} | null}`.
 pub(super) fn selector(program: &Program, today: NaiveDate, selected: &Cohort, path: &str) -> Json {
-    let href = |id: &str| format!("{path}?{COHORT_PARAM}={}", crate::http::response::query_value(id));
+    let href = |id: &str| {
+        format!(
+            "{path}?{COHORT_PARAM}={}",
+            crate::http::response::query_value(id)
+        )
+    };
     let choices: Vec<Json> = cohort_focus::choices(program, today, Some(selected))
         .into_iter()
         .map(|c| {
@@ -86,15 +94,17 @@ pub fn selector_html(program: &Program, today: NaiveDate, selected: &str, path: 
     let Some(selected) = program.cohort(selected) else {
         return String::new();
     };
-    let mut out = String::from(
-        "<nav class=\"cohorts\" aria-label=\"Cohorts\"><p>Cohort:</p><ul>",
-    );
+    let mut out = String::from("<nav class=\"cohorts\" aria-label=\"Cohorts\"><p>Cohort:</p><ul>");
     for c in cohort_focus::choices(program, today, Some(selected)) {
         let href = format!(
             "{path}?{COHORT_PARAM}={}",
             crate::http::response::query_value(c.id)
         );
-        let current = if c.selected { " aria-current=\"page\"" } else { "" };
+        let current = if c.selected {
+            " aria-current=\"page\""
+        } else {
+            ""
+        };
         out.push_str(&format!(
             "<li><a href=\"{}\"{current}>{}</a> ({})</li>",
             escape(&href),

@@ -554,7 +554,10 @@ async fn render_page(
             let c = mentoring::cohort_focus::requests_cohort(program, viewer.today, &taking_part)
                 .or(cohort)
                 .ok_or_else(no_cohort)?;
-            ctx.insert("requests_cohort", &json!({"id": c.id, "name": c.name, "matching_deadline": c.matching_deadline}));
+            ctx.insert(
+                "requests_cohort",
+                &json!({"id": c.id, "name": c.name, "matching_deadline": c.matching_deadline}),
+            );
             let requests = load_matches(app, &c.id).await?;
             let now = app.moment().now;
             let mut sent = Vec::new();
@@ -763,14 +766,10 @@ async fn render_page(
             };
             let id = &id;
             let survey = app.config.survey(id).ok_or_else(ViewError::not_found)?;
-            let c = mentoring::cohort_focus::survey_cohort(
-                program,
-                survey,
-                viewer.today,
-                &taking_part,
-            )
-            .or_else(|| mentoring::cohort_focus::committee_default(program, viewer.today))
-            .ok_or_else(no_cohort)?;
+            let c =
+                mentoring::cohort_focus::survey_cohort(program, survey, viewer.today, &taking_part)
+                    .or_else(|| mentoring::cohort_focus::committee_default(program, viewer.today))
+                    .ok_or_else(no_cohort)?;
             let duos = load_duos(app, &c.id).await?;
             let mut sides = Vec::new();
             for d in duos.iter().filter(|d| d.has_party(&viewer.member_id)) {
