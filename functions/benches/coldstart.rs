@@ -22,7 +22,6 @@
 #[path = "../tests/support/moto.rs"]
 mod moto;
 
-#[allow(dead_code)]
 #[path = "../tests/support/lambda_sandbox.rs"]
 mod lambda_sandbox;
 
