@@ -7,7 +7,10 @@
 //!
 //! Modules, one rule each: [`calendar`], [`roster`] (eligibility),
 //! [`application`], [`cap`], [`nomination`], [`matching`], [`duo`],
-//! [`answers`] (survey answers), [`permissions`], and [`error`].
+//! [`answers`] (survey answers), [`permissions`], [`waitlist`] (freed places
+//! offered in turn), [`suggest`] (compatibility and "suggested for you"),
+//! [`assignment`] (the proposal at the matching deadline), [`liaison`]
+//! (balancing), and [`error`].
 //! Every rule that two concurrent requests could break must still be a
 //! conditional write in the store: these functions decide on a snapshot.
 //!
@@ -26,16 +29,20 @@
 
 pub mod answers;
 pub mod application;
+pub mod assignment;
 pub mod calendar;
 pub mod cap;
 pub mod duo;
 pub mod error;
+pub mod liaison;
 pub mod matching;
 pub mod nomination;
 pub mod permissions;
 pub mod program;
 pub mod roster;
+pub mod suggest;
 pub mod survey;
+pub mod waitlist;
 
 #[cfg(test)]
 pub(crate) mod testutil;
