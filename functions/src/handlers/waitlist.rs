@@ -62,24 +62,26 @@ fn parse_id(id: &str) -> Option<(Side, &str)> {
 /// where the caller has an application on that side.
 fn cohort_for<'a>(
     app: &'a App,
-    call: &Call,
+    caller: &crate::roles::Caller,
+    query: Option<&str>,
+    today: chrono::NaiveDate,
     body: &CohortBody,
     side: Side,
 ) -> Result<&'a Cohort, Problem> {
     let program = &app.config.program;
-    if let Some(id) = body.cohort.as_deref().or_else(|| call.query("cohort")) {
+    if let Some(id) = body.cohort.as_deref().or(query) {
         return program
             .cohort(id)
             .ok_or_else(|| Problem::field("cohort", format!("There is no cohort {id:?}.")));
     }
-    let found = call.caller.participations.iter().find(|p| match side {
+    let found = caller.participations.iter().find(|p| match side {
         Side::Mentee => p.mentee.is_some(),
         Side::Mentor => p.mentor.is_some(),
     });
     match found.and_then(|p| program.cohort(&p.cohort)) {
         Some(c) => Ok(c),
         None => program
-            .current_cohort(call.moment.today)
+            .current_cohort(today)
             .ok_or_else(|| Problem::not_found("The program has no cohort.")),
     }
 }
@@ -124,13 +126,23 @@ fn in_duo_problem() -> Problem {
 /// `conflict` in a duo.
 pub async fn withdraw(app: &App, call: Call) -> Outcome {
     let id = call.id().to_owned();
+    let query_cohort = call.query("cohort").map(str::to_owned);
+    let caller = call.caller.clone();
+    let moment = call.moment;
     let body: CohortBody = call.body.decode(Shape::default())?;
     let (side, member) = parse_id(&id)
         .ok_or_else(|| Problem::not_found(format!("There is no application {id:?}.")))?;
     let member = member.to_owned();
-    let cohort = cohort_for(app, &call, &body, side)?;
-    let me = call.caller.member_id.clone();
-    let now = call.moment.now;
+    let cohort = cohort_for(
+        app,
+        &caller,
+        query_cohort.as_deref(),
+        moment.today,
+        &body,
+        side,
+    )?;
+    let me = caller.member_id.clone();
+    let now = moment.now;
     let requests = cohort_requests(app, &cohort.id).await?;
     let (status, frees_place) = match side {
         Side::Mentee => {
@@ -287,7 +299,10 @@ fn end_requests<'a>(
 }
 
 /// The offer with store id `id`, in whichever cohort holds it.
-async fn find_offer(app: &App, id: &str) -> Result<(&Cohort, mentoring::waitlist::Offer), Problem> {
+async fn find_offer<'a>(
+    app: &'a App,
+    id: &str,
+) -> Result<(&'a Cohort, mentoring::waitlist::Offer), Problem> {
     for cohort in &app.config.program.cohorts {
         if let Some(o) = records::get(app.store.as_ref(), &keys::offer(&cohort.id, id)).await? {
             return Ok((cohort, o));
@@ -305,11 +320,11 @@ async fn find_offer(app: &App, id: &str) -> Result<(&Cohort, mentoring::waitlist
 /// Errors: 403 another member's offer; 404 none; 409 already answered;
 /// 410 expired (the place has passed on).
 pub async fn confirm_offer(app: &App, call: Call) -> Outcome {
-    let _: CohortBody = call.body.decode(Shape::default())?;
     let id = call.id().to_owned();
-    let (cohort, offer) = find_offer(app, &id).await?;
     let me = call.caller.member_id.clone();
     let now = call.moment.now;
+    let _: CohortBody = call.body.decode(Shape::default())?;
+    let (cohort, offer) = find_offer(app, &id).await?;
     let status = offer.confirm(&me, now)?;
     let key = keys::mentee_app(&cohort.id, &me);
     let mut application: MenteeApplication = records::get(app.store.as_ref(), &key)
