@@ -7,8 +7,9 @@
 //!
 //! Modules, one rule each: [`calendar`], [`roster`] (eligibility),
 //! [`application`], [`cap`], [`nomination`], [`matching`], [`duo`],
-//! [`answers`] (survey answers), [`permissions`], [`waitlist`] (freed places
-//! offered in turn), [`suggest`] (compatibility and "suggested for you"),
+//! [`answers`] (survey answers), [`permissions`], [`profile`] (the one
+//! profile model and its validation), [`waitlist`] (freed places offered in
+//! turn), [`suggest`] (compatibility and "suggested for you"),
 //! [`assignment`] (the proposal at the matching deadline), [`liaison`]
 //! (balancing), and [`error`].
 //! Every rule that two concurrent requests could break must still be a
@@ -38,6 +39,7 @@ pub mod liaison;
 pub mod matching;
 pub mod nomination;
 pub mod permissions;
+pub mod profile;
 pub mod program;
 pub mod roster;
 pub mod suggest;
@@ -51,6 +53,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 pub use error::{FieldError, RuleError};
 pub use permissions::{permitted, Action, Role};
+pub use profile::{CareerEntry, Contact, EducationEntry, MenteeBackground, Profile};
 pub use roster::{Member, Side};
 
 /// When a rule is evaluated: the instant (timestamps, expiry) and the
