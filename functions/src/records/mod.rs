@@ -21,7 +21,7 @@
 //! | `SURVEY#<c>#<survey>` | `DONE#<hmac>` | "answered": [`mentoring::answers::dedupe_key`], nothing else | |
 //! | `AUDIT#<c>` (or `AUDIT#program`) | `AUDIT#<instant>#<id>` | one audit entry ([`crate::audit`]); anonymous answers: `AUDIT#<date>#<id>`, no actor | |
 //! | `COHORT#<c>` | `ALUMNI#<member>` | `join`: the alumni e-mail group choice | |
-//! | `MEMBER#<id>` | `ROSTER` | the roster ([`crate::roster`]) | `MEMBER#<id>` / `ROSTER` |
+//! | `MEMBER#<id>` | `ROSTER` | the roster ([`crate::roster`]) | `ROSTER` / `MEMBER#<id>` |
 //! | `IDEMP#<member>#<key>` | `IDEMP` | a claimed / stored response of an `Idempotency-Key` ([`crate::idempotency`]) | |
 //!
 //! Typed items hold the record's own fields as top-level attributes (the
