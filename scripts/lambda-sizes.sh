@@ -7,9 +7,10 @@
 #   ARCH=x86_64 scripts/lambda-sizes.sh
 #
 # Installs cargo-lambda and zig (PyPI) into .venv, and the Rust standard
-# library of the target (rustup), when missing. Not part of the test
-# command: a release build of eight LTO binaries takes half an hour on two
-# cores. Figures: BENCHMARKS.md, "Lambda packages".
+# library of the target (rustup), when missing. The release profile has no
+# LTO (fast `cargo run --release`); the Lambda packages get thin LTO here,
+# through CARGO_PROFILE_RELEASE_LTO, as `sam build` does (infra/README.md).
+# Not part of the test command: eight LTO binaries take long on two cores. Figures: BENCHMARKS.md, "Lambda packages".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 arch=${ARCH:-arm64}
@@ -25,7 +26,8 @@ fi
 rustup target list --installed | grep -qx "$triple" || rustup target add "$triple"
 export PATH="$PWD/.venv/bin:$PATH"
 target=${CARGO_TARGET_DIR:-target}
-cargo lambda build --release "$flag" -p functions --bins --features lambda --locked >&2
+CARGO_PROFILE_RELEASE_LTO=${CARGO_PROFILE_RELEASE_LTO:-thin} \
+  cargo lambda build --release "$flag" -p functions --bins --features lambda --locked >&2
 .venv/bin/python - "$target/lambda" "$arch" <<'PY'
 import io, os, sys, zipfile
 root, arch = sys.argv[1], sys.argv[2]

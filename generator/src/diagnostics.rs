@@ -263,6 +263,191 @@ pub fn list_item_pos(text: &str, key: &str, value: &str) -> Option<Pos> {
     Some(key_at)
 }
 
+/// One step of a field path: `career[1].from` is `Key("career")`,
+/// `Index(1)`, `Key("from")`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// Splits a field path (`career[1].from`, `contact.email`, `expertise[2]`).
+pub fn path_steps(path: &str) -> Vec<Step> {
+    let mut steps = Vec::new();
+    for part in path.split('.').filter(|p| !p.is_empty()) {
+        let (key, mut rest) = match part.find('[') {
+            Some(at) => (&part[..at], &part[at..]),
+            None => (part, ""),
+        };
+        if !key.is_empty() {
+            steps.push(Step::Key(key.to_string()));
+        }
+        while let Some(inner) = rest.strip_prefix('[') {
+            let Some((n, after)) = inner.split_once(']') else {
+                break;
+            };
+            if let Ok(i) = n.parse() {
+                steps.push(Step::Index(i));
+            }
+            rest = after;
+        }
+    }
+    steps
+}
+
+/// Position of the node at a field path in a block-style YAML document: the
+/// key of a mapping entry, the `-` of a list item. Falls back to the deepest
+/// step found; `None` when not even the first key is there.
+pub fn path_pos(text: &str, path: &str) -> Option<Pos> {
+    let lines: Vec<&str> = text.lines().collect();
+    let skip = |l: &str| l.trim().is_empty() || l.trim_start().starts_with('#');
+    // The current node: its 0-based line and the byte column of its key or `-`.
+    let mut node: Option<(usize, usize)> = None;
+    for step in path_steps(path) {
+        let next = match (&step, node) {
+            (Step::Key(key), None) => (0..lines.len())
+                .find(|&i| indent(lines[i]) == 0 && is_key_line(lines[i], key))
+                .map(|i| (i, 0)),
+            (Step::Key(key), Some((l, c))) => {
+                let own = lines[l];
+                let is_item = own[c..].starts_with('-');
+                // Keys of an item start after its `- `; keys of a mapping
+                // value at the indentation of its first line.
+                let child = if is_item {
+                    Some(c + 1 + (own[c + 1..].len() - own[c + 1..].trim_start().len()))
+                } else {
+                    (l + 1..lines.len())
+                        .find(|&i| !skip(lines[i]))
+                        .map(|i| indent(lines[i]))
+                        .filter(|&ind| ind > c)
+                };
+                let own_hit = child.filter(|&ch| is_item && is_key_line(&own[ch..], key));
+                if let Some(ch) = own_hit {
+                    Some((l, ch))
+                } else {
+                    child.and_then(|child| {
+                        (l + 1..lines.len())
+                            .take_while(|&i| skip(lines[i]) || indent(lines[i]) > c)
+                            .find(|&i| {
+                                !skip(lines[i])
+                                    && indent(lines[i]) == child
+                                    && !lines[i].trim_start().starts_with('-')
+                                    && is_key_line(lines[i], key)
+                            })
+                            .map(|i| (i, child))
+                    })
+                }
+            }
+            (Step::Index(n), Some((l, c))) if flow_item(lines[l], c, *n).is_some() => {
+                flow_item(lines[l], c, *n).map(|col| (l, col))
+            }
+            (Step::Index(n), Some((l, c))) => {
+                let mut item_indent = None;
+                let mut count = 0;
+                let mut hit = None;
+                for (i, line) in lines.iter().enumerate().skip(l + 1) {
+                    if skip(line) {
+                        continue;
+                    }
+                    let ind = indent(line);
+                    let dash = line.trim_start().starts_with('-');
+                    if ind < c || (ind == c && !dash) {
+                        break;
+                    }
+                    if !dash {
+                        if item_indent.is_some_and(|w| ind <= w) {
+                            break;
+                        }
+                        continue;
+                    }
+                    let w = *item_indent.get_or_insert(ind);
+                    if ind > w {
+                        continue;
+                    }
+                    if ind < w {
+                        break;
+                    }
+                    if count == *n {
+                        hit = Some((i, ind));
+                        break;
+                    }
+                    count += 1;
+                }
+                hit
+            }
+            (Step::Index(_), None) => None,
+        };
+        match next {
+            Some(found) => node = Some(found),
+            None => break,
+        }
+    }
+    node.map(|(line, col)| Pos {
+        line: line + 1,
+        column: lines[line][..col].chars().count() + 1,
+    })
+}
+
+/// Byte column of item `n` of a flow list on the line of the key at byte
+/// column `c` (`expertise: [a, b]`).
+fn flow_item(line: &str, c: usize, n: usize) -> Option<usize> {
+    let after_key = &line[c..];
+    let colon = after_key.find(':')?;
+    let value_at = c + colon + 1;
+    let value = &line[value_at..];
+    let open = value.find('[')?;
+    if !value[..open].trim().is_empty() {
+        return None;
+    }
+    let inner_at = value_at + open + 1;
+    let inner = &line[inner_at..];
+    let inner = &inner[..inner.find(']').unwrap_or(inner.len())];
+    let mut offset = 0;
+    for (i, item) in inner.split(',').enumerate() {
+        if i == n {
+            let lead = item.len() - item.trim_start().len();
+            return Some(inner_at + offset + lead);
+        }
+        offset += item.len() + 1;
+    }
+    None
+}
+
+/// Position of the value at a field path (after `key: `, or the first line
+/// below the key when the value is a block); the node's position otherwise.
+pub fn value_pos(text: &str, path: &str) -> Option<Pos> {
+    let node = path_pos(text, path)?;
+    let line = text.lines().nth(node.line - 1)?;
+    let from: usize = line
+        .char_indices()
+        .nth(node.column - 1)
+        .map_or(line.len(), |(b, _)| b);
+    let rest = &line[from..];
+    if let Some(item) = rest.strip_prefix('-') {
+        let content = item.trim_start();
+        if !content.is_empty() {
+            let byte = from + 1 + (item.len() - content.len());
+            return Some(Pos {
+                line: node.line,
+                column: line[..byte].chars().count() + 1,
+            });
+        }
+        return Some(node);
+    }
+    if let Some(colon) = rest.find(':') {
+        let after = &rest[colon + 1..];
+        let value = after.trim_start();
+        if !value.is_empty() && !value.starts_with('#') {
+            let byte = from + colon + 1 + (after.len() - value.len());
+            return Some(Pos {
+                line: node.line,
+                column: line[..byte].chars().count() + 1,
+            });
+        }
+    }
+    Some(node)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -284,5 +469,35 @@ mod tests {
             })
         );
         assert_eq!(pos_of_offset("ab\ncdé f", 8), Pos { line: 2, column: 5 });
+    }
+
+    #[test]
+    fn field_paths_to_positions() {
+        let text = "name: [Zed]\nexpertise:\n  - a\n  - b\ncareer:\n  - title: T\n    from: 1990\n  -   title: U\n      from: 1999\n      to: 1998\ncontact:\n  email: x\n";
+        let at = |line, column| Some(Pos { line, column });
+        assert_eq!(
+            path_steps("career[1].from"),
+            [
+                Step::Key("career".into()),
+                Step::Index(1),
+                Step::Key("from".into())
+            ]
+        );
+        assert_eq!(path_pos(text, "name"), at(1, 1));
+        assert_eq!(value_pos(text, "name"), at(1, 7));
+        assert_eq!(path_pos(text, "expertise[1]"), at(4, 3));
+        assert_eq!(path_pos(text, "career[0].from"), at(7, 5));
+        assert_eq!(path_pos(text, "career[1]"), at(8, 3));
+        assert_eq!(path_pos(text, "career[1].title"), at(8, 7));
+        assert_eq!(path_pos(text, "career[1].to"), at(10, 7));
+        assert_eq!(value_pos(text, "career[1].to"), at(10, 11));
+        // A key missing in the item: the item itself.
+        assert_eq!(path_pos(text, "career[0].to"), at(6, 3));
+        assert_eq!(path_pos(text, "contact.email"), at(12, 3));
+        assert_eq!(path_pos(text, "contact.phone"), at(11, 1));
+        assert_eq!(path_pos(text, "photo"), None);
+        let flow = "expertise: [a,  bb, c]\n";
+        assert_eq!(path_pos(flow, "expertise[1]"), at(1, 17));
+        assert_eq!(value_pos(flow, "expertise[2]"), at(1, 21));
     }
 }

@@ -1,11 +1,13 @@
-//! Rendering every output page in parallel and writing it as it is done.
+//! Rendering pages: one function per kind of page, used both by the full
+//! build ([`render`], every page in parallel) and by [`crate::publish`] (the
+//! pages one change touches), so both write the same bytes.
 
-use crate::assets::Assets;
 use crate::diagnostics::Diagnostic;
 use crate::frontmatter::Access;
 use crate::markdown::{escape_attr, excerpt, toc_html, TocEntry};
 use crate::pages::{self, Kind, Page};
-use crate::profiles::{term_url, Profile, TermRef};
+use crate::profiles::{profile_output, profile_url, term_url, Mentor, TermRef};
+pub use crate::site::Site;
 use crate::templates::Templates;
 use crate::write::Sink;
 use mentoring::program::{ExpertiseTerm, Program};
@@ -18,14 +20,15 @@ use std::path::{Path, PathBuf};
 /// URL of the mentor directory.
 pub const DIRECTORY_URL: &str = "/members/mentors/";
 
-/// Everything the templates see; checked and ready.
-pub struct Site {
-    pub program: Program,
-    pub pages: Vec<Page>,
-    pub profiles: Vec<Profile>,
-    pub surveys: Vec<Survey>,
-    pub templates: Templates,
-    pub assets: Assets,
+/// Output file of the directory.
+pub const DIRECTORY_OUTPUT: &str = "members/mentors/index.html";
+
+/// Output file of the access manifest.
+pub const ACCESS_OUTPUT: &str = "members/access.json";
+
+/// Output file of an expertise term's page.
+pub fn term_output(slug: &str) -> PathBuf {
+    PathBuf::from(format!("members/expertise/{slug}/index.html"))
 }
 
 /// How many of each kind were rendered.
@@ -48,6 +51,20 @@ struct SiteCtx<'a> {
     contact_email: &'a str,
     directory_url: &'static str,
     lang: &'static str,
+}
+
+/// The `site` value of every template.
+pub(crate) fn site_value(program: &Program) -> tera::Value {
+    tera::to_value(SiteCtx {
+        name: &program.name,
+        association: &program.association,
+        tagline: &program.tagline,
+        base_url: program.base_url.trim_end_matches('/'),
+        contact_email: &program.contact_email,
+        directory_url: DIRECTORY_URL,
+        lang: "en",
+    })
+    .unwrap_or_default()
 }
 
 /// `page` in templates.
@@ -85,11 +102,12 @@ impl<'a> PageCtx<'a> {
     }
 }
 
-/// A mentor in the directory and on term pages.
-#[derive(Serialize)]
-struct Card<'a> {
+/// A mentor in the directory and on term pages. Two mentors with equal
+/// cards look the same on those pages.
+#[derive(Serialize, PartialEq, Eq)]
+pub(crate) struct Card<'a> {
     slug: &'a str,
-    url: &'a str,
+    url: String,
     name: &'a str,
     title: &'a str,
     institution: &'a str,
@@ -101,18 +119,18 @@ struct Card<'a> {
 }
 
 impl<'a> Card<'a> {
-    fn of(p: &'a Profile) -> Self {
+    pub(crate) fn of(m: &'a Mentor) -> Self {
         Card {
-            slug: &p.slug,
-            url: &p.url,
-            name: &p.name,
-            title: &p.title,
-            institution: &p.institution,
-            location: &p.location,
-            role: &p.role,
-            expertise: &p.expertise,
-            expertise_slugs: p
-                .expertise
+            slug: &m.slug,
+            url: profile_url(&m.slug),
+            name: &m.profile.name,
+            title: &m.profile.title,
+            institution: &m.profile.institution,
+            location: &m.profile.location,
+            role: &m.role,
+            expertise: &m.terms,
+            expertise_slugs: m
+                .terms
                 .iter()
                 .map(|t| t.slug.as_str())
                 .collect::<Vec<_>>()
@@ -131,13 +149,42 @@ struct TermCtx<'a> {
     count: usize,
 }
 
-enum Job<'a> {
-    Page(&'a Page),
-    Directory,
-    Profile(&'a Profile),
-    Term(&'a ExpertiseTerm),
-    Survey(&'a Survey),
-    NotFound,
+/// The listed mentors in directory order, per term, and the terms with
+/// their counts: what the directory and the term pages show.
+pub(crate) struct Index<'a> {
+    pub order: Vec<&'a Mentor>,
+    pub by_term: HashMap<&'a str, Vec<&'a Mentor>>,
+    terms_value: tera::Value,
+}
+
+impl<'a> Index<'a> {
+    pub(crate) fn of(site: &'a Site) -> Index<'a> {
+        let order = site.listed();
+        let mut by_term: HashMap<&str, Vec<&Mentor>> = HashMap::new();
+        for m in &order {
+            for t in &m.terms {
+                by_term.entry(t.slug.as_str()).or_default().push(m);
+            }
+        }
+        let terms: Vec<TermCtx> = site
+            .program
+            .expertise
+            .iter()
+            .map(|t| TermCtx {
+                slug: &t.slug,
+                name: &t.name,
+                description: &t.description,
+                url: term_url(&t.slug),
+                count: by_term.get(t.slug.as_str()).map_or(0, Vec::len),
+            })
+            .collect();
+        let terms_value = tera::to_value(&terms).unwrap_or_default();
+        Index {
+            order,
+            by_term,
+            terms_value,
+        }
+    }
 }
 
 /// Template used for a content page.
@@ -153,55 +200,169 @@ pub fn page_template(p: &Page, templates: &Templates) -> String {
     }
 }
 
-/// Renders every page into `sink`. Returns the counts, or every error.
-pub fn render(site: &Site, sink: &Sink) -> Result<Counts, Vec<Diagnostic>> {
-    let program = &site.program;
-    let site_ctx = tera::to_value(SiteCtx {
-        name: &program.name,
-        association: &program.association,
-        tagline: &program.tagline,
-        base_url: program.base_url.trim_end_matches('/'),
-        contact_email: &program.contact_email,
-        directory_url: DIRECTORY_URL,
-        lang: "en",
-    })
-    .unwrap_or_default();
-    let nav = tera::to_value(pages::navigation(&site.pages)).unwrap_or_default();
+/// One rendered output file: its path (relative to the output root) and text.
+pub type Rendered = (PathBuf, String);
 
-    // Mentors by name; per term, the mentors who have it.
-    let mut order: Vec<&Profile> = site.profiles.iter().collect();
-    order.sort_by_cached_key(|p| (p.name.to_lowercase(), p.slug.clone()));
-    let mut by_term: HashMap<&str, Vec<&Profile>> = HashMap::new();
-    for p in &order {
-        for t in &p.expertise {
-            by_term.entry(t.slug.as_str()).or_default().push(p);
-        }
-    }
-    let terms: Vec<TermCtx> = program
-        .expertise
-        .iter()
-        .map(|t| TermCtx {
-            slug: &t.slug,
-            name: &t.name,
-            description: &t.description,
-            url: term_url(&t.slug),
-            count: by_term.get(t.slug.as_str()).map_or(0, Vec::len),
-        })
-        .collect();
-    let terms_value = tera::to_value(&terms).unwrap_or_default();
-    let directory_intro = site.pages.iter().find(|p| p.kind == Kind::Directory);
-
-    let base = |url: &str, area: &str| {
+impl Site {
+    fn base(&self, url: &str, area: &str) -> tera::Context {
         let mut ctx = tera::Context::new();
-        ctx.insert("site", &site_ctx);
-        ctx.insert("nav", &nav);
+        ctx.insert("site", &self.site_ctx);
+        ctx.insert("nav", &self.nav);
         ctx.insert("current_url", url);
         ctx.insert("area", area);
         ctx
-    };
+    }
+
+    fn directory_intro(&self) -> Option<&Page> {
+        self.pages.iter().find(|p| p.kind == Kind::Directory)
+    }
+
+    /// A content page.
+    pub fn render_page(&self, p: &Page) -> Result<Rendered, Diagnostic> {
+        let mut ctx = self.base(&p.url, p.access.as_str());
+        ctx.insert("page", &PageCtx::of(p));
+        if matches!(p.kind, Kind::Home | Kind::Section) {
+            let (children, sections) = pages::children(p, &self.pages);
+            ctx.insert("pages", &children);
+            ctx.insert("subsections", &sections);
+        }
+        let html = self
+            .templates
+            .render(&page_template(p, &self.templates), &ctx)?;
+        Ok((p.output.clone(), html))
+    }
+
+    /// The mentor directory.
+    pub(crate) fn render_directory(&self, index: &Index) -> Result<Rendered, Diagnostic> {
+        let mut ctx = self.base(DIRECTORY_URL, "members");
+        let cards: Vec<Card> = index.order.iter().map(|m| Card::of(m)).collect();
+        ctx.insert("mentors", &cards);
+        ctx.insert("terms", &index.terms_value);
+        let intro = self.directory_intro();
+        if let Some(intro) = intro {
+            ctx.insert("page", &PageCtx::of(intro));
+        }
+        let template = intro
+            .map(|p| page_template(p, &self.templates))
+            .unwrap_or_else(|| "directory.html".into());
+        let html = self.templates.render(&template, &ctx)?;
+        Ok((PathBuf::from(DIRECTORY_OUTPUT), html))
+    }
+
+    /// The `mentor` of `profile.html`: the profile's fields, with
+    /// `expertise` resolved to terms, and slug, url, member_id, role,
+    /// bio_html, taken, paused.
+    fn mentor_value(&self, m: &Mentor) -> tera::Value {
+        let listing = self.listing(m);
+        let mut value = tera::to_value(&m.profile).unwrap_or_default();
+        if let tera::Value::Object(map) = &mut value {
+            let mut put = |k: &str, v: tera::Value| {
+                map.insert(k.to_string(), v);
+            };
+            put("slug", m.slug.clone().into());
+            put("url", profile_url(&m.slug).into());
+            put("member_id", m.member_id.clone().into());
+            put("role", m.role.clone().into());
+            put("expertise", tera::to_value(&m.terms).unwrap_or_default());
+            put("bio_html", m.bio_html.clone().into());
+            put("taken", listing.taken.into());
+            put("paused", listing.paused.into());
+        }
+        value
+    }
+
+    /// A mentor's page.
+    pub fn render_profile(&self, m: &Mentor) -> Result<Rendered, Diagnostic> {
+        let url = profile_url(&m.slug);
+        let mut ctx = self.base(&url, "members");
+        ctx.insert("mentor", &self.mentor_value(m));
+        let html = self.templates.render("profile.html", &ctx)?;
+        Ok((profile_output(&m.slug), html))
+    }
+
+    /// An expertise term's page.
+    pub(crate) fn render_term(
+        &self,
+        t: &ExpertiseTerm,
+        index: &Index,
+    ) -> Result<Rendered, Diagnostic> {
+        let url = term_url(&t.slug);
+        let mut ctx = self.base(&url, "members");
+        let mentors = index
+            .by_term
+            .get(t.slug.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let cards: Vec<Card> = mentors.iter().map(|m| Card::of(m)).collect();
+        ctx.insert(
+            "term",
+            &TermCtx {
+                slug: &t.slug,
+                name: &t.name,
+                description: &t.description,
+                url: url.clone(),
+                count: cards.len(),
+            },
+        );
+        ctx.insert("mentors", &cards);
+        ctx.insert("terms", &index.terms_value);
+        let html = self.templates.render("expertise.html", &ctx)?;
+        Ok((term_output(&t.slug), html))
+    }
+
+    fn render_survey(&self, s: &Survey) -> Result<Rendered, Diagnostic> {
+        let url = format!("/members/surveys/{}/", s.id);
+        let mut ctx = self.base(&url, "members");
+        ctx.insert("survey", s);
+        ctx.insert(
+            "intro_html",
+            &crate::profiles::sanitizer()
+                .clean(
+                    &crate::markdown::render(&s.intro, &|t| Ok(t.to_string()))
+                        .0
+                        .html,
+                )
+                .to_string(),
+        );
+        let html = self.templates.render("survey.html", &ctx)?;
+        Ok((
+            PathBuf::from(format!("members/surveys/{}/index.html", s.id)),
+            html,
+        ))
+    }
+
+    fn render_not_found(&self) -> Result<Rendered, Diagnostic> {
+        let ctx = self.base("/404.html", "public");
+        let html = self.templates.render("404.html", &ctx)?;
+        Ok((PathBuf::from("public/404.html"), html))
+    }
+
+    /// `members/access.json` for the profiles in effect.
+    pub fn render_access(&self) -> Rendered {
+        (
+            PathBuf::from(ACCESS_OUTPUT),
+            access_manifest(&self.mentors()),
+        )
+    }
+}
+
+enum Job<'a> {
+    Page(&'a Page),
+    Directory,
+    Profile(&'a Mentor),
+    Term(&'a ExpertiseTerm),
+    Survey(&'a Survey),
+    NotFound,
+}
+
+/// Renders every page into `sink`. Returns the counts, or every error.
+pub fn render(site: &Site, sink: &Sink) -> Result<Counts, Vec<Diagnostic>> {
+    let program = &site.program;
+    let index = Index::of(site);
+    let mentors = site.mentors();
 
     let mut jobs: Vec<Job> =
-        Vec::with_capacity(site.pages.len() + site.profiles.len() + terms.len() + 2);
+        Vec::with_capacity(site.pages.len() + mentors.len() + program.expertise.len() + 2);
     jobs.extend(
         site.pages
             .iter()
@@ -214,94 +375,17 @@ pub fn render(site: &Site, sink: &Sink) -> Result<Counts, Vec<Diagnostic>> {
     if site.templates.has("survey.html") {
         jobs.extend(site.surveys.iter().map(Job::Survey));
     }
-    jobs.extend(site.profiles.iter().map(Job::Profile));
+    jobs.extend(mentors.iter().map(|m| Job::Profile(m)));
 
     let render_one = |job: &Job| -> Result<(), Diagnostic> {
-        let (template, ctx, output): (String, tera::Context, PathBuf) = match job {
-            Job::Page(p) => {
-                let mut ctx = base(&p.url, p.access.as_str());
-                ctx.insert("page", &PageCtx::of(p));
-                if matches!(p.kind, Kind::Home | Kind::Section) {
-                    let (children, sections) = pages::children(p, &site.pages);
-                    ctx.insert("pages", &children);
-                    ctx.insert("subsections", &sections);
-                }
-                (page_template(p, &site.templates), ctx, p.output.clone())
-            }
-            Job::Directory => {
-                let mut ctx = base(DIRECTORY_URL, "members");
-                let cards: Vec<Card> = order.iter().map(|p| Card::of(p)).collect();
-                ctx.insert("mentors", &cards);
-                ctx.insert("terms", &terms_value);
-                if let Some(intro) = directory_intro {
-                    ctx.insert("page", &PageCtx::of(intro));
-                }
-                let template = directory_intro
-                    .map(|p| page_template(p, &site.templates))
-                    .unwrap_or_else(|| "directory.html".into());
-                (template, ctx, PathBuf::from("members/mentors/index.html"))
-            }
-            Job::Profile(p) => {
-                let mut ctx = base(&p.url, "members");
-                ctx.insert("mentor", p);
-                (
-                    "profile.html".into(),
-                    ctx,
-                    PathBuf::from(format!("members/mentors/{}/index.html", p.slug)),
-                )
-            }
-            Job::Term(t) => {
-                let url = term_url(&t.slug);
-                let mut ctx = base(&url, "members");
-                let mentors = by_term
-                    .get(t.slug.as_str())
-                    .map(Vec::as_slice)
-                    .unwrap_or(&[]);
-                let cards: Vec<Card> = mentors.iter().map(|p| Card::of(p)).collect();
-                ctx.insert(
-                    "term",
-                    &TermCtx {
-                        slug: &t.slug,
-                        name: &t.name,
-                        description: &t.description,
-                        url: url.clone(),
-                        count: cards.len(),
-                    },
-                );
-                ctx.insert("mentors", &cards);
-                ctx.insert("terms", &terms_value);
-                (
-                    "expertise.html".into(),
-                    ctx,
-                    PathBuf::from(format!("members/expertise/{}/index.html", t.slug)),
-                )
-            }
-            Job::Survey(s) => {
-                let url = format!("/members/surveys/{}/", s.id);
-                let mut ctx = base(&url, "members");
-                ctx.insert("survey", s);
-                ctx.insert(
-                    "intro_html",
-                    &crate::profiles::sanitizer()
-                        .clean(
-                            &crate::markdown::render(&s.intro, &|t| Ok(t.to_string()))
-                                .0
-                                .html,
-                        )
-                        .to_string(),
-                );
-                (
-                    "survey.html".into(),
-                    ctx,
-                    PathBuf::from(format!("members/surveys/{}/index.html", s.id)),
-                )
-            }
-            Job::NotFound => {
-                let ctx = base("/404.html", "public");
-                ("404.html".into(), ctx, PathBuf::from("public/404.html"))
-            }
+        let (output, html) = match job {
+            Job::Page(p) => site.render_page(p)?,
+            Job::Directory => site.render_directory(&index)?,
+            Job::Profile(m) => site.render_profile(m)?,
+            Job::Term(t) => site.render_term(t, &index)?,
+            Job::Survey(s) => site.render_survey(s)?,
+            Job::NotFound => site.render_not_found()?,
         };
-        let html = site.templates.render(&template, &ctx)?;
         sink.write(&output, html.as_bytes())
             .map_err(|e| Diagnostic::new(&output, format!("cannot write: {e}")))
     };
@@ -336,7 +420,7 @@ pub fn render(site: &Site, sink: &Sink) -> Result<Counts, Vec<Diagnostic>> {
         ("public/sitemap.xml", sitemap(base_url, &public)),
         ("public/robots.txt", robots(base_url)),
         ("public/search-index.json", search_index(&public)),
-        ("members/access.json", access_manifest(&site.profiles)),
+        (ACCESS_OUTPUT, site.render_access().1),
     ];
     for (rel, body) in extras {
         if let Err(e) = sink.write(Path::new(rel), body.as_bytes()) {
@@ -349,7 +433,7 @@ pub fn render(site: &Site, sink: &Sink) -> Result<Counts, Vec<Diagnostic>> {
     let pages = site.pages.len();
     Ok(Counts {
         pages,
-        profiles: site.profiles.len(),
+        profiles: mentors.len(),
         terms: program.expertise.len(),
         surveys: site.surveys.len(),
         files: jobs.len() + extras_len() + site.assets.files.len(),
@@ -392,7 +476,7 @@ const fn extras_len() -> usize {
 
 /// `members/access.json`: which roster member each profile belongs to, so the
 /// members-only gate lets a mentor see their own profile. Never served.
-fn access_manifest(profiles: &[Profile]) -> String {
+fn access_manifest(profiles: &[&Mentor]) -> String {
     let mentors: std::collections::BTreeMap<&str, &str> = profiles
         .iter()
         .filter(|p| !p.member_id.is_empty())

@@ -50,7 +50,7 @@ fn unknown_expertise_term() {
     assert_fails(
         "unknown_expertise",
         &[
-            "content/mentors/ursula.yaml:7:5: unknown expertise term \"underwater-basket-weaving\" (field expertise)",
+            "content/mentors/ursula.yaml:7:5: Unknown expertise term \"underwater-basket-weaving\": not one of the program's terms (field expertise[1])",
         ],
     );
 }
@@ -92,7 +92,7 @@ fn several_errors_are_all_reported() {
             "content/about.md:3:1: template \"fancy.html\" not found in themes/default/templates/ or templates/ (field template)",
             "content/about.md:5:15: broken link \"@/nothing.md\": no page content/nothing.md",
             "content/mentors/sam.yaml:1:1: missing required field \"title\"",
-            "content/mentors/sam.yaml:5:5: unknown expertise term \"knitting\" (field expertise)",
+            "content/mentors/sam.yaml:5:5: Unknown expertise term \"knitting\": not one of the program's terms (field expertise[0])",
             "content/mentors/zed.yaml:1:7: name: invalid type: sequence, expected a string",
             "content/surveys/exit.yaml:1:1: survey id \"final\" must equal the file name \"exit\" (field id)",
             "content/surveys/exit.yaml:10:5: question \"happy\" needs at least 2 choices (field questions.choices)",

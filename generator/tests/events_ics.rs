@@ -166,12 +166,7 @@ fn escaping_and_folding_survive_a_round_trip() {
 #[test]
 fn the_build_writes_the_events_page_and_calendar() {
     let out = tempfile::tempdir().unwrap();
-    generator::build(&generator::BuildOptions {
-        root: root(),
-        out: out.path().to_owned(),
-        drafts: false,
-    })
-    .expect("the site builds");
+    generator::build(&generator::BuildOptions::new(root(), out.path())).expect("the site builds");
     let page = std::fs::read_to_string(out.path().join("public/events/index.html")).unwrap();
     assert!(page.contains("Mentoring program launch orientation and reception"));
     assert!(page.contains("Saturday, June 28, 2008, 4:00 PM – 6:30 PM PDT"));

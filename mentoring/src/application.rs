@@ -21,16 +21,17 @@ use crate::Moment;
 
 /// Longest mentee goals, in characters.
 pub const MAX_GOALS: usize = 2000;
-/// Longest mentee background, in characters.
-pub const MAX_BACKGROUND: usize = 2000;
-/// Longest availability note, in characters.
-pub const MAX_AVAILABILITY: usize = 500;
-/// Longest mentor bio, in characters.
-pub const MAX_BIO: usize = 5000;
-/// Longest job title or institution, in characters.
-pub const MAX_SHORT_TEXT: usize = 200;
-/// Most expertise terms a mentee may list as interests or a mentor may claim.
-pub const MAX_TERMS: usize = 8;
+/// Longest mentee background, in characters ([`crate::profile::limits`]).
+pub const MAX_BACKGROUND: usize = crate::profile::limits::BACKGROUND;
+/// Longest availability note, in characters ([`crate::profile::limits`]).
+pub const MAX_AVAILABILITY: usize = crate::profile::limits::AVAILABILITY;
+/// Longest mentor bio, in characters ([`crate::profile::limits`]).
+pub const MAX_BIO: usize = crate::profile::limits::BIO;
+/// Longest job title or institution, in characters ([`crate::profile::limits`]).
+pub const MAX_SHORT_TEXT: usize = crate::profile::limits::TITLE;
+/// Most expertise terms a mentee may list as interests or a mentor may claim
+/// ([`crate::profile::limits`]).
+pub const MAX_TERMS: usize = crate::profile::limits::MAX_EXPERTISE;
 
 /// What a mentee fills in.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

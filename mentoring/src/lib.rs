@@ -7,7 +7,8 @@
 //!
 //! Modules, one rule each: [`calendar`], [`roster`] (eligibility),
 //! [`application`], [`cap`], [`nomination`], [`matching`], [`duo`],
-//! [`answers`] (survey answers), [`permissions`], and [`error`].
+//! [`answers`] (survey answers), [`permissions`], [`profile`] (the one
+//! profile model and its validation), and [`error`].
 //! Every rule that two concurrent requests could break must still be a
 //! conditional write in the store: these functions decide on a snapshot.
 //!
@@ -33,6 +34,7 @@ pub mod error;
 pub mod matching;
 pub mod nomination;
 pub mod permissions;
+pub mod profile;
 pub mod program;
 pub mod roster;
 pub mod survey;
@@ -44,6 +46,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 pub use error::{FieldError, RuleError};
 pub use permissions::{permitted, Action, Role};
+pub use profile::{CareerEntry, Contact, EducationEntry, MenteeBackground, Profile};
 pub use roster::{Member, Side};
 
 /// When a rule is evaluated: the instant (timestamps, expiry) and the

@@ -29,12 +29,14 @@ pub struct CheckArgs {
 
 pub fn build(args: BuildArgs) -> ExitCode {
     let options = generator::BuildOptions {
-        root: args.root,
-        out: args.out,
         drafts: args.drafts,
+        ..generator::BuildOptions::new(args.root, args.out)
     };
     match generator::build(&options) {
         Ok(summary) => {
+            for w in &summary.warnings {
+                eprintln!("{w}");
+            }
             eprintln!("{summary}");
             ExitCode::SUCCESS
         }
@@ -48,6 +50,9 @@ pub fn build(args: BuildArgs) -> ExitCode {
 pub fn check(args: CheckArgs) -> ExitCode {
     match generator::check(&args.root, args.drafts) {
         Ok(summary) => {
+            for w in &summary.warnings {
+                eprintln!("{w}");
+            }
             eprintln!("{summary}");
             ExitCode::SUCCESS
         }

@@ -68,9 +68,8 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 /// Builds the site at `root` into `out`; `Err` holds one line per error.
 pub fn build(root: &Path, out: &Path, drafts: bool) -> Result<String, Vec<String>> {
     let options = generator::BuildOptions {
-        root: root.to_path_buf(),
-        out: out.to_path_buf(),
         drafts,
+        ..generator::BuildOptions::new(root, out)
     };
     match generator::build(&options) {
         Ok(summary) => Ok(summary.to_string()),

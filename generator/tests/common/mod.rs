@@ -62,11 +62,7 @@ impl Site {
         files(&out)
     }
     pub fn options(&self) -> generator::BuildOptions {
-        generator::BuildOptions {
-            root: self.root(),
-            out: self.out(),
-            drafts: false,
-        }
+        generator::BuildOptions::new(self.root(), self.out())
     }
 }
 
