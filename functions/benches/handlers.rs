@@ -8,8 +8,11 @@
 //!   answering over loopback HTTP: its latency says nothing about
 //!   DynamoDB's; its item counts are exact.
 //!
-//! Run: `cargo bench -p functions --bench handlers` (add `-- --quick` for
-//! fewer iterations; `-- --embedded` to skip moto).
+//! Run: `cargo bench -p functions --bench handlers` (a release build; the
+//! release profile has no LTO, so this does not build the Lambda packages'
+//! LTO; add `-- --quick` for fewer iterations; `-- --embedded` to skip moto).
+//! The embedded store is measured twice, with and without the commit's
+//! fsync, and a single put alone, so the fsync's share of a write shows.
 //!
 //! Every request is a whole request as a browser's `fetch` sends it: the
 //! session cookie, `Origin`, `X-CSRF-Token`, a JSON body; the clock stands
@@ -329,6 +332,45 @@ fn fmt(d: Duration) -> String {
     }
 }
 
+/// One item put into a fresh embedded store `n` times, with and without
+/// the commit's fsync: the write's own latency, and the fsync's share.
+async fn print_store_writes(n: usize) {
+    println!("\n### Embedded store: one put (a roster member item), {n} writes\n");
+    println!("| commit | p50 | p99 |");
+    println!("|---|---:|---:|");
+    for fsync in [true, false] {
+        let data = tempfile::tempdir().expect("data folder");
+        let mut store = EmbeddedStore::open(data.path()).expect("embedded store");
+        if !fsync {
+            store = store.without_fsync();
+        }
+        let mut times = Vec::with_capacity(n);
+        for i in 0..n {
+            let member = Member {
+                member_id: applicant(i),
+                name: format!("Member {i}"),
+                email: format!("m{i}@example.org"),
+                joined: chrono::NaiveDate::from_ymd_opt(2007, 9, 1).unwrap(),
+                category: "Personal".into(),
+                good_standing: true,
+            };
+            let item = roster::member_item(&member);
+            let start = Instant::now();
+            store.put(item, None).await.expect("put");
+            times.push(start.elapsed());
+        }
+        times.sort();
+        let pick =
+            |q: f64| times[((times.len() as f64 * q).ceil() as usize).clamp(1, times.len()) - 1];
+        let label = if fsync {
+            "synced (fsync, as duos serve runs)"
+        } else {
+            "not synced (no fsync)"
+        };
+        println!("| {label} | {} | {} |", fmt(pick(0.5)), fmt(pick(0.99)));
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     // `cargo test --benches` runs this with `--bench` absent: keep it short.
@@ -348,6 +390,19 @@ fn main() {
             &format!("Embedded store (redb), {n} requests per endpoint"),
             &rows,
         );
+        let nosync_data = tempfile::tempdir().expect("data folder");
+        let nosync = EmbeddedStore::open(nosync_data.path())
+            .expect("embedded store")
+            .without_fsync();
+        let bench = Bench::new(Arc::new(nosync), vec![nosync_data]).await;
+        let rows = run(&bench, n).await;
+        print(
+            &format!(
+                "Embedded store (redb) with commits not synced to disk (what the fsync costs), {n} requests per endpoint"
+            ),
+            &rows,
+        );
+        print_store_writes(if quick { 20 } else { 500 }).await;
 
         if embedded_only {
             return;

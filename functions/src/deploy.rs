@@ -106,6 +106,8 @@ pub const FUNCTIONS: &[FunctionSpec] = &[
             ("GET", "/api/applications"),
             ("POST", "/api/applications/{id}/approve"),
             ("POST", "/api/applications/{id}/decline"),
+            ("POST", "/api/applications/{id}/withdraw"),
+            ("POST", "/api/offers/{id}/confirm"),
             ("POST", "/api/alumni/volunteer"),
         ],
         dynamodb_actions: &READ_WRITE,

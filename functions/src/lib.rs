@@ -37,3 +37,4 @@ pub mod router;
 pub mod scheduler;
 pub mod store;
 pub mod views;
+pub mod waitlist;

@@ -98,6 +98,8 @@ boxed! {
     h_me => handlers::me::me;
     h_alumni => crate::alumni::opt_in;
     h_volunteer => crate::alumni::volunteer;
+    h_withdraw_application => handlers::waitlist::withdraw;
+    h_confirm_offer => handlers::waitlist::confirm_offer;
 }
 
 const fn route(
@@ -227,6 +229,20 @@ pub static ROUTES: &[Route] = &[
         Action::VolunteerAsMentor,
         true,
         h_volunteer,
+    ),
+    route(
+        "POST",
+        "/api/applications/{id}/withdraw",
+        Action::WithdrawApplication,
+        true,
+        h_withdraw_application,
+    ),
+    route(
+        "POST",
+        "/api/offers/{id}/confirm",
+        Action::ConfirmOffer,
+        true,
+        h_confirm_offer,
     ),
 ];
 

@@ -90,6 +90,10 @@ pub struct TickReport {
     pub duos_activated: u32,
     /// Duos made `completed` (after the end).
     pub duos_completed: u32,
+    /// Offers of a freed place that expired unconfirmed (each member told).
+    pub offers_expired: u32,
+    /// Freed places offered to the next on the waitlist (each mailed).
+    pub places_offered: u32,
     /// Messages the mailer refused (retried on the next run).
     pub mail_failures: u32,
     /// What went wrong (store errors, unreadable items, members missing
@@ -104,6 +108,8 @@ impl TickReport {
             + self.request_reminders
             + self.survey_invitations
             + self.survey_reminders
+            + self.offers_expired
+            + self.places_offered
     }
 
     /// Changes made by this run (state changes and messages).
@@ -123,7 +129,8 @@ impl fmt::Display for TickReport {
             f,
             "cohorts [{}]: {} request(s) expired, {} expiry notice(s), {} request reminder(s), \
              {} survey invitation(s), {} survey reminder(s), {} duo(s) activated, \
-             {} duo(s) completed, {} failed message(s), {} error(s)",
+             {} duo(s) completed, {} offer(s) expired, {} place(s) offered, \
+             {} failed message(s), {} error(s)",
             self.cohorts.join(", "),
             self.requests_expired,
             self.expiry_notices,
@@ -132,6 +139,8 @@ impl fmt::Display for TickReport {
             self.survey_reminders,
             self.duos_activated,
             self.duos_completed,
+            self.offers_expired,
+            self.places_offered,
             self.mail_failures,
             self.errors.len()
         )?;
@@ -181,6 +190,13 @@ pub async fn tick(app: &App, now: DateTime<Utc>) -> TickReport {
         run.report.cohorts.push(cohort.id.clone());
         run.match_requests(cohort).await;
         run.duos_and_surveys(cohort).await;
+        match crate::waitlist::expire_offers(app, cohort, ACTOR, now).await {
+            Ok(done) => {
+                run.report.offers_expired += done.expired;
+                run.report.places_offered += done.offered;
+            }
+            Err(e) => run.error(format!("the waitlist of {}: {e}", cohort.id)),
+        }
     }
     run.report
 }

@@ -45,6 +45,9 @@ pub struct MenteeForm {
     pub interests: Vec<String>,
     /// When and how they can meet.
     pub availability: String,
+    /// Their library or organization (optional): mentors of the same one
+    /// are not suggested to them (conflict of interest).
+    pub institution: String,
 }
 
 /// What a mentor fills in; it becomes their directory profile once approved.
@@ -297,6 +300,12 @@ impl MenteeForm {
             MAX_AVAILABILITY,
         );
         check_terms(&mut c, program, "interests", &self.interests);
+        c.max_len(
+            "institution",
+            "Institution",
+            &self.institution,
+            MAX_SHORT_TEXT,
+        );
         c.finish()
     }
 }
@@ -477,6 +486,7 @@ pub(crate) mod tests {
             background: String::new(),
             interests: vec!["budgeting".into()],
             availability: String::new(),
+            institution: String::new(),
         }
     }
 

@@ -8,7 +8,10 @@
 //! Modules, one rule each: [`calendar`], [`roster`] (eligibility),
 //! [`application`], [`cap`], [`nomination`], [`matching`], [`duo`],
 //! [`answers`] (survey answers), [`permissions`], [`profile`] (the one
-//! profile model and its validation), and [`error`].
+//! profile model and its validation), [`waitlist`] (freed places offered in
+//! turn), [`suggest`] (compatibility and "suggested for you"),
+//! [`assignment`] (the proposal at the matching deadline), [`liaison`]
+//! (balancing), and [`error`].
 //! Every rule that two concurrent requests could break must still be a
 //! conditional write in the store: these functions decide on a snapshot.
 //!
@@ -27,17 +30,21 @@
 
 pub mod answers;
 pub mod application;
+pub mod assignment;
 pub mod calendar;
 pub mod cap;
 pub mod duo;
 pub mod error;
+pub mod liaison;
 pub mod matching;
 pub mod nomination;
 pub mod permissions;
 pub mod profile;
 pub mod program;
 pub mod roster;
+pub mod suggest;
 pub mod survey;
+pub mod waitlist;
 
 #[cfg(test)]
 pub(crate) mod testutil;

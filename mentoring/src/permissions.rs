@@ -94,11 +94,15 @@ pub enum Action {
     ViewMembersPages,
     /// The committee's report.
     ViewCommitteeReport,
+    /// `POST /api/applications/{id}/withdraw`: the applicant withdraws.
+    WithdrawApplication,
+    /// `POST /api/offers/{id}/confirm`: a waitlisted member takes a freed place.
+    ConfirmOffer,
 }
 
 impl Action {
     /// Every action, in declaration order.
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 26] = [
         Action::Apply,
         Action::ListApplications,
         Action::ApproveApplication,
@@ -123,6 +127,8 @@ impl Action {
         Action::ViewOwnProfile,
         Action::ViewMembersPages,
         Action::ViewCommitteeReport,
+        Action::WithdrawApplication,
+        Action::ConfirmOffer,
     ];
 
     /// The HTTP method and route template of an API action; `None` for page views.
@@ -148,6 +154,8 @@ impl Action {
             ViewMe => ("GET", "/api/me"),
             AlumniOptIn => ("POST", "/api/alumni"),
             VolunteerAsMentor => ("POST", "/api/alumni/volunteer"),
+            WithdrawApplication => ("POST", "/api/applications/{id}/withdraw"),
+            ConfirmOffer => ("POST", "/api/offers/{id}/confirm"),
             ViewMentorDirectory | ViewMentorProfile | ViewOwnProfile | ViewMembersPages
             | ViewCommitteeReport => return None,
         })
@@ -166,6 +174,9 @@ pub fn allows(role: Role, action: Action) -> bool {
         // that completed is the handler's check, against the store.
         Apply | Nominate | AnswerNomination | ViewMe | ViewMembersPages | AlumniOptIn
         | VolunteerAsMentor => signed_in,
+        // Only one's own application, only one's own offer: the handler's
+        // object rule (mentoring::application, mentoring::waitlist).
+        WithdrawApplication | ConfirmOffer => signed_in,
         // The committee decides on applications; the chair leads it.
         ListApplications | ApproveApplication | DeclineApplication => {
             matches!(role, Committee | Chair)
@@ -234,7 +245,7 @@ mod tests {
 
     /// The expected matrix, written out. Columns:
     /// Anonymous, Member, Mentee, Mentor, Committee, Chair, Staff.
-    const EXPECTED: [(Action, [u8; 7]); 24] = [
+    const EXPECTED: [(Action, [u8; 7]); 26] = [
         (Action::Apply, [0, 1, 1, 1, 1, 1, 1]),
         (Action::ListApplications, [0, 0, 0, 0, 1, 1, 0]),
         (Action::ApproveApplication, [0, 0, 0, 0, 1, 1, 0]),
@@ -259,6 +270,8 @@ mod tests {
         (Action::ViewOwnProfile, [0, 0, 0, 1, 0, 0, 0]),
         (Action::ViewMembersPages, [0, 1, 1, 1, 1, 1, 1]),
         (Action::ViewCommitteeReport, [0, 0, 0, 0, 1, 1, 1]),
+        (Action::WithdrawApplication, [0, 1, 1, 1, 1, 1, 1]),
+        (Action::ConfirmOffer, [0, 1, 1, 1, 1, 1, 1]),
     ];
 
     #[test]
@@ -325,7 +338,7 @@ mod tests {
     #[test]
     fn routes_are_unique() {
         let routes: Vec<_> = Action::ALL.iter().filter_map(|a| a.route()).collect();
-        assert_eq!(routes.len(), 19);
+        assert_eq!(routes.len(), 21);
         for (i, r) in routes.iter().enumerate() {
             assert!(!routes[..i].contains(r), "{r:?} twice");
             assert!(r.1.starts_with("/api/"));

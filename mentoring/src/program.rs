@@ -31,6 +31,10 @@ pub struct Program {
     /// Days a nomination consent link stays valid.
     #[serde(default = "default_consent_expiry_days")]
     pub consent_expiry_days: u32,
+    /// Days a waitlisted mentee has to confirm a freed place offered to
+    /// them before the offer passes to the next on the waitlist.
+    #[serde(default = "default_waitlist_offer_days")]
+    pub waitlist_offer_days: u32,
     /// Who may take part.
     pub eligibility: Eligibility,
     /// The expertise vocabulary mentor profiles draw from.
@@ -56,6 +60,9 @@ fn default_max_pending_requests() -> u32 {
 }
 fn default_consent_expiry_days() -> u32 {
     14
+}
+fn default_waitlist_offer_days() -> u32 {
+    7
 }
 
 /// Who may take part (`eligibility:` in program.yaml).

@@ -42,6 +42,7 @@ pub fn program() -> Program {
         request_expiry_days: 14,
         max_pending_requests: 3,
         consent_expiry_days: 14,
+        waitlist_offer_days: 7,
         eligibility: Eligibility {
             good_standing_required: true,
             mentee_max_membership_months: 12,

@@ -29,6 +29,7 @@ use mentoring::application::{
     submit_mentee, submit_mentor, Application, MenteeApplication, MenteeForm, MenteeStatus,
     MentorApplication, MentorForm, MentorStatus,
 };
+use mentoring::waitlist::{check_cap_on_approval, places_taken};
 use mentoring::Side;
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
@@ -59,6 +60,8 @@ struct MenteeBody {
     interests: Vec<String>,
     #[serde(default)]
     availability: String,
+    #[serde(default)]
+    institution: String,
 }
 
 /// The mentor side of `POST /api/applications`.
@@ -116,7 +119,7 @@ fn parse_application_id(id: &str) -> Option<(Side, &str)> {
 /// Request (JSON or form), tagged by `side`:
 /// - mentee: `{"side": "mentee", "goals": str (required, <= 2000),
 ///   "background"?: str (<= 2000), "interests"?: [expertise slug] (<= 8),
-///   "availability"?: str (<= 500)}`
+///   "availability"?: str (<= 500), "institution"?: str (<= 200)}`
 /// - mentor: `{"side": "mentor", "title": str, "institution": str (<= 200
 ///   each), "expertise": [slug] (1..=8), "years_involvement": int (>= the
 ///   program's minimum), "bio": str (<= 5000, markdown), "availability"?: str}`
@@ -158,6 +161,7 @@ pub async fn apply(app: &App, call: Call) -> Outcome {
                 background: b.background,
                 interests: b.interests,
                 availability: b.availability,
+                institution: b.institution,
             };
             let submitted = submit_mentee(program, cohort, &applicant, form, call.moment)?;
             let admitted = store_mentee(app, submitted).await?;
@@ -395,16 +399,22 @@ struct DecideBody {
     /// The cohort (default: `?cohort=`, else the current one).
     #[serde(default)]
     cohort: Option<String>,
+    /// Accepting a mentee when every place is taken: why (audited).
+    #[serde(default)]
+    override_reason: Option<String>,
 }
 
 /// `POST /api/applications/{id}/approve` (committee, chair).
 ///
-/// Request: empty, or `{"cohort"?: "2008"}`. Mentee: `submitted |
-/// waitlisted -> accepted`; mentor: `submitted -> approved` (listed in the
-/// directory). Reply `200`: the application as in `GET /api/applications`;
+/// Request: empty, or `{"cohort"?: "2008", "override_reason"?: str}`.
+/// Mentee: `submitted | waitlisted -> accepted`, within the cap (accepted
+/// mentees plus open offers of freed places); over it only with an
+/// `override_reason` (<= 500), which the audit entry keeps. Mentor:
+/// `submitted -> approved` (listed in the directory). Reply `200`: the application as in `GET /api/applications`;
 /// form posts: `303` to `/members/committee/applications/?decided=<id>`.
 /// Errors: 404 no such application; 409 `invalid_transition` (already
-/// decided) or changed meanwhile.
+/// decided), `limit_reached` (the cap, no override reason) or changed
+/// meanwhile.
 pub async fn approve(app: &App, call: Call) -> Outcome {
     decide(app, call, true).await
 }
@@ -455,8 +465,22 @@ async fn decide(app: &App, call: Call, approve: bool) -> Outcome {
             } else {
                 old.decline()?
             };
-            let audit = Entry::new(&cohort.id, action, &me, &key, now)
-                .detail(serde_json::json!({"from": old.name(), "to": a.status.name()}));
+            let mut detail = serde_json::json!({"from": old.name(), "to": a.status.name()});
+            if approve {
+                let applications = crate::waitlist::mentee_applications(app, &cohort.id).await?;
+                let offers = crate::waitlist::offers(app, &cohort.id).await?;
+                let taken = places_taken(&applications, &offers, now);
+                if let Some(reason) = check_cap_on_approval(
+                    taken,
+                    cohort.mentee_cap,
+                    body.override_reason.as_deref(),
+                )? {
+                    detail["over_cap"] = serde_json::json!(true);
+                    detail["override_reason"] = serde_json::json!(reason);
+                    detail["places_taken"] = serde_json::json!(taken);
+                }
+            }
+            let audit = Entry::new(&cohort.id, action, &me, &key, now).detail(detail);
             app.store
                 .transact(vec![
                     TransactOp::put_if(

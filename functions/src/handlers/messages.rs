@@ -173,3 +173,59 @@ pub fn liaison_assigned(program: &Program, mentee: &str, mentor: &str) -> Messag
         ),
     }
 }
+
+/// To the first on the waitlist: a place freed and is offered to them.
+pub fn place_offered(program: &Program, cohort: &str, link: &str, expires_on: &str) -> Message {
+    Message {
+        subject: format!("{}: a mentee place is offered to you", program.name),
+        text: format!(
+            "A mentee place in the {cohort} cohort has freed up, and you are next on the \
+             waiting list. The place is yours if you confirm by {expires_on}:\n\n{link}\n\n\
+             If you do not confirm by then, the place passes to the next person on the \
+             waiting list.{}",
+            sign(program)
+        ),
+    }
+}
+
+/// To a waitlisted member who confirmed an offered place.
+pub fn place_confirmed(program: &Program) -> Message {
+    Message {
+        subject: format!("{}: your mentee place is confirmed", program.name),
+        text: format!(
+            "You have taken the place: you are accepted as a mentee. You can now browse \
+             the mentor directory and send match requests.{}",
+            sign(program)
+        ),
+    }
+}
+
+/// To a waitlisted member whose offer expired unanswered.
+pub fn place_offer_expired(program: &Program, expired_on: &str) -> Message {
+    Message {
+        subject: format!("{}: the offered mentee place has passed on", program.name),
+        text: format!(
+            "The mentee place offered to you was not confirmed by {expired_on}, so it has \
+             passed to the next person on the waiting list. Please write to us if you are \
+             still interested.{}",
+            sign(program)
+        ),
+    }
+}
+
+/// To an applicant who withdrew their application.
+pub fn application_withdrawn(program: &Program, side: Side) -> Message {
+    Message {
+        subject: format!(
+            "{}: your {} application is withdrawn",
+            program.name,
+            side.as_str()
+        ),
+        text: format!(
+            "Your {} application is withdrawn. Thank you for letting us know; you are \
+             welcome to apply again in a later cohort.{}",
+            side.as_str(),
+            sign(program)
+        ),
+    }
+}

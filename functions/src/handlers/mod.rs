@@ -17,6 +17,7 @@ pub mod me;
 pub mod messages;
 pub mod nominations;
 pub mod surveys;
+pub mod waitlist;
 
 use mentoring::program::Cohort;
 use mentoring::{Member, Moment};

@@ -116,3 +116,31 @@ pub fn idempotency(member: &str, key: &str) -> Key {
 pub fn alumni(cohort: &str, member: &str) -> Key {
     Key::new(cohort_pk(cohort), format!("ALUMNI#{member}"))
 }
+
+/// Sort key prefix of freed mentee places.
+pub const VACANCY_PREFIX: &str = "VACANCY#";
+/// Sort key prefix of offers of a freed place.
+pub const OFFER_PREFIX: &str = "OFFER#";
+/// Sort key prefix of the committee's proposed pairs.
+pub const PROPOSAL_PREFIX: &str = "PROPOSAL#";
+
+/// `COHORT#<c> / VACANCY#<id>`: a mentee place freed by a withdrawal.
+pub fn vacancy(cohort: &str, id: &str) -> Key {
+    Key::new(cohort_pk(cohort), format!("{VACANCY_PREFIX}{id}"))
+}
+
+/// `COHORT#<c> / OFFER#<id>`: a freed place offered to one waitlisted mentee.
+pub fn offer(cohort: &str, id: &str) -> Key {
+    Key::new(cohort_pk(cohort), format!("{OFFER_PREFIX}{id}"))
+}
+
+/// `COHORT#<c> / OFFERED#<member>`: the member holds or held an offer in
+/// the cohort (at most one each: two places never go to one person).
+pub fn offered(cohort: &str, member: &str) -> Key {
+    Key::new(cohort_pk(cohort), format!("OFFERED#{member}"))
+}
+
+/// `COHORT#<c> / PROPOSAL#<id>`: a pair the chair proposed at the deadline.
+pub fn proposal(cohort: &str, id: &str) -> Key {
+    Key::new(cohort_pk(cohort), format!("{PROPOSAL_PREFIX}{id}"))
+}

@@ -20,6 +20,10 @@
 //! | `SURVEY#<c>#<survey>` | `RESP#<id>` | a survey response; no member id when the survey is anonymous | |
 //! | `SURVEY#<c>#<survey>` | `DONE#<hmac>` | "answered": [`mentoring::answers::dedupe_key`], nothing else | |
 //! | `AUDIT#<c>` (or `AUDIT#program`) | `AUDIT#<instant>#<id>` | one audit entry ([`crate::audit`]); anonymous answers: `AUDIT#<date>#<id>`, no actor | |
+//! | `COHORT#<c>` | `VACANCY#<id>` | a freed mentee place ([`mentoring::waitlist::Vacancy`]); `holder` while offered | |
+//! | `COHORT#<c>` | `OFFER#<id>` | a place offered to a waitlisted mentee ([`mentoring::waitlist::Offer`]) | `MEMBER#<member>` / `OFFER#<c>#<id>` |
+//! | `COHORT#<c>` | `OFFERED#<member>` | `offer`: the one offer the member got in the cohort | |
+//! | `COHORT#<c>` | `PROPOSAL#<id>` | a pair the chair proposed at the matching deadline (the chair's proposal, see `crate::handlers::pairing`) | `MEMBER#<mentee>` / `PROPOSAL#<c>#<id>` |
 //! | `COHORT#<c>` | `ALUMNI#<member>` | `join`: the alumni e-mail group choice | |
 //! | `MEMBER#<id>` | `ROSTER` | the roster ([`crate::roster`]) | `ROSTER` / `MEMBER#<id>` |
 //! | `IDEMP#<member>#<key>` | `IDEMP` | a claimed / stored response of an `Idempotency-Key` ([`crate::idempotency`]) | |
@@ -241,6 +245,35 @@ pub fn nomination_token_item(n: &Nomination) -> Item {
         .with(KIND, "nomination_token")
         .with("cohort", n.cohort.as_str())
         .with("nomination", n.id.as_str())
+}
+
+/// The item of a freed place; `holder` names who holds its offer (for
+/// the conditional writes of [`crate::waitlist`]).
+pub fn vacancy_item(v: &mentoring::waitlist::Vacancy) -> Item {
+    let mut item = record_item(
+        &keys::vacancy(&v.cohort, &v.id),
+        "vacancy",
+        Some(v.status.name()),
+        v,
+    );
+    if let mentoring::waitlist::VacancyStatus::Offered { member_id } = &v.status {
+        item.set("holder", member_id.as_str());
+    }
+    item
+}
+
+/// The item of an offer of a freed place.
+pub fn offer_item(o: &mentoring::waitlist::Offer) -> Item {
+    record_item(
+        &keys::offer(&o.cohort, &o.id),
+        "offer",
+        Some(o.status.name()),
+        o,
+    )
+    .with_gsi1(
+        keys::member_gsi(&o.member_id),
+        format!("OFFER#{}#{}", o.cohort, o.id),
+    )
 }
 
 /// A lock item (`MENTOR#` / `MENTEE#`) naming the duo that holds it.

@@ -43,6 +43,9 @@ pub struct EmbeddedStore {
     db: Arc<Database>,
     stats: Arc<StatsCounter>,
     path: Option<PathBuf>,
+    /// Whether each commit waits for fsync (always, but in benchmarks that
+    /// show the fsync's share of a write: [`EmbeddedStore::without_fsync`]).
+    fsync: bool,
 }
 
 impl std::fmt::Debug for EmbeddedStore {
@@ -119,7 +122,17 @@ impl EmbeddedStore {
             db: Arc::new(db),
             stats: Arc::default(),
             path,
+            fsync: true,
         })
+    }
+
+    /// The same store, committing without fsync: a commit is then durable
+    /// only once a later commit syncs. For benchmarks only (the handler
+    /// bench shows a write's latency with and without its fsync); nothing
+    /// that keeps real data uses it.
+    pub fn without_fsync(mut self) -> Self {
+        self.fsync = false;
+        self
     }
 
     /// Runs blocking database work off the async runtime.
@@ -139,8 +152,13 @@ impl EmbeddedStore {
     /// any error the transaction is aborted and nothing is written. Returns
     /// each op's (old item, new item).
     async fn write(&self, ops: Vec<TransactOp>) -> StoreResult<Vec<(Option<Item>, Option<Item>)>> {
+        let fsync = self.fsync;
         self.blocking(move |db| {
-            let txn = db.begin_write().map_err(backend("starting write"))?;
+            let mut txn = db.begin_write().map_err(backend("starting write"))?;
+            if !fsync {
+                txn.set_durability(redb::Durability::None)
+                    .map_err(backend("setting durability"))?;
+            }
             let outcome = (|| {
                 let mut items = txn.open_table(ITEMS).map_err(backend("opening items"))?;
                 let mut gsi = txn.open_table(GSI1).map_err(backend("opening gsi1"))?;
