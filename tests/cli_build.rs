@@ -259,3 +259,43 @@ fn check_validates_the_real_program_without_writing() {
     );
     assert_eq!(files_under(site.path()), before, "check wrote files");
 }
+
+#[test]
+fn every_public_page_links_the_events_and_the_events_page_links_its_calendar() {
+    let out = tempfile::tempdir().unwrap();
+    let status = duos()
+        .args(["build", "--root"])
+        .arg(repo_root())
+        .arg("--out")
+        .arg(out.path())
+        .status()
+        .unwrap();
+    assert!(status.success(), "duos build failed: {status}");
+    let public = out.path().join("public");
+    let mut pages = 0;
+    for file in files_under(&public) {
+        if file.extension().and_then(|e| e.to_str()) != Some("html") {
+            continue;
+        }
+        let html = fs::read_to_string(&file).unwrap();
+        assert!(
+            html.contains(r#"<a href="/events/""#),
+            "{} does not link /events/",
+            file.display()
+        );
+        pages += 1;
+    }
+    assert!(pages >= 12, "{pages} pages");
+    let events = fs::read_to_string(public.join("events/index.html")).unwrap();
+    assert!(
+        events.contains(r#"<a href="/events/" aria-current="page">Events</a>"#),
+        "the events page marks itself in the navigation"
+    );
+    assert!(events.contains(r#"href="/events.ics""#), "{events}");
+    let ics = fs::read_to_string(public.join("events.ics")).unwrap();
+    assert!(ics.starts_with("BEGIN:VCALENDAR\r\n"), "{ics}");
+    assert!(
+        ics.contains("BEGIN:VEVENT"),
+        "the program's events are in it"
+    );
+}

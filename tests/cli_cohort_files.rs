@@ -117,3 +117,34 @@ fn an_unknown_cohort_or_missing_data_is_exit_1_and_writes_nothing() {
     assert!(err.contains("holds no data (duos.redb)"), "{err}");
     assert!(!out.exists(), "nothing written");
 }
+
+#[test]
+fn the_data_is_named_by_data_or_table_never_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    for args in [
+        vec!["report", "--cohort", "2008"],
+        vec!["alumni", "export", "--cohort", "2008"],
+    ] {
+        // The old spelling is gone: one group for every command (StoreArgs).
+        let (code, _, err) = run(duos()
+            .args(&args)
+            .args(["--dynamodb", "duos-Table", "--out"])
+            .arg(&out));
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains("--dynamodb"), "{err}");
+        let (code, _, err) = run(duos()
+            .args(&args)
+            .args(["--data", "x", "--table", "duos-Table", "--out"])
+            .arg(&out));
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains("cannot be used with"), "{err}");
+        let (code, _, err) = run(duos()
+            .args(&args)
+            .args(["--endpoint", "http://127.0.0.1:9", "--out"])
+            .arg(&out));
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains("--table"), "{err}");
+    }
+    assert!(!out.exists(), "nothing written");
+}

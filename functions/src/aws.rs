@@ -48,3 +48,29 @@ pub async fn sdk_config(
         }
     }
 }
+
+/// The value of the SSM SecureString parameter `name` (decrypted), read
+/// with the default chains (region overridden by `region` when given):
+/// the secrets of the stack (infra/README.md step 1) for a command run
+/// by hand, such as `duos tick --table`.
+pub async fn ssm_secure_string(name: &str, region: Option<&str>) -> Result<Vec<u8>, String> {
+    let config = sdk_config(None, region, None).await;
+    let client = aws_sdk_ssm::Client::new(&config);
+    let output = client
+        .get_parameter()
+        .name(name)
+        .with_decryption(true)
+        .send()
+        .await
+        .map_err(|e| {
+            format!(
+                "reading SSM parameter {name}: {}",
+                aws_sdk_ssm::error::DisplayErrorContext(&e)
+            )
+        })?;
+    output
+        .parameter()
+        .and_then(|p| p.value())
+        .map(|v| v.as_bytes().to_vec())
+        .ok_or_else(|| format!("SSM parameter {name} has no value"))
+}

@@ -11,14 +11,16 @@
 //! # Items
 //! | pk | sk | what |
 //! |---|---|---|
-//! | `MEMBER#<id>` | `ROSTER` | the member (`kind: member` + [`Member`]'s fields; gsi1 `MEMBER#<id>` / `ROSTER`) |
+//! | `MEMBER#<id>` | `ROSTER` | the member (`kind: member` + [`Member`]'s fields; gsi1 `ROSTER` / `MEMBER#<id>`: the whole roster is one index partition) |
 //! | `EMAIL#<lower-case e-mail>` | `EMAIL` | `member_id`: sign-in by e-mail |
 //! | `OIDCSUB#<issuer>#<sub>` | `OIDCSUB` | `member_id`: a provider account linked at its first sign-in |
 //! | `AUTHSTATE#<sha256(state)>` | `AUTHSTATE` | a used sign-in state (`ttl`: epoch seconds after which it may go) |
 //!
 //! Re-importing the same file writes nothing; a changed row rewrites that
-//! member (and moves their e-mail item); members missing from the file are
-//! left as they are (a lapsed member should come with `good_standing: no`).
+//! member (and moves their e-mail item); a stored member missing from the
+//! file is kept but marked `good_standing: false` (the file is the whole
+//! roster: whoever left the association can no longer sign in, while their
+//! duos, applications and answers keep naming them).
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
@@ -29,10 +31,12 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use crate::auth::{DirectoryError, MemberDirectory, SignInMember};
-use crate::store::{Condition, Item, Key, Store, StoreError, TransactOp};
+use crate::store::{Condition, Item, Key, Query, Store, StoreError, TransactOp};
 
 /// Sort key of a roster member's item.
 pub const MEMBER_SK: &str = "ROSTER";
+/// The `gsi1` partition holding every roster member (sort key `MEMBER#<id>`).
+pub const ROSTER_GSI: &str = "ROSTER";
 /// The columns a roster CSV must have.
 pub const COLUMNS: [&str; 6] = [
     "member_id",
@@ -336,11 +340,14 @@ pub fn parse_roster(
 // Storing.
 
 /// What an import did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportSummary {
     pub added: usize,
     pub updated: usize,
     pub unchanged: usize,
+    /// Stored members in good standing whom the file left out: now marked
+    /// not in good standing (by id, in id order).
+    pub lapsed: Vec<String>,
 }
 
 impl fmt::Display for ImportSummary {
@@ -349,7 +356,16 @@ impl fmt::Display for ImportSummary {
             f,
             "{} added, {} updated, {} unchanged",
             self.added, self.updated, self.unchanged
-        )
+        )?;
+        if !self.lapsed.is_empty() {
+            write!(
+                f,
+                ", {} not in the file and no longer in good standing ({})",
+                self.lapsed.len(),
+                self.lapsed.join(", ")
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -375,7 +391,7 @@ pub fn member_item(m: &Member) -> Item {
         .with("joined", m.joined.format("%Y-%m-%d").to_string())
         .with("category", m.category.as_str())
         .with("good_standing", m.good_standing)
-        .with_gsi1(key.pk.clone(), MEMBER_SK)
+        .with_gsi1(ROSTER_GSI, key.pk.clone())
 }
 
 /// The member stored in a roster item.
@@ -399,8 +415,22 @@ pub async fn load_member(store: &dyn Store, member_id: &str) -> Result<Option<Me
         .and_then(member_from_item))
 }
 
+/// Every member of the stored roster, in id order (one query of the
+/// `gsi1` partition [`ROSTER_GSI`]).
+pub async fn list_members(store: &dyn Store) -> Result<Vec<Member>, StoreError> {
+    let items = store
+        .query(&Query::gsi1(ROSTER_GSI).prefix("MEMBER#"))
+        .await?;
+    Ok(items
+        .iter()
+        .filter(|i| i.sk() == MEMBER_SK)
+        .filter_map(member_from_item)
+        .collect())
+}
+
 /// Validates `csv_text` and, only when every row is good, stores it: new
-/// members added, changed ones updated, unchanged ones not written.
+/// members added, changed ones updated, unchanged ones not written, stored
+/// members the file leaves out marked not in good standing (never deleted).
 pub async fn import_roster(
     store: &dyn Store,
     csv_text: &[u8],
@@ -409,14 +439,19 @@ pub async fn import_roster(
     let rows = parse_roster(csv_text, categories).map_err(ImportError::Invalid)?;
 
     // Read phase: what is stored now, and whether every new e-mail is free.
-    let mut plan: Vec<(Member, Option<Member>)> = Vec::with_capacity(rows.len());
+    let mut plan: Vec<(Member, Option<Member>, bool)> = Vec::with_capacity(rows.len());
     let importing: BTreeMap<&str, &Member> = rows
         .iter()
         .map(|r| (r.member.member_id.as_str(), &r.member))
         .collect();
     let mut errors = Vec::new();
     for row in &rows {
-        let old = load_member(store, &row.member.member_id).await?;
+        let stored = store.get(&member_key(&row.member.member_id)).await?;
+        // Written before the roster had its index partition: rewrite it.
+        let old_layout = stored.as_ref().is_some_and(|i| {
+            i.gsi1() != Some((ROSTER_GSI, member_key(&row.member.member_id).pk.as_str()))
+        });
+        let old = stored.as_ref().and_then(member_from_item);
         let email_changed = old
             .as_ref()
             .is_none_or(|o| !o.email.eq_ignore_ascii_case(&row.member.email));
@@ -442,15 +477,20 @@ pub async fn import_roster(
                 }
             }
         }
-        plan.push((row.member.clone(), old));
+        plan.push((row.member.clone(), old, old_layout));
     }
     if !errors.is_empty() {
         return Err(ImportError::Invalid(RosterErrors(errors)));
     }
+    let lapsing: Vec<Member> = list_members(store)
+        .await?
+        .into_iter()
+        .filter(|m| m.good_standing && !importing.contains_key(m.member_id.as_str()))
+        .collect();
 
     // Write phase: first release e-mails that change hands, then write.
     let mut summary = ImportSummary::default();
-    for (new, old) in &plan {
+    for (new, old, _) in &plan {
         if let Some(old) = old {
             if !old.email.eq_ignore_ascii_case(&new.email) {
                 store
@@ -463,10 +503,15 @@ pub async fn import_roster(
             }
         }
     }
-    for (new, old) in plan {
+    for (new, old, old_layout) in plan {
         match &old {
+            Some(o) if *o == new && !old_layout => {
+                summary.unchanged += 1;
+                continue;
+            }
             Some(o) if *o == new => {
                 summary.unchanged += 1;
+                store.put(member_item(&new), None).await?;
                 continue;
             }
             Some(_) => summary.updated += 1,
@@ -483,6 +528,18 @@ pub async fn import_roster(
             ),
         ];
         store.transact(ops).await?;
+    }
+    for mut member in lapsing {
+        let id = member.member_id.clone();
+        member.good_standing = false;
+        // Only if nobody changed the member since it was listed.
+        let unchanged =
+            Condition::eq("good_standing", true).and(Condition::eq("email", member.email.as_str()));
+        match store.put(member_item(&member), Some(unchanged)).await {
+            Ok(()) => summary.lapsed.push(id),
+            Err(e) if e.is_condition_failed() => {}
+            Err(e) => return Err(e.into()),
+        }
     }
     Ok(summary)
 }

@@ -691,6 +691,52 @@ fn buckets_are_private_and_cloudfront_fronts_site_and_api() {
 }
 
 #[test]
+fn a_missing_public_page_is_the_sites_404_page() {
+    let t = template();
+    let d = &resource(&t, "Distribution")["Properties"]["DistributionConfig"];
+    let errors = d["CustomErrorResponses"]
+        .as_sequence()
+        .expect("the distribution has CustomErrorResponses");
+    let by_code: BTreeMap<i64, &Value> = errors
+        .iter()
+        .map(|e| (e["ErrorCode"].as_i64().expect("ErrorCode"), e))
+        .collect();
+    let not_found = by_code.get(&404).expect("a custom error response for 404");
+    assert_eq!(not_found["ResponsePagePath"].as_str(), Some("/404.html"));
+    assert_eq!(not_found["ResponseCode"].as_i64(), Some(404));
+    assert!(
+        not_found["ErrorCachingMinTTL"]
+            .as_i64()
+            .is_some_and(|ttl| ttl <= 300),
+        "a page published after a miss shows within minutes"
+    );
+    // Error responses apply to every origin: a 403 mapping would turn the
+    // functions' refusals (not in good standing, CSRF, not permitted) into
+    // "page not found".
+    assert!(
+        !by_code.contains_key(&403),
+        "403 must reach the browser as the functions send it"
+    );
+    // S3 says 404 (not 403) for a missing object only when the reader may
+    // list the bucket: CloudFront's grant on the site bucket includes it.
+    let policy = &resource(&t, "SiteBucketPolicy")["Properties"]["PolicyDocument"];
+    let cloudfront = policy["Statement"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find(|s| mentions(&s["Principal"], "cloudfront.amazonaws.com"))
+        .expect("CloudFront's statement on the site bucket");
+    let actions = str_list(&cloudfront["Action"]);
+    assert!(
+        actions.contains(&"s3:ListBucket".to_string()),
+        "{actions:?}"
+    );
+    // The page exists: the theme has the template the generator renders to
+    // public/404.html.
+    assert!(repo().join("themes/default/templates/404.html").is_file());
+}
+
+#[test]
 fn sign_in_is_cognito_or_an_external_issuer_and_secrets_are_only_named() {
     let t = template();
     let client = &resource(&t, "UserPoolClient")["Properties"];

@@ -136,7 +136,8 @@ async fn import_scenarios(store: Arc<dyn Store>) {
         ImportSummary {
             added: 3,
             updated: 0,
-            unchanged: 0
+            unchanged: 0,
+            lapsed: vec![],
         }
     );
     let ada = load_member(s, "m-1").await.unwrap().unwrap();
@@ -153,7 +154,8 @@ async fn import_scenarios(store: Arc<dyn Store>) {
         ImportSummary {
             added: 0,
             updated: 0,
-            unchanged: 3
+            unchanged: 3,
+            lapsed: vec![],
         }
     );
     assert_eq!(s.stats().since(&before).items_written, 0);
@@ -173,7 +175,8 @@ async fn import_scenarios(store: Arc<dyn Store>) {
         ImportSummary {
             added: 1,
             updated: 1,
-            unchanged: 2
+            unchanged: 2,
+            lapsed: vec![],
         }
     );
     assert_eq!(stored_items(s, &["m-1", "m-2", "m-3", "m-4"]).await, 4);
@@ -214,6 +217,56 @@ async fn import_scenarios(store: Arc<dyn Store>) {
         other => panic!("expected Invalid, got {other:?}"),
     }
     assert_eq!(s.stats().since(&before).items_written, 0);
+
+    // A member left out of the next file is kept, but no longer in good
+    // standing (so sign-in refuses them); one already lapsed is not counted.
+    let without_dan = changed.replace("m-4,Dan,dan@example.org,2008-02-28,student,true\n", "");
+    let summary = import_roster(s, without_dan.as_bytes(), Some(&cats))
+        .await
+        .unwrap();
+    assert_eq!(
+        summary,
+        ImportSummary {
+            added: 0,
+            updated: 0,
+            unchanged: 3,
+            lapsed: vec!["m-4".to_string()],
+        }
+    );
+    assert!(summary
+        .to_string()
+        .contains("1 not in the file and no longer in good standing (m-4)"));
+    let dan = load_member(s, "m-4").await.unwrap().unwrap();
+    assert!(!dan.good_standing);
+    assert_eq!(dan.email, "dan@example.org");
+    assert!(
+        !dir.by_email("dan@example.org")
+            .await
+            .unwrap()
+            .unwrap()
+            .good_standing
+    );
+    assert_eq!(stored_items(s, &["m-1", "m-2", "m-3", "m-4"]).await, 4);
+    let summary = import_roster(s, without_dan.as_bytes(), Some(&cats))
+        .await
+        .unwrap();
+    assert_eq!(summary.unchanged, 3);
+    assert!(summary.lapsed.is_empty(), "{summary}");
+    // Back in the file: back in good standing, still one item.
+    let summary = import_roster(s, changed.as_bytes(), Some(&cats))
+        .await
+        .unwrap();
+    assert_eq!((summary.updated, summary.unchanged), (1, 3), "{summary}");
+    assert!(load_member(s, "m-4").await.unwrap().unwrap().good_standing);
+    assert_eq!(
+        functions::roster::list_members(s)
+            .await
+            .unwrap()
+            .iter()
+            .map(|m| m.member_id.as_str())
+            .collect::<Vec<_>>(),
+        ["m-1", "m-2", "m-3", "m-4"]
+    );
 
     // Sign-in helpers: subject links and single-use states.
     dir.link_subject("https://idp", "sub-1", "m-1")

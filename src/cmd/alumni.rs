@@ -1,6 +1,6 @@
 //! `duos alumni`: the alumni e-mail group (`functions::alumni`).
 //!
-//! `duos alumni export --cohort ID [--data DIR | --dynamodb TABLE] --out DIR`
+//! `duos alumni export --cohort ID [--data DIR | --table NAME] --out DIR`
 //! writes `OUT/alumni.csv` (member id, name, e-mail, role in the duo,
 //! cohort) and `OUT/alumni-mailing-list.txt` (one `Name <email>` per line)
 //! of the cohort's alumni (parties of duos that completed their year) who

@@ -1,7 +1,7 @@
 //! What `duos report` and `duos alumni export` share: one cohort of the
 //! program (content/program.yaml under `--root`), its data read from the
 //! local store of `duos serve` (`--data`) or from the DynamoDB table
-//! (`--dynamodb`, credentials and region from the environment), as of a day.
+//! (`--table`, see [`StoreArgs`]), as of a day.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -9,7 +9,9 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use clap::Args;
 use functions::config::{utc, Config, MIN_SECRET_LEN};
-use functions::store::{DynamoConfig, DynamoStore, EmbeddedStore, Store};
+use functions::store::Store;
+
+use super::store_args::{Open, StoreArgs};
 
 /// The cohort and where its data is.
 #[derive(Args, Debug, Clone)]
@@ -17,16 +19,9 @@ pub struct CohortSource {
     /// The cohort (its id in content/program.yaml, e.g. 2008).
     #[arg(long)]
     pub cohort: String,
-    /// Data folder of `duos serve` (holds duos.redb).
-    #[arg(long, default_value = ".duos", conflicts_with = "dynamodb")]
-    pub data: PathBuf,
-    /// Read the DynamoDB table TABLE instead (AWS credentials and region
-    /// from the environment, as the AWS CLI takes them).
-    #[arg(long, value_name = "TABLE")]
-    pub dynamodb: Option<String>,
-    /// DynamoDB endpoint URL (e.g. a local DynamoDB-compatible server).
-    #[arg(long, value_name = "URL", requires = "dynamodb")]
-    pub endpoint: Option<String>,
+    /// Where the data is: `--data DIR` or `--table NAME`.
+    #[command(flatten)]
+    pub store: StoreArgs,
     /// The site's root folder (holds content/program.yaml and content/surveys/).
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
@@ -81,33 +76,8 @@ impl CohortSource {
             .build()
             .map_err(|e| format!("cannot start the runtime: {e}"))?;
         runtime.block_on(async {
-            let store = self.open_store().await?;
+            let store = self.store.open(Open::Existing).await?;
             read(store).await
         })
-    }
-
-    /// The embedded store of `--data` (which must hold data), or the table.
-    async fn open_store(&self) -> Result<Arc<dyn Store>, String> {
-        match &self.dynamodb {
-            Some(table) => {
-                let mut config = DynamoConfig::new(table);
-                if let Some(url) = &self.endpoint {
-                    config = config.endpoint_url(url);
-                }
-                Ok(Arc::new(DynamoStore::connect(config).await))
-            }
-            None => {
-                let data = &self.data;
-                if !data.join(EmbeddedStore::FILE_NAME).is_file() {
-                    return Err(format!(
-                        "{} holds no data (duos.redb); run duos serve first, or give --data DIR or --dynamodb TABLE",
-                        data.display()
-                    ));
-                }
-                Ok(Arc::new(EmbeddedStore::open(data).map_err(|e| {
-                    format!("opening the store in {}: {e}", data.display())
-                })?))
-            }
-        }
     }
 }

@@ -10,7 +10,7 @@ use clap::Args;
 
 use super::cohort_source::CohortSource;
 
-/// `duos report --cohort ID [--data DIR | --dynamodb TABLE [--endpoint URL]] --out DIR`.
+/// `duos report --cohort ID [--data DIR | --table NAME [--region R] [--endpoint URL]] --out DIR`.
 #[derive(Args, Debug, Clone)]
 pub struct ReportArgs {
     /// The cohort, and where its data is.

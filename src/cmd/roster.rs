@@ -1,5 +1,9 @@
-//! `duos roster import FILE.csv [--data DIR] [--program FILE] [--check]`:
-//! loads the association's member roster into the local (embedded) store.
+//! `duos roster import FILE.csv [--data DIR | --table NAME [--region R]
+//! [--endpoint URL]] [--program FILE] [--check]`: loads the association's
+//! member roster into the embedded store of `duos serve` or into the
+//! DynamoDB table of the AWS stack, through the same
+//! [`functions::roster::import_roster`]. Members missing from the file lose
+//! their good standing (they can no longer sign in); they are not deleted.
 //!
 //! Exit codes: 0 imported (or checked), 1 the file has bad rows (nothing was
 //! written; every problem is printed as `FILE:LINE: FIELD: what`), 2 the
@@ -8,6 +12,11 @@
 use clap::{Args, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+
+use functions::store::Store;
+
+use super::store_args::{Open, StoreArgs};
 
 #[derive(Args)]
 pub struct RosterArgs {
@@ -27,9 +36,9 @@ enum RosterCommand {
 struct ImportArgs {
     /// The roster CSV exported from the association's membership system.
     file: PathBuf,
-    /// Data folder of the embedded store (what `duos serve` uses).
-    #[arg(long, default_value = ".duos")]
-    data: PathBuf,
+    /// Where to write: `--data DIR` or `--table NAME`.
+    #[command(flatten)]
+    store: StoreArgs,
     /// The program file whose member categories and committee are checked
     /// (default: content/program.yaml when it exists).
     #[arg(long)]
@@ -103,20 +112,6 @@ fn import(args: ImportArgs) -> ExitCode {
         };
     }
 
-    if let Err(e) = std::fs::create_dir_all(&args.data) {
-        eprintln!("error: {}: {e}", args.data.display());
-        return ExitCode::from(2);
-    }
-    let store = match functions::store::EmbeddedStore::open(&args.data) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!(
-                "error: cannot open the store in {}: {e}",
-                args.data.display()
-            );
-            return ExitCode::from(2);
-        }
-    };
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -127,14 +122,21 @@ fn import(args: ImportArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let store = match runtime.block_on(args.store.open(Open::CreateIfMissing)) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let result = runtime.block_on(functions::roster::import_roster(
-        &store,
+        store.as_ref(),
         &bytes,
         categories.as_deref(),
     ));
     match result {
         Ok(summary) => {
-            eprintln!("{shown}: {summary}.");
+            eprintln!("{shown} into {}: {summary}.", args.store.describe());
             if let Some(program) = &program {
                 warn_committee_not_on_roster(&runtime, &store, program);
             }
@@ -145,23 +147,28 @@ fn import(args: ImportArgs) -> ExitCode {
             ExitCode::from(1)
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}: {e}", args.store.describe());
             ExitCode::from(2)
         }
     }
 }
 
 /// The committee of program.yaml is named by member id: say so when one of
-/// them is missing from the roster (they could not sign in).
+/// them is missing from the roster just written, or not in good standing
+/// (they could not sign in). Reads the same store the import wrote, so it
+/// holds for the table as for the data folder.
 fn warn_committee_not_on_roster(
     runtime: &tokio::runtime::Runtime,
-    store: &functions::store::EmbeddedStore,
+    store: &Arc<dyn Store>,
     program: &mentoring::program::Program,
 ) {
     let c = &program.committee;
     let ids = c.chair.iter().chain(c.members.iter()).chain(c.staff.iter());
     for id in ids {
-        match runtime.block_on(functions::roster::load_member(store, id)) {
+        match runtime.block_on(functions::roster::load_member(store.as_ref(), id)) {
+            Ok(Some(m)) if !m.good_standing => eprintln!(
+                "warning: program.yaml names {id:?} in the committee, but the roster has them not in good standing (they cannot sign in)"
+            ),
             Ok(Some(_)) => {}
             Ok(None) => eprintln!(
                 "warning: program.yaml names {id:?} in the committee, but the roster has no such member"

@@ -1,8 +1,14 @@
 //! `duos tick`: runs the scheduled job once (the hourly `scheduler`
-//! function on AWS, see `functions::scheduler`) against the local embedded
-//! store of `duos serve`: match request expiry and reminders, survey
-//! invitations and reminders, duo completion. Mail goes to `DATA/outbox/`.
-//! Running it twice sends nothing twice.
+//! function on AWS, see `functions::scheduler`): match request expiry and
+//! reminders, survey invitations and reminders, duo completion. Running it
+//! twice sends nothing twice.
+//!
+//! - `--data DIR` (default `.duos`): the embedded store of `duos serve`; mail
+//!   goes to `DIR/outbox/`, the survey key is `DIR/secrets.json`'s.
+//! - `--table NAME [--region R] [--endpoint URL]`: the stack's DynamoDB
+//!   table, as the scheduler function would: mail through SES from
+//!   `--mail-from`, the survey key from `DUOS_SURVEY_SECRET` or the SSM
+//!   SecureString `--survey-secret-param` (infra/README.md step 1).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -15,15 +21,17 @@ use functions::auth::SessionConfig;
 use functions::clock::{Clock, SystemClock, TestClock};
 use functions::config::{utc, Config};
 use functions::mail::outbox::Outbox;
+use functions::mail::ses::{SesConfig, SesMailer};
 use functions::mail::Mailer;
-use functions::store::{EmbeddedStore, Store};
+
+use super::store_args::{Open, StoreArgs};
 
 #[derive(Args, Debug, Clone)]
 pub struct TickArgs {
-    /// Data folder of `duos serve`: the embedded database (duos.redb), the
-    /// outbox and the local secrets.
-    #[arg(long, default_value = ".duos")]
-    pub data: PathBuf,
+    /// Where the data is: `--data DIR` (the embedded database, the outbox
+    /// and the local secrets of `duos serve`) or `--table NAME`.
+    #[command(flatten)]
+    pub store: StoreArgs,
     /// Run as of this instant (RFC 3339, e.g. 2008-11-17T14:00:00Z) instead
     /// of now. The sample program's cohort is 2008.
     #[arg(long, value_parser = parse_instant)]
@@ -31,10 +39,21 @@ pub struct TickArgs {
     /// The site's root folder (holds content/program.yaml and content/surveys/).
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
-    /// The site's address used in the links of the mail.
-    #[arg(long, default_value = "http://127.0.0.1:1111")]
-    pub site: String,
+    /// The site's address used in the links of the mail (default:
+    /// http://127.0.0.1:1111 with --data, program.yaml's base_url with --table).
+    #[arg(long)]
+    pub site: Option<String>,
+    /// With --table: the SES sender (the stack's MailFrom, a verified identity).
+    #[arg(long, value_name = "ADDRESS", requires = "table")]
+    pub mail_from: Option<String>,
+    /// With --table: the SSM SecureString holding the survey key (used when
+    /// DUOS_SURVEY_SECRET is not set).
+    #[arg(long, value_name = "NAME", default_value = "/duos/survey-secret")]
+    pub survey_secret_param: String,
 }
+
+/// The local server's address, used in mail links with `--data`.
+const LOCAL_SITE: &str = "http://127.0.0.1:1111";
 
 fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(s)
@@ -56,7 +75,7 @@ pub fn tick(args: TickArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let app = match local_app(&args) {
+    let app = match runtime.block_on(app(&args)) {
         Ok(app) => app,
         Err(e) => {
             eprintln!("duos tick: {e}");
@@ -67,7 +86,10 @@ pub fn tick(args: TickArgs) -> ExitCode {
     let report = runtime.block_on(functions::scheduler::tick(&app, now));
     println!("duos tick at {}: {report}", now.to_rfc3339());
     if report.mails_sent() > 0 {
-        println!("mail written to {}", args.data.join("outbox").display());
+        match args.store.data_dir() {
+            Some(data) => println!("mail written to {}", data.join("outbox").display()),
+            None => println!("mail sent through SES"),
+        }
     }
     if report.is_clean() {
         ExitCode::SUCCESS
@@ -76,9 +98,8 @@ pub fn tick(args: TickArgs) -> ExitCode {
     }
 }
 
-/// The app `duos serve` would build over the same data folder, with the
-/// outbox mailer and a clock standing at `--now` (or the system clock).
-fn local_app(args: &TickArgs) -> Result<App, String> {
+/// The program's configuration under `--root`, with the survey key.
+fn load_config(args: &TickArgs, survey_secret: Vec<u8>) -> Result<Config, String> {
     let content = args.root.join("content");
     if !content.is_dir() {
         return Err(format!(
@@ -86,36 +107,79 @@ fn local_app(args: &TickArgs) -> Result<App, String> {
             args.root.display()
         ));
     }
-    std::fs::create_dir_all(&args.data)
-        .map_err(|e| format!("creating {}: {e}", args.data.display()))?;
-    let secrets = local_secrets(&args.data)?;
-    let config = Config::load(&content, secrets.survey.into_bytes(), utc())
-        .map_err(|e| format!("the program's configuration has errors:\n{e}"))?;
-    let store: Arc<dyn Store> = Arc::new(
-        EmbeddedStore::open(&args.data)
-            .map_err(|e| format!("opening the store in {}: {e}", args.data.display()))?,
-    );
+    Config::load(&content, survey_secret, utc())
+        .map_err(|e| format!("the program's configuration has errors:\n{e}"))
+}
+
+/// The app of the run: over the data folder as `duos serve` builds it
+/// (outbox mailer, local secrets), or over the table as the scheduler
+/// function builds it (SES, the stack's survey key); the clock stands at
+/// `--now` (or is the system clock).
+async fn app(args: &TickArgs) -> Result<App, String> {
     let clock: Arc<dyn Clock> = match args.now {
         Some(now) => Arc::new(TestClock::at(now)),
         None => Arc::new(SystemClock),
     };
-    let outbox: Arc<dyn Mailer> = Arc::new(
-        Outbox::new(
-            args.data.join("outbox"),
-            format!("{} <{}>", config.program.name, config.program.contact_email),
-        )
-        .with_clock(Arc::clone(&clock)),
-    );
-    let session = SessionConfig::new(secrets.session.into_bytes(), &args.site)
-        .map_err(|e| format!("--site {}: {e}", args.site))?;
+    let (config, mailer, session_secret) = match args.store.data_dir() {
+        Some(data) => {
+            std::fs::create_dir_all(data)
+                .map_err(|e| format!("creating {}: {e}", data.display()))?;
+            let secrets = local_secrets(data)?;
+            let config = load_config(args, secrets.survey.into_bytes())?;
+            let outbox: Arc<dyn Mailer> = Arc::new(
+                Outbox::new(
+                    data.join("outbox"),
+                    format!("{} <{}>", config.program.name, config.program.contact_email),
+                )
+                .with_clock(Arc::clone(&clock)),
+            );
+            (config, outbox, secrets.session.into_bytes())
+        }
+        None => {
+            let from = args.mail_from.clone().or_else(|| non_empty_env("DUOS_MAIL_FROM")).ok_or(
+                "--table needs --mail-from ADDRESS (or DUOS_MAIL_FROM): the stack's MailFrom, a verified SES identity",
+            )?;
+            let survey = match non_empty_env("DUOS_SURVEY_SECRET") {
+                Some(v) => v.into_bytes(),
+                None => functions::aws::ssm_secure_string(
+                    &args.survey_secret_param,
+                    args.store.region.as_deref(),
+                )
+                .await
+                .map_err(|e| format!("the survey key (DUOS_SURVEY_SECRET not set): {e}"))?,
+            };
+            let config = load_config(args, survey)?;
+            let mut ses = SesConfig::new(from);
+            if let Some(region) = &args.store.region {
+                ses = ses.region(region);
+            }
+            let mailer: Arc<dyn Mailer> = Arc::new(SesMailer::connect(ses).await);
+            // The job signs nothing a browser presents: any session key will do.
+            let session = functions::records::hex(&functions::records::random_bytes(32));
+            (config, mailer, session.into_bytes())
+        }
+    };
+    let store = args.store.open(Open::CreateIfMissing).await?;
+    let site = match (&args.site, args.store.data_dir()) {
+        (Some(site), _) => site.clone(),
+        (None, Some(_)) => LOCAL_SITE.to_string(),
+        (None, None) => config.program.base_url.clone(),
+    };
+    let session =
+        SessionConfig::new(session_secret, &site).map_err(|e| format!("--site {site}: {e}"))?;
     Ok(App::new(
         store,
-        outbox,
+        mailer,
         clock,
         Arc::new(config),
         session,
         None,
     ))
+}
+
+/// A non-empty environment variable.
+fn non_empty_env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
 /// `DATA/secrets.json` as `duos serve` keeps it (`{"session": hex, "survey":

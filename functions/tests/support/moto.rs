@@ -23,11 +23,9 @@ pub struct MotoServer {
 }
 
 impl MotoServer {
-    /// The workspace's venv: `<functions>/../.venv`.
+    /// The workspace's venv: `<workspace>/.venv`.
     pub fn venv() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("..")
-            .join(".venv")
+        workspace().join(".venv")
     }
 
     /// Starts `moto_server` on 127.0.0.1 on a free port and waits until it
@@ -44,7 +42,8 @@ impl MotoServer {
                 moto_server.display()
             ));
         }
-        let launcher = Path::new(env!("CARGO_MANIFEST_DIR"))
+        let launcher = workspace()
+            .join("functions")
             .join("tests")
             .join("support")
             .join("moto_server.py");
@@ -107,6 +106,17 @@ impl Drop for MotoServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
         let _ = std::fs::remove_file(&self.log);
+    }
+}
+
+/// The workspace's root folder, whichever crate's tests include this file
+/// (`functions`, or the `duos` CLI's via `#[path]`).
+fn workspace() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if manifest.join("functions").is_dir() {
+        manifest.to_path_buf()
+    } else {
+        manifest.join("..")
     }
 }
 
