@@ -55,7 +55,16 @@ pub async fn sdk_config(
 /// by hand, such as `duos tick --table`.
 pub async fn ssm_secure_string(name: &str, region: Option<&str>) -> Result<Vec<u8>, String> {
     let config = sdk_config(None, region, None).await;
-    let client = aws_sdk_ssm::Client::new(&config);
+    read_secure_string(&aws_sdk_ssm::Client::new(&config), name).await
+}
+
+/// The decrypted value of the SSM SecureString parameter `name`, read with
+/// `client` (the one SSM read of the project: the CLI and the functions'
+/// cold start both use it).
+pub async fn read_secure_string(
+    client: &aws_sdk_ssm::Client,
+    name: &str,
+) -> Result<Vec<u8>, String> {
     let output = client
         .get_parameter()
         .name(name)

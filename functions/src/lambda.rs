@@ -393,23 +393,9 @@ async fn secret(
         *ssm = Some(aws_sdk_ssm::Client::new(&config));
     }
     let client = ssm.as_ref().expect("set above");
-    let output = client
-        .get_parameter()
-        .name(&name)
-        .with_decryption(true)
-        .send()
+    crate::aws::read_secure_string(client, &name)
         .await
-        .map_err(|e| {
-            format!(
-                "{param_env}: reading SSM parameter {name}: {}",
-                aws_sdk_ssm::error::DisplayErrorContext(&e)
-            )
-        })?;
-    output
-        .parameter()
-        .and_then(|p| p.value())
-        .map(|v| v.as_bytes().to_vec())
-        .ok_or_else(|| format!("{param_env}: SSM parameter {name} has no value"))
+        .map_err(|e| format!("{param_env}: {e}"))
 }
 
 /// The sign-in service of the `session` function: the OpenID provider when
