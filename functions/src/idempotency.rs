@@ -3,7 +3,8 @@
 //!
 //! The key is per member: `IDEMP#<member>#<key> / IDEMP`. The first request
 //! *claims* it with a conditional put (`attribute_not_exists`, state
-//! `pending`, a fingerprint of method + path + body and a random claim id),
+//! `pending`, a fingerprint of method + path + query + body and a random
+//! claim id),
 //! runs the handler, then *completes* it (state `done`, the response's
 //! status, content type, location and body), conditionally on still holding
 //! the claim. A concurrent duplicate that finds the key `pending` polls for
@@ -40,6 +41,23 @@ pub const STALE_AFTER_SECS: i64 = 120;
 /// How long a stored response is kept.
 pub const KEEP_SECS: i64 = 24 * 3600;
 
+/// Whether a request on `route` with path parameters `params` may keep an
+/// idempotency record. Not an answer to an anonymous survey: the record
+/// is keyed by the member and holds a hash of the body, which would link
+/// the member to their answers. Such a retry needs no record: the survey's
+/// one-answer rule refuses it (409 `duplicate`), and nothing is stored
+/// twice.
+pub fn may_record(app: &App, action: mentoring::Action, params: &[String]) -> bool {
+    if action != mentoring::Action::AnswerSurvey {
+        return true;
+    }
+    let anonymous = params
+        .first()
+        .and_then(|id| app.config.survey(id))
+        .is_none_or(|s| s.anonymous);
+    !anonymous
+}
+
 /// The key of a request, if it carries one; 400 when it is malformed.
 pub fn key_of(headers: &HeaderMap) -> Result<Option<String>, Problem> {
     let Some(v) = headers.get(HEADER) else {
@@ -55,12 +73,18 @@ pub fn key_of(headers: &HeaderMap) -> Result<Option<String>, Problem> {
     Ok(Some(key.to_owned()))
 }
 
-/// Fingerprint of a request: SHA-256 of method, path and body.
-pub fn fingerprint(method: &str, path: &str, body: &[u8]) -> String {
+/// Fingerprint of a request: SHA-256 of method, path, query string and
+/// body (`?cohort=2008` and `?cohort=2009` are different requests).
+pub fn fingerprint(method: &str, path: &str, query: Option<&str>, body: &[u8]) -> String {
     let mut ctx = digest::Context::new(&digest::SHA256);
     ctx.update(method.as_bytes());
     ctx.update(b"\n");
     ctx.update(path.as_bytes());
+    ctx.update(b"\n");
+    if let Some(q) = query {
+        ctx.update(b"?");
+        ctx.update(q.as_bytes());
+    }
     ctx.update(b"\n");
     ctx.update(body);
     records::hex(ctx.finish().as_ref())

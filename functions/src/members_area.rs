@@ -15,7 +15,7 @@ use http::header::CONTENT_TYPE;
 use http::{Method, Request, Response, StatusCode};
 
 use crate::app::App;
-use crate::auth::{read_session, Identity};
+use crate::auth::Identity;
 use crate::clock::system_time;
 use crate::members_gate::{MembersFiles, MembersGate, MEMBERS_PREFIX};
 use crate::views;
@@ -97,7 +97,14 @@ async fn identity(
     req: &Request<Vec<u8>>,
 ) -> Result<Option<Identity>, crate::store::StoreError> {
     let moment = app.moment();
-    let Some(session) = read_session(&app.session, req.headers(), system_time(moment.now)) else {
+    let Some(session) = crate::roles::active_session(
+        app.store.as_ref(),
+        &app.session,
+        req.headers(),
+        system_time(moment.now),
+    )
+    .await?
+    else {
         return Ok(None);
     };
     let (roles, _) = crate::roles::resolve(

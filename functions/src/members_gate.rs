@@ -142,7 +142,12 @@ pub fn resolve_path(url_path: &str) -> Result<(String, MembersPage), BadPath> {
         segments.push("index.html");
     }
     let rel = segments.join("/");
-    let page = match segments.as_slice() {
+    // Classified case-insensitively: on a case-insensitive disk (or
+    // bucket front) `Mentors/ada/` reads the same file as `mentors/ada/`,
+    // so it must meet the same rule.
+    let folded: Vec<String> = segments.iter().map(|s| s.to_lowercase()).collect();
+    let folded: Vec<&str> = folded.iter().map(String::as_str).collect();
+    let page = match folded.as_slice() {
         [ACCESS_MANIFEST] => MembersPage::Internal,
         ["mentors", _file] => MembersPage::Directory,
         ["mentors", slug, ..] => MembersPage::Profile {

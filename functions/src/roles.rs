@@ -7,10 +7,43 @@ use mentoring::application::{MenteeApplication, MenteeStatus, MentorApplication}
 use mentoring::permissions::{member_roles, Role};
 use mentoring::program::{Cohort, Program};
 
-use chrono::NaiveDate;
+use std::time::SystemTime;
 
+use chrono::NaiveDate;
+use http::HeaderMap;
+
+use crate::auth::{read_session, Session, SessionConfig};
 use crate::records::{self, keys};
 use crate::store::{Store, StoreError};
+
+/// The request's session, when its cookie is valid ([`read_session`]), it
+/// was not signed out ([`crate::auth::MemberDirectory::revoke_session`]),
+/// and its member is still on the roster in good standing, as sign-in
+/// requires: a member removed from the roster, or lapsed, loses access at
+/// their next request, not when the cookie runs out. Every entry that reads
+/// a session (the API router, the views, the members area) goes through it.
+pub async fn active_session(
+    store: &dyn Store,
+    cfg: &SessionConfig,
+    headers: &HeaderMap,
+    now: SystemTime,
+) -> Result<Option<Session>, StoreError> {
+    let Some(session) = read_session(cfg, headers, now) else {
+        return Ok(None);
+    };
+    if store
+        .get(&keys::signed_out(&session.family()))
+        .await?
+        .is_some()
+    {
+        return Ok(None);
+    }
+    let member = records::load_member(store, &session.member_id).await?;
+    if !member.is_some_and(|m| m.good_standing) {
+        return Ok(None);
+    }
+    Ok(Some(session))
+}
 
 /// The caller's applications in one cohort.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -659,4 +659,24 @@ impl MemberDirectory for StoreDirectory {
             Err(e) => Err(dir_err(e)),
         }
     }
+
+    async fn revoke_session(&self, family: &str, until: SystemTime) -> Result<(), DirectoryError> {
+        let ttl = until
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
+        let item = Item::new(&crate::records::keys::signed_out(family))
+            .with("kind", "signed_out")
+            .with(crate::store::TTL_ATTRIBUTE, ttl);
+        self.store.put(item, None).await.map_err(dir_err)
+    }
+
+    async fn is_revoked(&self, family: &str) -> Result<bool, DirectoryError> {
+        Ok(self
+            .store
+            .get(&crate::records::keys::signed_out(family))
+            .await
+            .map_err(dir_err)?
+            .is_some())
+    }
 }

@@ -7,13 +7,16 @@
 //! 2. a body over 64 KiB: 413;
 //! 3. the route ([`ROUTES`]): unknown path 404, known path with another
 //!    method 405 with `Allow`;
-//! 4. the session cookie ([`crate::auth::read_session`]): none 401;
+//! 4. the session ([`crate::roles::active_session`]: a valid cookie, not
+//!    signed out, its member on the roster in good standing): none 401;
 //! 5. the body (JSON or form; 400 / 415) and, for POST, the CSRF check
 //!    ([`crate::auth::check_csrf`]: Origin + `X-CSRF-Token` header or
 //!    `_csrf` form field): 403;
 //! 6. roles ([`crate::roles`]) and [`mentoring::permitted`] with the route's
 //!    [`Action`]: 403;
-//! 7. `Idempotency-Key` ([`crate::idempotency`]) for POSTs that carry one;
+//! 7. `Idempotency-Key` ([`crate::idempotency`]) for POSTs that carry one
+//!    (never recorded for an anonymous survey's answer:
+//!    [`crate::idempotency::may_record`]);
 //! 8. the handler. Object-level rules (only *your* request...) are the
 //!    handler's, through `mentoring`.
 
@@ -28,7 +31,7 @@ use http::{HeaderValue, Method, Request, Response, StatusCode};
 use mentoring::permissions::{permitted, Action};
 
 use crate::app::App;
-use crate::auth::{check_csrf, read_session, rotate_session};
+use crate::auth::{check_csrf, rotate_session};
 use crate::clock::system_time;
 use crate::handlers::{self, Call};
 use crate::http::body;
@@ -343,9 +346,12 @@ pub async fn handle(app: &App, req: Request<Vec<u8>>) -> Response<Vec<u8>> {
     };
     let moment = app.moment();
     let now = system_time(moment.now);
-    let Some(session) = read_session(&app.session, req.headers(), now) else {
-        return render_err(Problem::unauthorized());
-    };
+    let session =
+        match roles::active_session(app.store.as_ref(), &app.session, req.headers(), now).await {
+            Ok(Some(session)) => session,
+            Ok(None) => return render_err(Problem::unauthorized()),
+            Err(e) => return render_err(Problem::from_store(&e)),
+        };
     let mut parsed = match body::parse(req.headers(), req.body()) {
         Ok(b) => b,
         Err(p) => return render_err(p),
@@ -388,14 +394,15 @@ pub async fn handle(app: &App, req: Request<Vec<u8>>) -> Response<Vec<u8>> {
         participations,
         csrf_token: session.csrf_token.clone(),
     };
-    let idem_key = if req.method() == Method::POST {
-        match idempotency::key_of(req.headers()) {
-            Ok(k) => k,
-            Err(p) => return render_err(p),
-        }
-    } else {
-        None
-    };
+    let idem_key =
+        if req.method() == Method::POST && idempotency::may_record(app, route.action, &params) {
+            match idempotency::key_of(req.headers()) {
+                Ok(k) => k,
+                Err(p) => return render_err(p),
+            }
+        } else {
+            None
+        };
     let query: Vec<(String, String)> = req
         .uri()
         .query()
@@ -416,7 +423,12 @@ pub async fn handle(app: &App, req: Request<Vec<u8>>) -> Response<Vec<u8>> {
     let mut response = match idem_key {
         None => render(route, app, call, form, back.as_deref()).await,
         Some(key) => {
-            let fp = idempotency::fingerprint(req.method().as_str(), trimmed, req.body());
+            let fp = idempotency::fingerprint(
+                req.method().as_str(),
+                trimmed,
+                req.uri().query(),
+                req.body(),
+            );
             match idempotency::claim(app, &session.member_id, &key, &fp).await {
                 Err(p) => render_err(p),
                 Ok(Claim::Replay(r)) => r,

@@ -226,13 +226,14 @@ mod cases {
             t.send(post(mentee_form())).await.expect_problem(409)["code"],
             "duplicate"
         );
-        // Not in the roster: 403.
+        // Not in the roster: no session is honoured (401; sign-in refuses
+        // such a member too).
         t.send(
             t.as_member("Z9999")
                 .post_json("/api/applications", &mentee_form()),
         )
         .await
-        .expect_problem(403);
+        .expect_problem(401);
         // Closed outside the window.
         t.set_time("2008-07-01T12:00:00Z");
         assert_eq!(
@@ -348,9 +349,11 @@ mod cases {
             .await,
             "message",
         );
+        // An id that is no member's: answered as any nomination (nothing
+        // said about the roster), and nothing is sent.
         t.send(post(json!({"nominee_id": "NOBODY", "kind": "mentor"})))
             .await
-            .expect_problem(404);
+            .expect(202);
         // Only an accepted mentee nominates a would-be mentor.
         let r = t
             .send(post(
@@ -358,16 +361,21 @@ mod cases {
             ))
             .await;
         assert_eq!(r.expect_problem(403)["code"], "forbidden");
-        // An old member cannot be nominated as a mentee.
-        let r = t
-            .send(post(json!({"nominee_id": "R4001", "kind": "mentee"})))
-            .await;
-        assert_eq!(r.expect_problem(403)["code"], "not_eligible");
-
-        // Consent.
-        t.send(post(json!({"nominee_id": "R4001", "kind": "mentor"})))
+        // An old member cannot be nominated as a mentee: the nominator is
+        // not told, and no mail goes out.
+        t.send(post(json!({"nominee_id": "R4001", "kind": "mentee"})))
             .await
-            .expect(201);
+            .expect(202);
+        assert!(t.sent_to("R4001").is_empty());
+
+        // Consent (another nominator: one nomination per pair).
+        t.add_member("E3002", "2007-09-01").await;
+        t.send(t.as_member("E3002").post_json(
+            "/api/nominations",
+            &json!({"nominee_id": "R4001", "kind": "mentor"}),
+        ))
+        .await
+        .expect(202);
         let mail = t.sent_to("R4001").pop().unwrap();
         let token = mail
             .text

@@ -300,8 +300,8 @@ mod cases {
                 &json!({"nominee_id": nominee, "kind": "mentor", "message": "She'd be great."}),
             ))
             .await;
-        let v = r.expect(201).json();
-        assert_eq!(v["status"], json!({"state": "pending"}));
+        let v = r.expect(202).json();
+        assert_eq!(v["status"], "received");
         assert!(v.get("token_hash").is_none());
         let mail = t.sent_to(nominee).pop().expect("consent mail");
         let link = mail
@@ -369,7 +369,7 @@ mod cases {
             &json!({"nominee_id": other, "kind": "mentee"}),
         ))
         .await
-        .expect(201);
+        .expect(202);
         let mail = t.sent_to(other).pop().expect("consent mail");
         let token = mail
             .text

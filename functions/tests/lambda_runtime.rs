@@ -616,6 +616,8 @@ async fn the_session_function_serves_the_members_area_from_the_bucket() {
             .expect("upload");
     }
     seed_member(&world.store, "M3001", "m3001@example.org").await;
+    // A session is honoured only for a member on the roster.
+    seed_member(&world.store, "M1001", "m1001@example.org").await;
     let (member, _) = world.sign_in("M3001");
     let (chair, _) = world.sign_in("M1001");
     let mut fx = Sandbox::start("session", &world.env()).await;

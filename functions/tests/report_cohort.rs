@@ -653,6 +653,7 @@ async fn report_page_is_for_the_committee(store: Arc<dyn Store>) {
     let config = config();
     seed(store.as_ref(), &config).await;
     let t = support::app::TestApp::new(store);
+    t.add_committee().await;
     t.set_time("2009-05-15T15:00:00Z");
     for who in ["M1001", "M1002", "M1900"] {
         let r = functions::views::handle(&t.app, &t.as_member(who).get("/members/report/"), None)

@@ -245,6 +245,11 @@ pub enum QuestionStats {
     },
     /// Free text: how many answered (the texts are read in the report, not tallied).
     Text,
+    /// Too few answered to show a breakdown ([`crate::disclosure`]).
+    Withheld {
+        /// What is shown instead: "fewer than 5 answers".
+        reason: String,
+    },
 }
 
 /// Tallies of one question, with how many answered it.

@@ -442,6 +442,21 @@ pub fn submit_mentor(
     })
 }
 
+/// May `decider` (a committee member or the chair) approve or decline the
+/// application of `applicant`? Never their own: another member of the
+/// committee decides it (a waitlisted committee member could otherwise
+/// accept themselves over the cap).
+pub fn check_decider(decider: &str, applicant: &str) -> Result<(), RuleError> {
+    if decider == applicant {
+        return Err(RuleError::Forbidden(
+            "You cannot approve or decline your own application: another member of the \
+             committee decides it."
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
 impl MenteeApplication {
     /// Record the arrival ordinal and apply the cap; returns the admission.
     pub fn admit(&mut self, ordinal: u64, cap: u32) -> Result<Admission, RuleError> {
@@ -484,6 +499,14 @@ impl MentorApplication {
 pub(crate) mod tests {
     use super::*;
     use crate::testutil::{cohort, d, member, program, t};
+
+    #[test]
+    fn nobody_decides_their_own_application() {
+        assert!(check_decider("c1", "m1").is_ok());
+        let e = check_decider("c1", "c1").unwrap_err();
+        assert_eq!(e.code(), "forbidden");
+        assert!(e.to_string().contains("your own application"));
+    }
 
     pub(crate) fn mentee_app(id: &str) -> MenteeApplication {
         MenteeApplication {

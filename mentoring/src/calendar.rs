@@ -205,6 +205,18 @@ impl Program {
                 "At least one expertise term is required.",
             ));
         }
+        if self.max_nominations == 0 {
+            errors.push(FieldError::new(
+                "max_nominations",
+                "At least 1: how many nominations one member may send in a cohort.",
+            ));
+        }
+        if self.reporting.min_group_size == 0 {
+            errors.push(FieldError::new(
+                "reporting.min_group_size",
+                "At least 1: the smallest group whose answers the report breaks down.",
+            ));
+        }
         for (i, term) in self.expertise.iter().enumerate() {
             if !is_slug(&term.slug) {
                 errors.push(FieldError::new(

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Checker, RuleError};
 use crate::matching::MatchRequest;
+use crate::permissions::{permitted, Action, Role};
 use crate::program::{Cohort, Program};
 use crate::Moment;
 
@@ -33,7 +34,10 @@ pub enum DuoStatus {
     EndedEarly {
         /// The member who ended it.
         by: String,
-        /// Why (confidential: committee only).
+        /// Why (confidential: the chair and the duo's liaison, see
+        /// [`Duo::may_see_end_reason`]). Empty (and left out of the JSON)
+        /// in a view for anyone else.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
         reason: String,
         /// When.
         at: DateTime<Utc>,
@@ -115,6 +119,27 @@ impl Duo {
         };
         duo.status = duo.status_at(cohort, at.today);
         duo
+    }
+
+    /// May `viewer` (holding `roles`) read why this duo ended early? The
+    /// chair may; a committee member only as this duo's liaison; nobody
+    /// else, the partners and staff included.
+    pub fn may_see_end_reason(&self, viewer: &str, roles: &[Role]) -> bool {
+        if !permitted(roles, Action::ViewEndReason) {
+            return false;
+        }
+        roles.contains(&Role::Chair) || self.liaison_id.as_deref() == Some(viewer)
+    }
+
+    /// This duo as `viewer` may see it: the reason of an early end cleared
+    /// unless [`Duo::may_see_end_reason`].
+    pub fn as_seen_by(mut self, viewer: &str, roles: &[Role]) -> Duo {
+        if !self.may_see_end_reason(viewer, roles) {
+            if let DuoStatus::EndedEarly { reason, .. } = &mut self.status {
+                reason.clear();
+            }
+        }
+        self
     }
 
     /// The state on `today`: an early end stays; otherwise formed before

@@ -7,7 +7,8 @@
 //!
 //! Modules, one rule each: [`calendar`], [`cohort_focus`] (which cohort a
 //! page is about), [`roster`] (eligibility, year-two rules),
-//! [`application`], [`cap`], [`nomination`], [`matching`], [`duo`],
+//! [`application`], [`cap`], [`nomination`], [`disclosure`] (the
+//! small-group rule of survey results), [`matching`], [`duo`],
 //! [`answers`] (survey answers), [`permissions`], [`profile`] (the one
 //! profile model and its validation), [`waitlist`] (freed places offered in
 //! turn), [`suggest`] (compatibility and "suggested for you"),
@@ -35,6 +36,7 @@ pub mod assignment;
 pub mod calendar;
 pub mod cap;
 pub mod cohort_focus;
+pub mod disclosure;
 pub mod duo;
 pub mod error;
 pub mod liaison;

@@ -167,6 +167,58 @@ pub struct Nominating<'a> {
     pub form: NominationForm,
 }
 
+/// The checks of a nomination that need nothing about the nominee: the
+/// nominee named, not oneself, the message's length, and a would-be-mentor
+/// nomination only from an accepted mentee. [`nominate`] makes them too;
+/// a handler makes them first, so that what it answers before looking the
+/// nominee up says nothing about the roster.
+pub fn check_form(
+    nominator_id: &str,
+    nominator_is_accepted_mentee: bool,
+    form: &NominationForm,
+) -> Result<(), RuleError> {
+    let mut c = Checker::default();
+    if form.nominee_id.trim().is_empty() {
+        c.push("nominee_id", "Choose the member you nominate.");
+    } else if form.nominee_id == nominator_id {
+        c.push(
+            "nominee_id",
+            "You can't nominate yourself: to take part, apply instead.",
+        );
+    }
+    c.max_len("message", "Message", &form.message, MAX_NOMINATION_MESSAGE);
+    c.finish()?;
+    if form.kind == NominationKind::WouldBeMentor && !nominator_is_accepted_mentee {
+        return Err(RuleError::Forbidden(
+            "Only an accepted mentee may nominate their would-be mentor.".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// A second nomination of the same member by the same nominator in a
+/// cohort: refused (one mail per pair).
+pub fn already_nominated(nominee_id: &str) -> RuleError {
+    RuleError::Duplicate(format!(
+        "You have already nominated {nominee_id} in this cohort."
+    ))
+}
+
+/// The nominator has sent `program.max_nominations` in the cohort.
+pub fn too_many_nominations(program: &Program) -> RuleError {
+    RuleError::LimitReached(format!(
+        "You have sent the most nominations one member may send in a cohort ({}).",
+        program.max_nominations
+    ))
+}
+
+/// Whether a refusal of [`nominate`] is about the nominee (not in the
+/// roster, not eligible): the nominator must not learn it, so the handler
+/// answers as if the nomination was sent, and sends nothing.
+pub fn is_about_the_nominee(e: &RuleError) -> bool {
+    matches!(e, RuleError::NotEligible(_) | RuleError::NotFound(_))
+}
+
 /// Check and create a nomination.
 ///
 /// - `nominator` is the signed-in member; `nominee` is the roster record of

@@ -98,11 +98,15 @@ pub enum Action {
     WithdrawApplication,
     /// `POST /api/offers/{id}/confirm`: a waitlisted member takes a freed place.
     ConfirmOffer,
+    /// Read why a duo ended early (in `GET /api/duos`, `GET /api/me` and the
+    /// pages): the chair, and a committee member only as that duo's liaison
+    /// ([`crate::duo::Duo::may_see_end_reason`]).
+    ViewEndReason,
 }
 
 impl Action {
     /// Every action, in declaration order.
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 27] = [
         Action::Apply,
         Action::ListApplications,
         Action::ApproveApplication,
@@ -129,6 +133,7 @@ impl Action {
         Action::ViewCommitteeReport,
         Action::WithdrawApplication,
         Action::ConfirmOffer,
+        Action::ViewEndReason,
     ];
 
     /// The HTTP method and route template of an API action; `None` for page views.
@@ -157,7 +162,7 @@ impl Action {
             WithdrawApplication => ("POST", "/api/applications/{id}/withdraw"),
             ConfirmOffer => ("POST", "/api/offers/{id}/confirm"),
             ViewMentorDirectory | ViewMentorProfile | ViewOwnProfile | ViewMembersPages
-            | ViewCommitteeReport => return None,
+            | ViewCommitteeReport | ViewEndReason => return None,
         })
     }
 }
@@ -188,6 +193,9 @@ pub fn allows(role: Role, action: Action) -> bool {
         }
         ListDuos | ViewSurveyStats | ViewCommitteeReport => runs_program,
         AssignLiaison => role == Chair,
+        // Confidential: the committee only, and of it only the chair and
+        // the duo's liaison (the object rule of Duo::may_see_end_reason).
+        ViewEndReason => matches!(role, Committee | Chair),
         ViewMentorDirectory | ViewMentorProfile => role == Mentee || runs_program,
     }
 }
@@ -245,7 +253,7 @@ mod tests {
 
     /// The expected matrix, written out. Columns:
     /// Anonymous, Member, Mentee, Mentor, Committee, Chair, Staff.
-    const EXPECTED: [(Action, [u8; 7]); 26] = [
+    const EXPECTED: [(Action, [u8; 7]); 27] = [
         (Action::Apply, [0, 1, 1, 1, 1, 1, 1]),
         (Action::ListApplications, [0, 0, 0, 0, 1, 1, 0]),
         (Action::ApproveApplication, [0, 0, 0, 0, 1, 1, 0]),
@@ -272,6 +280,7 @@ mod tests {
         (Action::ViewCommitteeReport, [0, 0, 0, 0, 1, 1, 1]),
         (Action::WithdrawApplication, [0, 1, 1, 1, 1, 1, 1]),
         (Action::ConfirmOffer, [0, 1, 1, 1, 1, 1, 1]),
+        (Action::ViewEndReason, [0, 0, 0, 0, 1, 1, 0]),
     ];
 
     #[test]

@@ -35,6 +35,13 @@ pub struct Program {
     /// them before the offer passes to the next on the waitlist.
     #[serde(default = "default_waitlist_offer_days")]
     pub waitlist_offer_days: u32,
+    /// Most nominations one member may send in a cohort (each nominee
+    /// once).
+    #[serde(default = "default_max_nominations")]
+    pub max_nominations: u32,
+    /// How results are reported.
+    #[serde(default)]
+    pub reporting: Reporting,
     /// Who may take part.
     pub eligibility: Eligibility,
     /// The expertise vocabulary mentor profiles draw from.
@@ -63,6 +70,32 @@ fn default_consent_expiry_days() -> u32 {
 }
 fn default_waitlist_offer_days() -> u32 {
     7
+}
+fn default_max_nominations() -> u32 {
+    10
+}
+
+/// How results are reported (`reporting:` in program.yaml).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Reporting {
+    /// The smallest group whose answers are shown broken down: any
+    /// distribution, mean or free text over fewer people is shown as
+    /// "fewer than N answers" ([`crate::disclosure`]). Default 5.
+    #[serde(default = "default_min_group_size")]
+    pub min_group_size: u32,
+}
+
+impl Default for Reporting {
+    fn default() -> Self {
+        Reporting {
+            min_group_size: default_min_group_size(),
+        }
+    }
+}
+
+fn default_min_group_size() -> u32 {
+    crate::disclosure::DEFAULT_MIN_GROUP_SIZE
 }
 
 /// Who may take part (`eligibility:` in program.yaml).

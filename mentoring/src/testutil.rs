@@ -43,6 +43,8 @@ pub fn program() -> Program {
         max_pending_requests: 3,
         consent_expiry_days: 14,
         waitlist_offer_days: 7,
+        max_nominations: 10,
+        reporting: crate::program::Reporting::default(),
         eligibility: Eligibility {
             good_standing_required: true,
             mentee_max_membership_months: 12,

@@ -55,7 +55,7 @@
 //! |---|---|
 //! | `GET /auth/login?next=/members/...` | 302 to the OpenID provider (code + PKCE S256, state, nonce) |
 //! | `GET /auth/callback` | verifies, finds the member in the roster, sets the session, 303 to `next` |
-//! | `POST /auth/logout` | CSRF-checked; clears the session cookie, 303 to `/` |
+//! | `POST /auth/logout` | CSRF-checked; ends the sign-in on the server ([`MemberDirectory::revoke_session`]) and clears the cookie, 303 to `/` |
 //! | `GET/POST /auth/dev` | development sign-in: only with the `dev-signin` feature, only when enabled at run time, never on Lambda |
 //!
 //! Who may sign in is decided by a [`MemberDirectory`] (the roster in the
@@ -150,6 +150,12 @@ pub trait MemberDirectory: Send + Sync {
         state: &str,
         expires_at: SystemTime,
     ) -> Result<bool, DirectoryError>;
+    /// Sign-out: the sign-in `family` ([`Session::family`]) is ended on the
+    /// server, for every copy and rotation of its cookie; `until` (the end
+    /// of its lifetime) lets the implementation forget it afterwards.
+    async fn revoke_session(&self, family: &str, until: SystemTime) -> Result<(), DirectoryError>;
+    /// Whether the sign-in `family` was signed out.
+    async fn is_revoked(&self, family: &str) -> Result<bool, DirectoryError>;
 }
 
 /// The directory could not be read (the store failed).
@@ -168,6 +174,7 @@ struct MemoryInner {
     members: Vec<SignInMember>,
     subjects: std::collections::HashMap<(String, String), String>,
     states: std::collections::HashMap<String, SystemTime>,
+    revoked: std::collections::HashMap<String, SystemTime>,
 }
 
 impl MemoryDirectory {
@@ -242,5 +249,14 @@ impl MemberDirectory for MemoryDirectory {
         let now = SystemTime::now();
         inner.states.retain(|_, exp| *exp > now);
         Ok(inner.states.insert(state.to_string(), expires_at).is_none())
+    }
+
+    async fn revoke_session(&self, family: &str, until: SystemTime) -> Result<(), DirectoryError> {
+        self.lock().revoked.insert(family.to_string(), until);
+        Ok(())
+    }
+
+    async fn is_revoked(&self, family: &str) -> Result<bool, DirectoryError> {
+        Ok(self.lock().revoked.contains_key(family))
     }
 }

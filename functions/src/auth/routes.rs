@@ -151,7 +151,7 @@ pub async fn handle_auth<B: AsRef<[u8]>>(
             _ => method_not_allowed("GET"),
         },
         "/auth/logout" => match *method {
-            Method::POST => logout(svc, req),
+            Method::POST => logout(svc, req).await,
             _ => method_not_allowed("POST"),
         },
         #[cfg(feature = "dev-signin")]
@@ -391,7 +391,7 @@ pub(super) fn sign_in_response(
     resp
 }
 
-fn logout<B: AsRef<[u8]>>(svc: &AuthService, req: &Request<B>) -> Response<Vec<u8>> {
+async fn logout<B: AsRef<[u8]>>(svc: &AuthService, req: &Request<B>) -> Response<Vec<u8>> {
     if let Some(session) = read_session(&svc.session, req.headers(), svc.now()) {
         let form_token = form_field(req.body().as_ref(), session::CSRF_FORM_FIELD);
         if let Err(e) = check_csrf(
@@ -405,6 +405,20 @@ fn logout<B: AsRef<[u8]>>(svc: &AuthService, req: &Request<B>) -> Response<Vec<u
                 StatusCode::FORBIDDEN,
                 "Not signed out",
                 &format!("The sign-out request was refused: {e}."),
+                None,
+            );
+        }
+        // Ended on the server: the cookie, or a copy of it, no longer works.
+        if let Err(e) = svc
+            .members
+            .revoke_session(&session.family(), session.lifetime_end(&svc.session))
+            .await
+        {
+            eprintln!("duos: sign-out of {}: {e}", session.member_id);
+            return page(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Not signed out",
+                "The sign-out could not be recorded; please try again.",
                 None,
             );
         }

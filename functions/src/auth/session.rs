@@ -165,6 +165,28 @@ pub struct Session {
     pub needs_rotation: bool,
 }
 
+impl Session {
+    /// The id of this sign-in: the same for every rotation of it (it is a
+    /// hash of the CSRF token, which rotation keeps), different for the
+    /// next sign-in. Sign-out revokes it server-side.
+    pub fn family(&self) -> String {
+        let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+        ctx.update(b"duos/session-family/v1\n");
+        ctx.update(self.csrf_token.as_bytes());
+        ctx.finish()
+            .as_ref()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// The latest moment any rotation of this sign-in can be valid: the
+    /// sign-in plus `cfg.max_lifetime` (how long a revocation must be kept).
+    pub fn lifetime_end(&self, cfg: &SessionConfig) -> SystemTime {
+        self.authenticated_at + cfg.max_lifetime
+    }
+}
+
 #[derive(Debug, Serialize, Deserialize)]
 struct SessionPayload {
     sub: String,

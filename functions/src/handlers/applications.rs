@@ -449,7 +449,8 @@ struct DecideBody {
 /// `override_reason` (<= 500), which the audit entry keeps. Mentor:
 /// `submitted -> approved` (listed in the directory). Reply `200`: the application as in `GET /api/applications`;
 /// form posts: `303` to `/members/committee/applications/?decided=<id>`.
-/// Errors: 404 no such application; 409 `invalid_transition` (already
+/// Errors: 403 `forbidden` (one's own application: another committee
+/// member decides it); 404 no such application; 409 `invalid_transition` (already
 /// decided), `limit_reached` (the cap, no override reason) or changed
 /// meanwhile.
 pub async fn approve(app: &App, call: Call) -> Outcome {
@@ -468,6 +469,7 @@ async fn decide(app: &App, call: Call, approve: bool) -> Outcome {
     let (side, member_id) = parse_application_id(&id)
         .ok_or_else(|| Problem::not_found(format!("There is no application {id:?}.")))?;
     let member_id = member_id.to_owned();
+    mentoring::application::check_decider(&call.caller.member_id, &member_id)?;
     let body: DecideBody = call.body.decode(Shape::default())?;
     let program = &app.config.program;
     let cohort = match body.cohort.as_deref().or_else(|| {

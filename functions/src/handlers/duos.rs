@@ -3,6 +3,7 @@
 
 use mentoring::duo::{liaison_loads, pick_liaison, Duo, NoticeRecipient};
 use mentoring::program::Cohort;
+use mentoring::Role;
 use serde::{Deserialize, Serialize};
 
 use super::applications::changed_meanwhile;
@@ -42,8 +43,17 @@ pub struct DuoView {
 }
 
 impl DuoView {
-    /// `duo` as of `today`.
-    pub fn of(mut duo: Duo, cohort: &Cohort, today: chrono::NaiveDate) -> DuoView {
+    /// `duo` as of `today`, as `viewer` (holding `roles`) may see it: the
+    /// reason of an early end only for the chair and the duo's liaison
+    /// ([`Duo::may_see_end_reason`]).
+    pub fn of(
+        duo: Duo,
+        cohort: &Cohort,
+        today: chrono::NaiveDate,
+        viewer: &str,
+        roles: &[Role],
+    ) -> DuoView {
+        let mut duo = duo.as_seen_by(viewer, roles);
         duo.status = duo.status_at(cohort, today);
         DuoView { duo }
     }
@@ -54,7 +64,8 @@ impl DuoView {
 /// Reply `200`: `{"cohort": "2008", "duos": [{"id", "cohort", "mentor_id",
 /// "mentee_id", "liaison_id", "request_id", "formed_at", "status":
 /// {"state": "formed" | "active" | "completed"} | {"state":
-/// "ended_early", "by", "reason", "at"}}]}`, oldest first.
+/// "ended_early", "by", "reason"?, "at"}}]}`, oldest first. `reason` only
+/// for the chair and the duo's liaison (never staff).
 pub async fn list(app: &App, call: Call) -> Outcome {
     if let Some(extra) = call.query.iter().find(|(k, _)| k != "cohort") {
         return Err(Problem::field(
@@ -67,7 +78,15 @@ pub async fn list(app: &App, call: Call) -> Outcome {
     duos.sort_by_key(|d| d.formed_at);
     let views: Vec<DuoView> = duos
         .into_iter()
-        .map(|d| DuoView::of(d, cohort, call.moment.today))
+        .map(|d| {
+            DuoView::of(
+                d,
+                cohort,
+                call.moment.today,
+                &call.caller.member_id,
+                &call.caller.roles,
+            )
+        })
         .collect();
     Ok(Reply::ok(
         &serde_json::json!({"cohort": cohort.id, "duos": views}),
@@ -174,13 +193,18 @@ pub async fn assign_liaison(app: &App, call: Call) -> Outcome {
         messages::liaison_assigned(program, &mentee, &mentor),
     )
     .await;
-    Ok(
-        Reply::ok(&DuoView::of(duo, cohort, today)).redirect(format!(
-            "{COMMITTEE_DUOS_PAGE}?assigned={}&cohort={}",
-            query_value(&id),
-            query_value(&cohort.id)
-        )),
-    )
+    Ok(Reply::ok(&DuoView::of(
+        duo,
+        cohort,
+        today,
+        &call.caller.member_id,
+        &call.caller.roles,
+    ))
+    .redirect(format!(
+        "{COMMITTEE_DUOS_PAGE}?assigned={}&cohort={}",
+        query_value(&id),
+        query_value(&cohort.id)
+    )))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -197,7 +221,7 @@ struct EndBody {
 /// other party get a mail.
 ///
 /// Reply `200`: the duo with `"status": {"state": "ended_early", "by",
-/// "reason", "at"}`; form posts: `303` to `/members/duo/?status=ended`.
+/// "at"}` (the reason is the committee's: not echoed to the pair); form posts: `303` to `/members/duo/?status=ended`.
 /// Errors: 400 no reason; 403 not one of the pair; 404; 409 already over.
 pub async fn end_early(app: &App, call: Call) -> Outcome {
     let body: EndBody = call.body.decode(Shape::default())?;
@@ -248,6 +272,12 @@ pub async fn end_early(app: &App, call: Call) -> Outcome {
         messages::duo_ended_for_partner(program, &by),
     )
     .await;
-    Ok(Reply::ok(&DuoView::of(duo, cohort, call.moment.today))
-        .redirect(format!("{MY_DUO_PAGE}?status=ended")))
+    Ok(Reply::ok(&DuoView::of(
+        duo,
+        cohort,
+        call.moment.today,
+        &me,
+        &call.caller.roles,
+    ))
+    .redirect(format!("{MY_DUO_PAGE}?status=ended")))
 }

@@ -75,7 +75,7 @@ pub async fn me(app: &App, call: Call) -> Outcome {
                         records::get::<Duo>(app.store.as_ref(), &keys::duo(&p.cohort, duo_id))
                             .await?
                     {
-                        duo = Some(DuoView::of(d, cohort, today));
+                        duo = Some(DuoView::of(d, cohort, today, &me, &call.caller.roles));
                         break;
                     }
                 }

@@ -7,18 +7,19 @@
 //! `consent_expiry_days` (410 `expired`).
 
 use mentoring::nomination::{
-    hash_token, nominate as rule_nominate, Nominating, Nomination, NominationForm, NominationKind,
+    already_nominated, check_form, hash_token, is_about_the_nominee, nominate as rule_nominate,
+    too_many_nominations, Nominating, Nomination, NominationForm, NominationKind,
 };
 use mentoring::RuleError;
 use serde::{Deserialize, Serialize};
 
-use super::{member, messages, notify, open_cohort, site_url, Call};
+use super::{messages, notify, open_cohort, site_url, Call};
 use crate::app::App;
 use crate::audit::Entry;
 use crate::http::body::check_id;
 use crate::http::{Outcome, Problem, Reply, Shape};
 use crate::records::{self, keys};
-use crate::store::{Condition, TransactOp};
+use crate::store::{Condition, Item, StoreError, TransactOp, UpdateAction};
 
 /// Result page of the nomination form.
 pub const NOMINATE_DONE_PAGE: &str = "/nominate/done/";
@@ -67,20 +68,35 @@ impl NominationView {
     }
 }
 
+/// What `POST /api/nominations` answers, whatever became of it: the same
+/// for a nominee who is on the roster and may take part, one who may not,
+/// and an id that is no member's. A nominator never learns from it whether
+/// someone is a member, nor their join date, dues or category.
+#[derive(Debug, Serialize)]
+struct Received {
+    cohort: String,
+    kind: NominationKind,
+    nominee_id: String,
+    status: &'static str,
+    message: String,
+}
+
 /// `POST /api/nominations` (anyone signed in).
 ///
 /// Request: `{"nominee_id": "M2001", "kind": "mentee" | "mentor" |
-/// "would_be_mentor", "message"?: str (<= 1000)}`. The nominee gets a mail
-/// with a single-use consent link valid for `consent_expiry_days` (14).
+/// "would_be_mentor", "message"?: str (<= 1000)}`. When the nominee is on
+/// the roster and may take part on that side, they get a mail with a
+/// single-use consent link valid for `consent_expiry_days` (14); otherwise
+/// nothing is sent (the audit trail says why, for the committee).
 ///
-/// Reply `201`: `{"id", "cohort", "kind", "nominator_id", "nominee_id",
-/// "status": {"state": "pending"}, "created_at", "expires_at"}`; form posts:
-/// `303` to `/nominate/done/?status=sent`.
+/// Reply `202`, the same in every case: `{"cohort", "kind", "nominee_id",
+/// "status": "received", "message"}`; form posts: `303` to
+/// `/nominate/done/?status=sent`.
 ///
-/// Errors: 400 fields (yourself, blank, too long); 404 no such member; 403
-/// `not_eligible` (the nominee cannot take part on that side) or
-/// `forbidden` (would-be mentor from someone who is not an accepted
-/// mentee); 409 `closed`.
+/// Errors, none of them about the nominee: 400 fields (yourself, blank, too
+/// long); 403 `forbidden` (would-be mentor from someone who is not an
+/// accepted mentee); 409 `duplicate` (you nominated this member in this
+/// cohort already), `limit_reached` (`max_nominations` sent), `closed`.
 pub async fn nominate(app: &App, call: Call) -> Outcome {
     let cohort = open_cohort(app, call.moment)?;
     let program = &app.config.program;
@@ -91,34 +107,88 @@ pub async fn nominate(app: &App, call: Call) -> Outcome {
         return Err(Problem::invalid(errors));
     }
     let me = call.caller.member_id.clone();
-    if body.nominee_id == me {
-        return Err(Problem::field(
-            "nominee_id",
-            "You can't nominate yourself: to take part, apply instead.",
-        ));
-    }
-    let nominee = member(app, &body.nominee_id).await?;
     let is_mentee = call
         .caller
         .in_cohort(&cohort.id)
         .is_some_and(|p| p.is_accepted_mentee());
-    let created = rule_nominate(
+    let form = NominationForm {
+        nominee_id: body.nominee_id.clone(),
+        kind: body.kind,
+        message: body.message,
+    };
+    check_form(&me, is_mentee, &form)?;
+    // One nomination per pair and cohort, at most max_nominations per
+    // nominator: claimed before the nominee is looked up, so that the
+    // answer is the same whoever the nominee is.
+    let claimed = app
+        .store
+        .transact(vec![
+            TransactOp::put_if(
+                Item::new(&keys::nomination_pair(&cohort.id, &me, &form.nominee_id))
+                    .with(records::KIND, "nomination_pair"),
+                Condition::not_exists(),
+            ),
+            TransactOp::update(
+                keys::nomination_counter(&cohort.id, &me),
+                vec![UpdateAction::add("count", 1)],
+                Some(Condition::below(
+                    "count",
+                    i64::from(program.max_nominations),
+                )),
+            ),
+        ])
+        .await;
+    match claimed {
+        Ok(()) => {}
+        Err(StoreError::ConditionFailed { op_index: Some(0) }) => {
+            return Err(already_nominated(&form.nominee_id).into())
+        }
+        Err(StoreError::ConditionFailed { op_index: Some(1) }) => {
+            return Err(too_many_nominations(program).into())
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let received = Received {
+        cohort: cohort.id.clone(),
+        kind: form.kind,
+        nominee_id: form.nominee_id.clone(),
+        status: "received",
+        message: format!(
+            "Thank you. If {} can take part as a {}, we ask them by mail for their consent; \
+             they have {} days to answer.",
+            form.nominee_id,
+            form.kind.side().as_str(),
+            program.consent_expiry_days
+        ),
+    };
+    let reply = Reply::accepted(&received).redirect(format!("{NOMINATE_DONE_PAGE}?status=sent"));
+    let nominee = match records::load_member(app.store.as_ref(), &form.nominee_id).await? {
+        Some(m) => m,
+        None => {
+            not_sent(app, &me, call.moment, cohort, &form, "not_in_roster").await?;
+            return Ok(reply);
+        }
+    };
+    let created = match rule_nominate(
         program,
         cohort,
         Nominating {
             nominator_id: &me,
             nominator_is_accepted_mentee: is_mentee,
             nominee: &nominee,
-            form: NominationForm {
-                nominee_id: body.nominee_id.clone(),
-                kind: body.kind,
-                message: body.message,
-            },
+            form: form.clone(),
         },
         records::new_id(),
         &records::random_bytes(32),
         call.moment,
-    )?;
+    ) {
+        Ok(created) => created,
+        Err(e) if is_about_the_nominee(&e) => {
+            not_sent(app, &me, call.moment, cohort, &form, e.code()).await?;
+            return Ok(reply);
+        }
+        Err(e) => return Err(e.into()),
+    };
     let n = &created.nomination;
     let key = keys::nomination(&n.cohort, &n.id);
     let audit = Entry::new(&cohort.id, "nominate", &me, &key, call.moment.now)
@@ -148,8 +218,31 @@ pub async fn nominate(app: &App, call: Call) -> Outcome {
         ),
     )
     .await;
-    Ok(Reply::created(&NominationView::of(n, call.moment.now))
-        .redirect(format!("{NOMINATE_DONE_PAGE}?status=sent")))
+    Ok(reply)
+}
+
+/// Audits a nomination that was not sent (`why`: `not_in_roster`,
+/// `not_eligible`, `not_found`), for the committee; the nominator's reply
+/// does not say.
+async fn not_sent(
+    app: &App,
+    nominator: &str,
+    moment: mentoring::Moment,
+    cohort: &mentoring::program::Cohort,
+    form: &NominationForm,
+    why: &str,
+) -> Result<(), Problem> {
+    let key = keys::nomination_pair(&cohort.id, nominator, &form.nominee_id);
+    let audit = Entry::new(
+        &cohort.id,
+        "nomination_not_sent",
+        nominator,
+        &key,
+        moment.now,
+    )
+    .detail(serde_json::json!({"nominee": form.nominee_id, "kind": form.kind, "why": why}));
+    app.store.transact(vec![audit.op()]).await?;
+    Ok(())
 }
 
 /// The nominee's answer.

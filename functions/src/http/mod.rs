@@ -29,7 +29,7 @@ use serde::Serialize;
 /// plain form post goes next.
 #[derive(Debug, Clone)]
 pub struct Reply {
-    /// 200 or 201.
+    /// 200, 201 or 202.
     pub status: StatusCode,
     /// The JSON body.
     pub body: serde_json::Value,
@@ -51,6 +51,14 @@ impl Reply {
     pub fn created<T: Serialize>(body: &T) -> Reply {
         Reply {
             status: StatusCode::CREATED,
+            ..Reply::ok(body)
+        }
+    }
+
+    /// 202 with `body`: taken, with nothing said of what follows.
+    pub fn accepted<T: Serialize>(body: &T) -> Reply {
+        Reply {
+            status: StatusCode::ACCEPTED,
             ..Reply::ok(body)
         }
     }

@@ -76,6 +76,25 @@ pub fn nomination(cohort: &str, id: &str) -> Key {
     Key::new(cohort_pk(cohort), format!("{NOM_PREFIX}{id}"))
 }
 
+/// `COHORT#<c> / NOMPAIR#<nominator>#<nominee>`: `nominator` has
+/// nominated `nominee` in the cohort (one nomination, one mail, per pair).
+pub fn nomination_pair(cohort: &str, nominator: &str, nominee: &str) -> Key {
+    Key::new(cohort_pk(cohort), format!("NOMPAIR#{nominator}#{nominee}"))
+}
+
+/// `COHORT#<c> / NOMCOUNT#<nominator>`: how many nominations `nominator`
+/// has sent in the cohort (attribute `count`).
+pub fn nomination_counter(cohort: &str, nominator: &str) -> Key {
+    Key::new(cohort_pk(cohort), format!("NOMCOUNT#{nominator}"))
+}
+
+/// `SIGNEDOUT#<family> / SIGNEDOUT`: the sign-in whose
+/// `Session::family` is `family` was signed out (kept, with the table's
+/// TTL, until the end of its lifetime).
+pub fn signed_out(family: &str) -> Key {
+    Key::new(format!("SIGNEDOUT#{family}"), "SIGNEDOUT")
+}
+
 /// `NOMTOKEN#<sha256 hex> / NOMTOKEN`: finds a nomination by its consent
 /// token's hash (the token itself is never stored).
 pub fn nomination_token(token_hash: &str) -> Key {

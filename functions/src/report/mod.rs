@@ -393,7 +393,7 @@ fn survey_report(
                     }
                     (ordered, None)
                 }
-                QuestionStats::Text => (Vec::new(), None),
+                QuestionStats::Text | QuestionStats::Withheld { .. } => (Vec::new(), None),
             };
             let mut texts: Vec<String> = if kind == "text" {
                 responses

@@ -57,7 +57,7 @@ use serde::Serialize;
 use serde_json::{json, Value as Json};
 
 use crate::app::App;
-use crate::auth::{read_session, rotate_session, Session};
+use crate::auth::{rotate_session, Session};
 use crate::clock::system_time;
 use crate::records::{self, keys};
 use crate::roles::{self, Participation};
@@ -203,7 +203,24 @@ pub async fn handle(
         .unwrap_or_default();
     let moment = app.moment();
     let now = system_time(moment.now);
-    let Some(session) = read_session(&app.session, req.headers(), now) else {
+    let session =
+        match crate::roles::active_session(app.store.as_ref(), &app.session, req.headers(), now)
+            .await
+        {
+            Ok(session) => session,
+            Err(e) => {
+                eprintln!("duos: reading the session: {e}");
+                return Some(
+                    Response::builder()
+                        .status(StatusCode::SERVICE_UNAVAILABLE)
+                        .header(CONTENT_TYPE, "text/plain; charset=utf-8")
+                        .header(CACHE_CONTROL, "no-store")
+                        .body(b"This page is not available right now; please try again.".to_vec())
+                        .expect("valid response"),
+                );
+            }
+        };
+    let Some(session) = session else {
         let mut next = path.to_owned();
         if let Some(q) = req.uri().query() {
             next.push('?');
@@ -574,6 +591,14 @@ async fn render_page(
             render("requests.html", &ctx, "Match requests")
         }
         "/members/requests/new/" => {
+            // The mentor's name and job are the directory's: only those
+            // who may see it (mentees, the committee, staff) see them here.
+            if !viewer.may(Action::ViewMentorDirectory) {
+                return Err(ViewError::forbidden(
+                    "Only the cohort's accepted mentees may ask a mentor; the mentor directory \
+                     opens to you once your mentee application is accepted.",
+                ));
+            }
             let c = cohort.ok_or_else(no_cohort)?;
             let mentor_id = query.get("mentor").cloned().unwrap_or_default();
             let mentor: Option<MentorApplication> =
