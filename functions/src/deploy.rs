@@ -209,6 +209,9 @@ pub const FUNCTIONS: &[FunctionSpec] = &[
             // route with or without the trailing slash.
             ("GET", "/members"),
             ("GET", "/members/{proxy+}"),
+            // The profile form's preview (a page, CSRF-checked; it stores
+            // nothing).
+            ("POST", "/members/profile/preview"),
             ("GET", "/apply/{proxy+}"),
             ("GET", "/nominate/{proxy+}"),
         ],

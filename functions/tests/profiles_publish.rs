@@ -21,7 +21,52 @@ app_cases!(
     approval_publishes_and_edits_follow,
     pause_resume_and_taken,
     bad_edits_store_nothing,
+    the_profile_page_works_without_javascript,
 );
+
+/// A page of the views, as the session function answers it.
+async fn view(t: &TestApp, req: http::Request<Vec<u8>>) -> support::app::Resp {
+    let path = req.uri().path().to_owned();
+    let r = functions::views::handle(&t.app, &req, None)
+        .await
+        .unwrap_or_else(|| panic!("{path} is a view"));
+    let (parts, body) = r.into_parts();
+    support::app::Resp {
+        status: parts.status.as_u16(),
+        headers: parts.headers,
+        body,
+    }
+}
+
+/// The hidden fields of the form `id` of a page, in order.
+fn hidden_fields(html: &str, id: &str) -> Vec<(String, String)> {
+    let start = html.find(&format!("id=\"{id}\"")).expect("the form");
+    let end = start + html[start..].find("</form>").expect("its end");
+    let mut out = Vec::new();
+    for input in html[start..end]
+        .split("<input type=\"hidden\" name=\"")
+        .skip(1)
+    {
+        let (name, rest) = input.split_once('"').unwrap();
+        let value = rest
+            .split_once("value=\"")
+            .and_then(|(_, v)| v.split_once('"'))
+            .map(|(v, _)| v)
+            .unwrap_or_default();
+        let unescape = |s: &str| {
+            s.replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#x27;", "'")
+                .replace("&#x2F;", "/")
+                .replace("&amp;", "&")
+        };
+        if name != "_csrf" {
+            out.push((unescape(name), unescape(value)));
+        }
+    }
+    out
+}
 
 /// The repository: the site root (content/, themes/).
 fn site_root() -> PathBuf {
@@ -382,5 +427,101 @@ mod cases {
         assert_eq!(after["profile"]["career"].as_array().unwrap().len(), 1);
         assert_eq!(after["profile"]["education"][0]["degree"], "PhD");
         assert!(page(out.path(), &file).contains("Form-posted bio."));
+    }
+
+    pub async fn the_profile_page_works_without_javascript(t: TestApp) {
+        let (t, out) = publishing(t);
+        t.add_member(MENTOR, "1990-01-01").await;
+        // A new profile: the roster's name and address filled in, rows to add.
+        let r = view(&t, t.as_member(MENTOR).get("/members/profile/")).await;
+        let html = r.expect(200).text();
+        assert!(html.contains("value=\"Member R5001\""), "{html}");
+        assert!(html.contains("name=\"career.1.organization\""));
+        assert!(html.contains("name=\"education.0.degree\""));
+        assert!(html.contains("action=\"/members/profile/preview/\""));
+        let anonymous = view(&t, t.anonymous().get("/members/profile/")).await;
+        assert_eq!(anonymous.status, 303);
+
+        let mut fields = vec![
+            ("name", NAME),
+            ("title", "Head of Special Collections"),
+            ("institution", "Example State Library"),
+            ("member_since", "1996"),
+            ("expertise", "strategic-planning"),
+            ("career.0.title", "Head of Special Collections"),
+            ("career.0.organization", "Example State Library"),
+            ("career.0.from", "2001"),
+            ("career.1.title", "Archivist"),
+            ("career.1.organization", "Riverton College"),
+            ("career.1.from", "2039"),
+            ("career.2.title", ""),
+            ("education.0.degree", "MLIS"),
+            ("education.0.institution", "Example University"),
+            ("bio", "Collections <b>and</b> *people*."),
+            ("contact.email", "rosa@example.org"),
+        ];
+        // A problem: the form again, the message at its row, nothing stored.
+        let r = view(
+            &t,
+            t.as_member(MENTOR)
+                .post_form("/members/profile/preview/", &fields),
+        )
+        .await;
+        let html = r.expect(400).text();
+        assert!(html.contains("From 2039 is in the future"), "{html}");
+        assert!(
+            html.contains("value=\"Riverton College\""),
+            "the values stay"
+        );
+        let none = t.send(t.as_member(MENTOR).get("/api/profile")).await;
+        none.expect(404);
+        // Without the CSRF token: refused.
+        let mut forged = t
+            .as_member(MENTOR)
+            .post_form("/members/profile/preview/", &fields);
+        *forged.body_mut() = b"name=x".to_vec();
+        assert_eq!(view(&t, forged).await.status, 403);
+
+        // Fixed: the preview is the generator's profile page.
+        fields[10] = ("career.1.from", "1993");
+        let r = view(
+            &t,
+            t.as_member(MENTOR)
+                .post_form("/members/profile/preview/", &fields),
+        )
+        .await;
+        let html = r.expect(200).text();
+        assert!(html.contains("Riverton College"));
+        assert!(html.contains("<em>people</em>"), "the bio rendered: {html}");
+        assert!(html.contains("id=\"profile-save\""));
+        // Saving posts the same fields to the API.
+        let save = hidden_fields(&html, "profile-save");
+        let pairs: Vec<(&str, &str)> = save.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let r = t
+            .send(t.as_member(MENTOR).post_form("/api/profile", &pairs))
+            .await;
+        r.expect(303);
+        let mine = t.send(t.as_member(MENTOR).get("/api/profile")).await.json();
+        assert_eq!(
+            mine["profile"]["career"][1]["organization"],
+            "Riverton College"
+        );
+        assert_eq!(mine["profile"]["bio"], "Collections <b>and</b> *people*.");
+        assert_eq!(mine["published"], false);
+        // Not published until the committee approves: no page yet.
+        let slug = mine["slug"].as_str().unwrap();
+        assert!(!out
+            .path()
+            .join(format!("members/mentors/{slug}/index.html"))
+            .exists());
+        // The page shows the saved profile.
+        let html = view(
+            &t,
+            t.as_member(MENTOR).get("/members/profile/?status=saved"),
+        )
+        .await
+        .text();
+        assert!(html.contains("Saved."));
+        assert!(html.contains("value=\"Archivist\""));
     }
 }
