@@ -289,7 +289,7 @@ fn hidden_fields(p: &Profile) -> Vec<(String, String)> {
 fn main_of(html: &str) -> String {
     match (html.find("<main"), html.rfind("</main>")) {
         (Some(open), Some(close)) => match html[open..].find('>') {
-            Some(gt) if open + gt + 1 <= close => html[open + gt + 1..close].to_owned(),
+            Some(gt) if open + gt < close => html[open + gt + 1..close].to_owned(),
             _ => html.to_owned(),
         },
         _ => html.to_owned(),
