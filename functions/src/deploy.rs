@@ -109,6 +109,10 @@ pub const FUNCTIONS: &[FunctionSpec] = &[
             ("POST", "/api/applications/{id}/withdraw"),
             ("POST", "/api/offers/{id}/confirm"),
             ("POST", "/api/alumni/volunteer"),
+            ("GET", "/api/profile"),
+            ("POST", "/api/profile"),
+            ("POST", "/api/profile/pause"),
+            ("POST", "/api/profile/resume"),
         ],
         dynamodb_actions: &READ_WRITE,
         mails: true,
@@ -205,6 +209,9 @@ pub const FUNCTIONS: &[FunctionSpec] = &[
             // route with or without the trailing slash.
             ("GET", "/members"),
             ("GET", "/members/{proxy+}"),
+            // The profile form's preview (a page, CSRF-checked; it stores
+            // nothing).
+            ("POST", "/members/profile/preview"),
             ("GET", "/apply/{proxy+}"),
             ("GET", "/nominate/{proxy+}"),
         ],

@@ -98,6 +98,19 @@ pub enum Action {
     WithdrawApplication,
     /// `POST /api/offers/{id}/confirm`: a waitlisted member takes a freed place.
     ConfirmOffer,
+    /// `GET /api/profile`: one's own profile.
+    GetProfile,
+    /// `POST /api/profile`: create or edit one's own profile.
+    SaveProfile,
+    /// `POST /api/profile/pause`: a mentor stops taking requests this cohort.
+    PauseListing,
+    /// `POST /api/profile/resume`: listed again.
+    ResumeListing,
+    /// The `/members/profile/` page (form, preview) of one's own profile.
+    EditProfilePage,
+    /// A mentee's background, career and education: the mentors that mentee
+    /// asks (the object rule: only a request to *you*) and the committee.
+    ViewMenteeBackground,
     /// Read why a duo ended early (in `GET /api/duos`, `GET /api/me` and the
     /// pages): the chair, and a committee member only as that duo's liaison
     /// ([`crate::duo::Duo::may_see_end_reason`]).
@@ -106,7 +119,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in declaration order.
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 33] = [
         Action::Apply,
         Action::ListApplications,
         Action::ApproveApplication,
@@ -133,6 +146,12 @@ impl Action {
         Action::ViewCommitteeReport,
         Action::WithdrawApplication,
         Action::ConfirmOffer,
+        Action::GetProfile,
+        Action::SaveProfile,
+        Action::PauseListing,
+        Action::ResumeListing,
+        Action::EditProfilePage,
+        Action::ViewMenteeBackground,
         Action::ViewEndReason,
     ];
 
@@ -161,6 +180,11 @@ impl Action {
             VolunteerAsMentor => ("POST", "/api/alumni/volunteer"),
             WithdrawApplication => ("POST", "/api/applications/{id}/withdraw"),
             ConfirmOffer => ("POST", "/api/offers/{id}/confirm"),
+            GetProfile => ("GET", "/api/profile"),
+            SaveProfile => ("POST", "/api/profile"),
+            PauseListing => ("POST", "/api/profile/pause"),
+            ResumeListing => ("POST", "/api/profile/resume"),
+            EditProfilePage | ViewMenteeBackground => return None,
             ViewMentorDirectory | ViewMentorProfile | ViewOwnProfile | ViewMembersPages
             | ViewCommitteeReport | ViewEndReason => return None,
         })
@@ -182,6 +206,13 @@ pub fn allows(role: Role, action: Action) -> bool {
         // Only one's own application, only one's own offer: the handler's
         // object rule (mentoring::application, mentoring::waitlist).
         WithdrawApplication | ConfirmOffer => signed_in,
+        // One's own profile only (the handler's object rule); pausing needs
+        // a published one (the handler's state rule).
+        GetProfile | SaveProfile | PauseListing | ResumeListing | EditProfilePage => signed_in,
+        // The asked mentor (object rule: the request is to them) and the
+        // committee that decides on the application; never staff, never
+        // other mentees.
+        ViewMenteeBackground => matches!(role, Mentor | Committee | Chair),
         // The committee decides on applications; the chair leads it.
         ListApplications | ApproveApplication | DeclineApplication => {
             matches!(role, Committee | Chair)
@@ -253,7 +284,7 @@ mod tests {
 
     /// The expected matrix, written out. Columns:
     /// Anonymous, Member, Mentee, Mentor, Committee, Chair, Staff.
-    const EXPECTED: [(Action, [u8; 7]); 27] = [
+    const EXPECTED: [(Action, [u8; 7]); 33] = [
         (Action::Apply, [0, 1, 1, 1, 1, 1, 1]),
         (Action::ListApplications, [0, 0, 0, 0, 1, 1, 0]),
         (Action::ApproveApplication, [0, 0, 0, 0, 1, 1, 0]),
@@ -280,6 +311,12 @@ mod tests {
         (Action::ViewCommitteeReport, [0, 0, 0, 0, 1, 1, 1]),
         (Action::WithdrawApplication, [0, 1, 1, 1, 1, 1, 1]),
         (Action::ConfirmOffer, [0, 1, 1, 1, 1, 1, 1]),
+        (Action::GetProfile, [0, 1, 1, 1, 1, 1, 1]),
+        (Action::SaveProfile, [0, 1, 1, 1, 1, 1, 1]),
+        (Action::PauseListing, [0, 1, 1, 1, 1, 1, 1]),
+        (Action::ResumeListing, [0, 1, 1, 1, 1, 1, 1]),
+        (Action::EditProfilePage, [0, 1, 1, 1, 1, 1, 1]),
+        (Action::ViewMenteeBackground, [0, 0, 0, 1, 1, 1, 0]),
         (Action::ViewEndReason, [0, 0, 0, 0, 1, 1, 0]),
     ];
 
@@ -347,7 +384,7 @@ mod tests {
     #[test]
     fn routes_are_unique() {
         let routes: Vec<_> = Action::ALL.iter().filter_map(|a| a.route()).collect();
-        assert_eq!(routes.len(), 21);
+        assert_eq!(routes.len(), 25);
         for (i, r) in routes.iter().enumerate() {
             assert!(!routes[..i].contains(r), "{r:?} twice");
             assert!(r.1.starts_with("/api/"));

@@ -403,6 +403,8 @@ pub async fn accept(app: &App, call: Call) -> Outcome {
                 );
             }
         }
+        // The mentor is taken: their profile says so, without "Ask" link.
+        crate::publish::member_changed(app, &request.mentor_id).await;
         let mentor_name = email_of(app, &me)
             .await
             .map(|(n, _)| n)

@@ -10,6 +10,8 @@
 //! |---|---|
 //! | `GET /members/` | your program: roles, applications, next steps |
 //! | `GET /members/apply/` | apply as mentee or as mentor (`POST /api/applications`) |
+//! | `GET /members/profile/` | your profile: every field, pause / resume ([`profile`]) |
+//! | `POST /members/profile/preview/` | the profile page as it would be published, then save (`POST /api/profile`) |
 //! | `GET /apply/done/` | the result of an application (accepted, waitlist place N, submitted) |
 //! | `GET /members/nominate/` | nominate a member (`POST /api/nominations`) |
 //! | `GET /nominate/done/` | the result of a nomination |
@@ -64,6 +66,7 @@ use crate::roles::{self, Participation};
 use crate::store::Query;
 
 mod cohorts;
+pub mod profile;
 
 const TEMPLATES: &[(&str, &str)] = &[
     (
@@ -126,6 +129,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         "alumni.html",
         include_str!("../../../themes/default/views/alumni.html"),
     ),
+    (
+        "profile.html",
+        include_str!("../../../themes/default/views/profile.html"),
+    ),
+    (
+        "profile_preview.html",
+        include_str!("../../../themes/default/views/profile_preview.html"),
+    ),
 ];
 
 fn templates() -> &'static tera::Tera {
@@ -143,6 +154,8 @@ fn templates() -> &'static tera::Tera {
 pub const PATHS: &[&str] = &[
     "/members/",
     "/members/apply/",
+    profile::PROFILE_PATH,
+    profile::PREVIEW_PATH,
     "/apply/done/",
     "/members/nominate/",
     "/nominate/done/",
@@ -189,7 +202,8 @@ pub async fn handle(
     if !is_view(path) {
         return None;
     }
-    if req.method() != Method::GET && req.method() != Method::HEAD {
+    let preview_post = req.method() == Method::POST && path == profile::PREVIEW_PATH;
+    if req.method() != Method::GET && req.method() != Method::HEAD && !preview_post {
         return None;
     }
     let query: BTreeMap<String, String> = req
@@ -245,12 +259,30 @@ pub async fn handle(
         let page = crate::report::page(app, &session.member_id, &cohort).await;
         return Some(with_report_selector(app, page, &cohort, moment.today));
     }
+    let body = if preview_post {
+        match preview_body(app, &session, req) {
+            Ok(body) => Some(body),
+            Err(e) => {
+                return Some(crate::http::response::html_page(
+                    e.status,
+                    &e.title,
+                    &format!("<p>{}</p>", crate::http::response::escape(&e.message)),
+                ))
+            }
+        }
+    } else {
+        None
+    };
     let page = match Viewer::load(app, &session, moment.today).await {
-        Ok(viewer) => render_page(app, &viewer, path, &query).await,
+        Ok(viewer) => render_page(app, &viewer, path, &query, body).await,
         Err(e) => Err(e),
     };
     let (status, title, main) = match page {
-        Ok(Page { title, main }) => (StatusCode::OK, title, main),
+        Ok(Page {
+            title,
+            main,
+            status,
+        }) => (status, title, main),
         Err(ViewError {
             status,
             title,
@@ -282,6 +314,46 @@ pub async fn handle(
         }
     }
     Some(resp)
+}
+
+/// The form body of a preview post, its CSRF token checked (the same
+/// check as every state-changing API call, though a preview changes
+/// nothing: the form is the member's own).
+fn preview_body(
+    app: &App,
+    session: &Session,
+    req: &Request<Vec<u8>>,
+) -> Result<crate::http::Body, ViewError> {
+    if req.body().len() > crate::http::MAX_BODY {
+        return Err(ViewError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Too large",
+            "The form is larger than the server accepts.",
+        ));
+    }
+    let mut body = crate::http::body::parse(req.headers(), req.body()).map_err(|p| {
+        ViewError::new(
+            StatusCode::BAD_REQUEST,
+            "The form could not be read",
+            p.detail,
+        )
+    })?;
+    let token = body.take_csrf();
+    crate::auth::check_csrf(
+        &app.session,
+        session,
+        req.method(),
+        req.headers(),
+        token.as_deref(),
+    )
+    .map_err(|e| {
+        ViewError::new(
+            StatusCode::FORBIDDEN,
+            "Not accepted",
+            crate::http::Problem::csrf(&e).detail,
+        )
+    })?;
+    Ok(body)
 }
 
 /// The report with the committee's cohort selector at the top of its body
@@ -357,6 +429,8 @@ pub fn wrap(shell: Option<&str>, title: &str, main: &str, site_name: &str) -> St
 struct Page {
     title: String,
     main: String,
+    /// 200, or 400 for a form shown again with its problems.
+    status: StatusCode,
 }
 
 /// A page that could not be shown.
@@ -488,6 +562,7 @@ fn render(name: &str, ctx: &tera::Context, title: &str) -> Result<Page, ViewErro
     Ok(Page {
         title: title.to_owned(),
         main,
+        status: StatusCode::OK,
     })
 }
 
@@ -496,6 +571,7 @@ async fn render_page(
     viewer: &Viewer,
     path: &str,
     query: &BTreeMap<String, String>,
+    body: Option<crate::http::Body>,
 ) -> Result<Page, ViewError> {
     let mut ctx = viewer.context(app);
     // Every query parameter a template asks about, present (maybe empty),
@@ -556,6 +632,15 @@ async fn render_page(
             render("home.html", &ctx, "Your program")
         }
         "/members/apply/" => render("apply.html", &ctx, "Apply"),
+        profile::PROFILE_PATH | profile::PREVIEW_PATH => {
+            if !viewer.may(Action::EditProfilePage) {
+                return Err(ViewError::forbidden("Sign in to write your profile."));
+            }
+            match body {
+                Some(body) => profile::preview_page(app, viewer, ctx, body).await,
+                None => profile::form_page(app, viewer, ctx).await,
+            }
+        }
         "/apply/done/" => render("apply_done.html", &ctx, "Application received"),
         "/members/nominate/" | "/nominate/done/" => {
             render("nominate.html", &ctx, "Nominate a member")
@@ -1068,6 +1153,25 @@ mod tests {
         ctx.insert(
             "other_duos",
             &json!([{"id": "d", "cohort": "2008", "cohort_name": "P", "mentor": {"name": "A"}, "mentee": {"name": "B"}, "liaison": null, "state": "completed", "ends": "2009-04-30"}]),
+        );
+        ctx.insert(
+            "record",
+            &json!({"exists": true, "published": true, "paused": false, "url": "/members/mentors/a/"}),
+        );
+        ctx.insert(
+            "form",
+            &json!({"values": {"name": "A", "title": "", "institution": "", "location": "", "member_since": "2001", "years_involved": "", "bio": "", "availability": "", "photo": "", "contact_email": "", "contact_phone": "", "contact_website": ""},
+                "expertise": [{"slug": "s", "name": "S", "checked": true}],
+                "career": [{"index": 0, "title": "", "organization": "", "from": "", "to": "", "errors": {"from": "bad"}}],
+                "education": [{"index": 0, "degree": "", "institution": "", "year": "", "errors": {}}],
+                "errors": {"name": "Name is required.", "contact_email": "bad"}, "has_errors": true,
+                "limits": {"name": 100, "title": 200, "institution": 200, "location": 200, "entry": 200, "bio": 5000, "availability": 500, "url": 500, "email": 254, "phone": 40, "years": 80, "expertise": 8}}),
+        );
+        ctx.insert("preview_html", &Json::Null);
+        ctx.insert("fields", &vec![("name", "A")]);
+        ctx.insert(
+            "shown",
+            &json!({"name": "A", "title": "T", "institution": "I", "bio": "B"}),
         );
         ctx.insert("title", "T");
         ctx.insert("message", "M");
