@@ -60,6 +60,10 @@ pub struct FunctionSpec {
     /// Reads `members/*` of the members bucket (`s3:GetObject`, and
     /// `s3:ListBucket` on the `members/` prefix so a missing page is a 404).
     pub reads_members_bucket: bool,
+    /// Publishes profile changes into `members/*` of the members bucket
+    /// (`s3:PutObject`, `s3:DeleteObject`; [`crate::publish`]), rendering
+    /// them from the site root (`DUOS_SITE_ROOT`, the `SiteLayer`).
+    pub publishes_members: bool,
     /// Reads the session secret (`ssm:GetParameter`).
     pub reads_session_secret: bool,
     /// Reads the survey HMAC secret (`ssm:GetParameter`).
@@ -117,6 +121,7 @@ pub const FUNCTIONS: &[FunctionSpec] = &[
         dynamodb_actions: &READ_WRITE,
         mails: true,
         reads_members_bucket: false,
+        publishes_members: true,
         reads_session_secret: true,
         reads_survey_secret: false,
         scheduled: false,
@@ -132,6 +137,7 @@ pub const FUNCTIONS: &[FunctionSpec] = &[
         dynamodb_actions: &READ_WRITE,
         mails: true,
         reads_members_bucket: false,
+        publishes_members: false,
         reads_session_secret: true,
         reads_survey_secret: false,
         scheduled: false,
@@ -150,6 +156,7 @@ pub const FUNCTIONS: &[FunctionSpec] = &[
         dynamodb_actions: &READ_WRITE,
         mails: true,
         reads_members_bucket: false,
+        publishes_members: true,
         reads_session_secret: true,
         reads_survey_secret: false,
         scheduled: false,
@@ -166,6 +173,7 @@ pub const FUNCTIONS: &[FunctionSpec] = &[
         dynamodb_actions: &READ_WRITE,
         mails: true,
         reads_members_bucket: false,
+        publishes_members: false,
         reads_session_secret: true,
         reads_survey_secret: false,
         scheduled: false,
@@ -181,6 +189,7 @@ pub const FUNCTIONS: &[FunctionSpec] = &[
         dynamodb_actions: &READ_WRITE,
         mails: false,
         reads_members_bucket: false,
+        publishes_members: false,
         reads_session_secret: true,
         reads_survey_secret: true,
         scheduled: false,
@@ -193,6 +202,7 @@ pub const FUNCTIONS: &[FunctionSpec] = &[
         dynamodb_actions: &READ_WRITE,
         mails: false,
         reads_members_bucket: false,
+        publishes_members: false,
         reads_session_secret: true,
         reads_survey_secret: false,
         scheduled: false,
@@ -218,6 +228,7 @@ pub const FUNCTIONS: &[FunctionSpec] = &[
         dynamodb_actions: &SESSION,
         mails: false,
         reads_members_bucket: true,
+        publishes_members: false,
         reads_session_secret: true,
         reads_survey_secret: true,
         scheduled: false,
@@ -230,6 +241,7 @@ pub const FUNCTIONS: &[FunctionSpec] = &[
         dynamodb_actions: &READ_WRITE,
         mails: true,
         reads_members_bucket: false,
+        publishes_members: false,
         reads_session_secret: false,
         reads_survey_secret: true,
         scheduled: true,

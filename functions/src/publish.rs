@@ -169,7 +169,9 @@ pub struct Publisher {
     root: PathBuf,
     drafts: bool,
     site: Mutex<Option<Site>>,
-    target: Arc<dyn PublishTarget>,
+    /// `None`: previews only (the session function renders the profile
+    /// form's preview; it may not write the bucket).
+    target: Option<Arc<dyn PublishTarget>>,
 }
 
 impl std::fmt::Debug for Publisher {
@@ -192,7 +194,18 @@ impl Publisher {
             root: root.into(),
             drafts,
             site: Mutex::new(None),
-            target,
+            target: Some(target),
+        }
+    }
+
+    /// A publisher that only previews (see [`Publisher::preview`]); a
+    /// change through it is an error.
+    pub fn preview_only(root: impl Into<PathBuf>) -> Self {
+        Publisher {
+            root: root.into(),
+            drafts: false,
+            site: Mutex::new(None),
+            target: None,
         }
     }
 
@@ -214,6 +227,11 @@ impl Publisher {
         app: &App,
         member_id: &str,
     ) -> Result<Publication, PublishError> {
+        let Some(target) = &self.target else {
+            return Err(PublishError::Write(io::Error::other(
+                "this function previews profiles but publishes none",
+            )));
+        };
         let today = app.moment().today;
         let now = profile::store_profiles(app.store.as_ref(), &app.config.program, today).await?;
         let mut guard = self.site.lock().await;
@@ -254,7 +272,7 @@ impl Publisher {
         let first = site.publish(upsert).map_err(PublishError::Site)?;
         let second = site.publish(listing).map_err(PublishError::Site)?;
         let publication = merge(first, second);
-        self.target.write(&publication).await?;
+        target.write(&publication).await?;
         Ok(publication)
     }
 

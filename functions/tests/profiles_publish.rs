@@ -22,6 +22,7 @@ app_cases!(
     pause_resume_and_taken,
     bad_edits_store_nothing,
     the_profile_page_works_without_javascript,
+    mentee_information_reaches_the_asked_mentor_and_the_committee_only,
 );
 
 /// A page of the views, as the session function answers it.
@@ -523,5 +524,189 @@ mod cases {
         .text();
         assert!(html.contains("Saved."));
         assert!(html.contains("value=\"Archivist\""));
+
+        // The mentor application's plain form carries the profile too.
+        let r = t
+            .send(t.as_member(MENTOR).post_form(
+                "/api/applications",
+                &[
+                    ("side", "mentor"),
+                    ("title", "Head of Special Collections"),
+                    ("institution", "Example State Library"),
+                    ("expertise", "strategic-planning"),
+                    ("years_involvement", "11"),
+                    ("career.0.title", "Curator"),
+                    ("career.0.organization", "Quillby Museum"),
+                    ("career.0.from", "1990"),
+                    ("career.1.title", ""),
+                    ("education.0.degree", "MA"),
+                    ("education.0.institution", "Example University"),
+                    ("bio", "Applied by form."),
+                    ("contact.website", "https://example.org/rosa"),
+                ],
+            ))
+            .await;
+        r.expect(303);
+        let mine = t.send(t.as_member(MENTOR).get("/api/profile")).await.json();
+        assert_eq!(
+            mine["profile"]["career"][0]["organization"],
+            "Quillby Museum"
+        );
+        assert_eq!(mine["profile"]["career"].as_array().unwrap().len(), 1);
+        assert_eq!(mine["profile"]["education"][0]["degree"], "MA");
+        assert_eq!(mine["profile"]["name"], "Member R5001", "the roster's name");
+        assert_eq!(mine["profile"]["contact"]["email"], "r5001@example.org");
+        // The apply page asks for all of it.
+        let html = view(&t, t.as_member("E5009").get("/members/apply/"))
+            .await
+            .text();
+        for name in [
+            "career.1.organization",
+            "education.0.degree",
+            "contact.website",
+            "location",
+        ] {
+            assert!(html.contains(&format!("name=\"{name}\"")), "{name}");
+        }
     }
+
+    pub async fn mentee_information_reaches_the_asked_mentor_and_the_committee_only(t: TestApp) {
+        let (t, out) = publishing(t);
+        volunteer_and_approve(&t).await;
+        // A second mentor, not asked.
+        t.add_member("R5003", "1990-01-01").await;
+        t.send(
+            t.as_member("R5003")
+                .post_json("/api/applications", &support::app::mentor_form()),
+        )
+        .await
+        .expect(201);
+        t.send(
+            t.as_member(CHAIR)
+                .post_json("/api/applications/mentor-R5003/approve", &json!({})),
+        )
+        .await
+        .expect(200);
+        const BACKGROUND: &str = "Night-shift reference desk, Quillby branch";
+        const CAREER: &str = "Hollowmere Branch Library";
+        const DEGREE: &str = "BA, Comparative Folklore";
+        for (id, mine) in [("E5001", true), ("E5002", false)] {
+            t.add_member(id, "2007-09-01").await;
+            let mut form = mentee_form();
+            if mine {
+                form["background"] = json!(BACKGROUND);
+                form["career"] =
+                    json!([{"title": "Library Assistant", "organization": CAREER, "from": "2005"}]);
+                form["education"] =
+                    json!([{"degree": DEGREE, "institution": "Example College", "year": "2004"}]);
+            }
+            t.send(t.as_member(id).post_json("/api/applications", &form))
+                .await
+                .expect(201);
+        }
+        t.add_member("P5001", "1990-01-01").await;
+        t.send(t.as_member("E5001").post_json(
+            "/api/matches",
+            &json!({"mentor_id": MENTOR, "message": "Would you mentor me?"}),
+        ))
+        .await
+        .expect(201);
+        t.send(t.as_member("E5002").post_json(
+            "/api/matches",
+            &json!({"mentor_id": MENTOR, "message": "Me too, please."}),
+        ))
+        .await
+        .expect(201);
+        let secrets = [BACKGROUND, CAREER, DEGREE];
+        let shows_all = |text: &str| secrets.iter().all(|s| text.contains(s));
+        let shows_any = |text: &str| secrets.iter().any(|s| text.contains(s));
+
+        // The mentor asked: with the request, page and API.
+        let page_ = view(&t, t.as_member(MENTOR).get("/members/requests/")).await;
+        assert!(shows_all(&page_.expect(200).text()), "{}", page_.text());
+        let api = t.send(t.as_member(MENTOR).get("/api/matches")).await;
+        let received = api.expect(200).json()["received"].clone();
+        let asked = received
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["mentee_id"] == "E5001")
+            .unwrap()
+            .clone();
+        assert_eq!(asked["mentee"]["background"], BACKGROUND);
+        assert_eq!(asked["mentee"]["career"][0]["organization"], CAREER);
+        // The committee: the applications page, with the mentor's whole profile.
+        let committee = view(
+            &t,
+            t.as_member(CHAIR).get("/members/committee/applications/"),
+        )
+        .await;
+        let committee = committee.expect(200).text();
+        assert!(shows_all(&committee), "{committee}");
+        assert!(committee.contains("Riverton College") && committee.contains("MLIS"));
+        let member_of_committee = view(
+            &t,
+            t.as_member(support::app::COMMITTEE[0])
+                .get("/members/committee/applications/"),
+        )
+        .await;
+        assert!(shows_all(&member_of_committee.expect(200).text()));
+
+        // Nobody else: another mentee (who asked the same mentor), a mentor
+        // not asked, a plain member, staff.
+        for who in ["E5002", "R5003", "P5001", support::app::STAFF] {
+            for path in [
+                "/members/requests/",
+                "/members/committee/applications/",
+                "/members/",
+                "/members/profile/",
+            ] {
+                let r = view(&t, t.as_member(who).get(path)).await;
+                assert!(!shows_any(&r.text()), "{who} sees it on {path}");
+            }
+            for path in [
+                "/api/matches",
+                "/api/applications",
+                "/api/me",
+                "/api/profile",
+            ] {
+                let r = t.send(t.as_member(who).get(path)).await;
+                assert!(
+                    !shows_any(&r.text()),
+                    "{who} sees it in {path}: {}",
+                    r.text()
+                );
+            }
+        }
+        // Anonymous: sent to sign in, shown nothing.
+        for path in ["/members/requests/", "/members/committee/applications/"] {
+            let r = view(&t, t.anonymous().get(path)).await;
+            assert_eq!(r.status, 303);
+            assert!(!shows_any(&r.text()));
+        }
+        for path in ["/api/matches", "/api/applications"] {
+            let r = t.send(t.anonymous().get(path)).await;
+            assert_eq!(r.status, 401);
+            assert!(!shows_any(&r.text()));
+        }
+        // The published pages (any member with the directory role reads
+        // them) never carry it.
+        for entry in walk(out.path()) {
+            let text = std::fs::read_to_string(&entry).unwrap_or_default();
+            assert!(!shows_any(&text), "{} shows it", entry.display());
+        }
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
 }

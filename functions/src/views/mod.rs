@@ -668,7 +668,16 @@ async fn render_page(
                 if r.mentee_id == viewer.member_id {
                     sent.push(match_json(app, r, &r.mentor_id, now).await);
                 } else if r.mentor_id == viewer.member_id {
-                    received.push(match_json(app, r, &r.mentee_id, now).await);
+                    let mut j = match_json(app, r, &r.mentee_id, now).await;
+                    // The mentor asked sees who asks (the object rule: the
+                    // request is to them).
+                    if viewer.may(Action::ViewMenteeBackground) {
+                        j["mentee"] =
+                            crate::handlers::matches::mentee_information(app, &c.id, &r.mentee_id)
+                                .await
+                                .map_err(|p| ViewError::from(p.detail))?;
+                    }
+                    received.push(j);
                 }
             }
             ctx.insert("sent", &sent);
@@ -745,6 +754,27 @@ async fn render_page(
                 };
                 j["id"] = json!(l.id);
                 j["name"] = json!(member_name(app, &member_id).await);
+                // The whole of what the committee decides on: the mentor's
+                // profile, the mentee's background.
+                match &l.application {
+                    mentoring::application::Application::Mentor(_) => {
+                        j["profile"] = json!(crate::records::profile::load(
+                            app.store.as_ref(),
+                            &member_id
+                        )
+                        .await?
+                        .map(|r| r.profile));
+                    }
+                    mentoring::application::Application::Mentee(_) => {
+                        if viewer.may(Action::ViewMenteeBackground) {
+                            j["mentee"] = crate::handlers::matches::mentee_information(
+                                app, &c.id, &member_id,
+                            )
+                            .await
+                            .map_err(|p| ViewError::from(p.detail))?;
+                        }
+                    }
+                }
                 rows.push(j);
             }
             ctx.insert("applications", &rows);
