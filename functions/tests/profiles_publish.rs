@@ -556,7 +556,9 @@ mod cases {
         assert_eq!(mine["profile"]["education"][0]["degree"], "MA");
         assert_eq!(mine["profile"]["name"], "Member R5001", "the roster's name");
         assert_eq!(mine["profile"]["contact"]["email"], "r5001@example.org");
-        // The apply page asks for all of it.
+        // The apply page asks for all of it (a session counts only for a
+        // member on the roster).
+        t.add_member("E5009", "2007-09-01").await;
         let html = view(&t, t.as_member("E5009").get("/members/apply/"))
             .await
             .text();
