@@ -117,6 +117,7 @@ pub const FUNCTIONS: &[FunctionSpec] = &[
             ("POST", "/api/profile"),
             ("POST", "/api/profile/pause"),
             ("POST", "/api/profile/resume"),
+            ("POST", "/api/profile/relist"),
         ],
         dynamodb_actions: &READ_WRITE,
         mails: true,

@@ -107,6 +107,7 @@ boxed! {
     h_save_profile => handlers::profile::save;
     h_pause_listing => handlers::profile::pause;
     h_resume_listing => handlers::profile::resume;
+    h_relist => handlers::profile::relist;
 }
 
 const fn route(
@@ -278,6 +279,13 @@ pub static ROUTES: &[Route] = &[
         Action::ResumeListing,
         true,
         h_resume_listing,
+    ),
+    route(
+        "POST",
+        "/api/profile/relist",
+        Action::RelistMentor,
+        true,
+        h_relist,
     ),
 ];
 

@@ -23,6 +23,7 @@ app_cases!(
     bad_edits_store_nothing,
     the_profile_page_works_without_javascript,
     mentee_information_reaches_the_asked_mentor_and_the_committee_only,
+    a_mentor_of_2008_relists_for_2009_with_one_click,
 );
 
 /// A page of the views, as the session function answers it.
@@ -572,6 +573,10 @@ mod cases {
         }
     }
 
+    pub async fn a_mentor_of_2008_relists_for_2009_with_one_click(t: TestApp) {
+        super::year_two::run(t).await;
+    }
+
     pub async fn mentee_information_reaches_the_asked_mentor_and_the_committee_only(t: TestApp) {
         let (t, out) = publishing(t);
         volunteer_and_approve(&t).await;
@@ -697,6 +702,75 @@ mod cases {
             let text = std::fs::read_to_string(&entry).unwrap_or_default();
             assert!(!shows_any(&text), "{} shows it", entry.display());
         }
+    }
+}
+
+mod year_two {
+    use super::*;
+
+    pub async fn run(t: TestApp) {
+        let (t, out) = publishing(t);
+        volunteer_and_approve(&t).await;
+        t.add_member("R5004", "1990-01-01").await;
+        // A year on: 2009 takes applications while the 2008 duos run.
+        t.set_time("2009-02-01T15:00:00Z");
+        let home = view(&t, t.as_member(MENTOR).get("/members/")).await.text();
+        assert!(home.contains("List me for 2009"), "{home}");
+        assert!(home.contains("action=\"/api/profile/relist\""));
+        let other = view(&t, t.as_member("R5004").get("/members/")).await.text();
+        assert!(
+            !other.contains("/api/profile/relist"),
+            "never a mentor: no offer"
+        );
+        let r = t
+            .send(t.as_member(MENTOR).post_form("/api/profile/relist", &[]))
+            .await;
+        r.expect(303);
+        assert_eq!(r.header("location"), Some("/members/?status=relisted"));
+        let home = view(&t, t.as_member(MENTOR).get("/members/?status=relisted"))
+            .await
+            .text();
+        assert!(home.contains("You are listed as a mentor again"));
+        assert!(
+            !home.contains("List me for 2009"),
+            "listed: no second offer"
+        );
+        let again = t
+            .send(
+                t.as_member(MENTOR)
+                    .post_json("/api/profile/relist", &json!({})),
+            )
+            .await;
+        assert_eq!(again.expect_problem(409)["code"], "duplicate");
+        let never = t
+            .send(
+                t.as_member("R5004")
+                    .post_json("/api/profile/relist", &json!({})),
+            )
+            .await;
+        assert_eq!(never.expect_problem(409)["code"], "not_listed_before");
+        let entries = audit::recent(t.app.store.as_ref(), "2009", 10)
+            .await
+            .unwrap();
+        assert!(entries
+            .iter()
+            .any(|e| e.get_str("action") == Some("relist_mentor")));
+        // A 2009 mentee asks the relisted mentor.
+        t.add_member("E5009", "2008-06-01").await;
+        t.send(
+            t.as_member("E5009")
+                .post_json("/api/applications", &mentee_form()),
+        )
+        .await
+        .expect(201);
+        t.send(t.as_member("E5009").post_json(
+            "/api/matches",
+            &json!({"mentor_id": MENTOR, "message": "Would you mentor me this year?"}),
+        ))
+        .await
+        .expect(201);
+        // Still in the directory.
+        assert!(page(out.path(), "members/mentors/index.html").contains(NAME));
     }
 }
 

@@ -111,6 +111,9 @@ pub enum Action {
     /// A mentee's background, career and education: the mentors that mentee
     /// asks (the object rule: only a request to *you*) and the committee.
     ViewMenteeBackground,
+    /// `POST /api/profile/relist`: a mentor of an earlier cohort is listed
+    /// for the next with one click.
+    RelistMentor,
     /// Read why a duo ended early (in `GET /api/duos`, `GET /api/me` and the
     /// pages): the chair, and a committee member only as that duo's liaison
     /// ([`crate::duo::Duo::may_see_end_reason`]).
@@ -119,7 +122,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in declaration order.
-    pub const ALL: [Action; 33] = [
+    pub const ALL: [Action; 34] = [
         Action::Apply,
         Action::ListApplications,
         Action::ApproveApplication,
@@ -152,6 +155,7 @@ impl Action {
         Action::ResumeListing,
         Action::EditProfilePage,
         Action::ViewMenteeBackground,
+        Action::RelistMentor,
         Action::ViewEndReason,
     ];
 
@@ -184,6 +188,7 @@ impl Action {
             SaveProfile => ("POST", "/api/profile"),
             PauseListing => ("POST", "/api/profile/pause"),
             ResumeListing => ("POST", "/api/profile/resume"),
+            RelistMentor => ("POST", "/api/profile/relist"),
             EditProfilePage | ViewMenteeBackground => return None,
             ViewMentorDirectory | ViewMentorProfile | ViewOwnProfile | ViewMembersPages
             | ViewCommitteeReport | ViewEndReason => return None,
@@ -209,6 +214,8 @@ pub fn allows(role: Role, action: Action) -> bool {
         // One's own profile only (the handler's object rule); pausing needs
         // a published one (the handler's state rule).
         GetProfile | SaveProfile | PauseListing | ResumeListing | EditProfilePage => signed_in,
+        // Only one approved in an earlier cohort: the handler's rule.
+        RelistMentor => signed_in,
         // The asked mentor (object rule: the request is to them) and the
         // committee that decides on the application; never staff, never
         // other mentees.
@@ -284,7 +291,7 @@ mod tests {
 
     /// The expected matrix, written out. Columns:
     /// Anonymous, Member, Mentee, Mentor, Committee, Chair, Staff.
-    const EXPECTED: [(Action, [u8; 7]); 33] = [
+    const EXPECTED: [(Action, [u8; 7]); 34] = [
         (Action::Apply, [0, 1, 1, 1, 1, 1, 1]),
         (Action::ListApplications, [0, 0, 0, 0, 1, 1, 0]),
         (Action::ApproveApplication, [0, 0, 0, 0, 1, 1, 0]),
@@ -317,6 +324,7 @@ mod tests {
         (Action::ResumeListing, [0, 1, 1, 1, 1, 1, 1]),
         (Action::EditProfilePage, [0, 1, 1, 1, 1, 1, 1]),
         (Action::ViewMenteeBackground, [0, 0, 0, 1, 1, 1, 0]),
+        (Action::RelistMentor, [0, 1, 1, 1, 1, 1, 1]),
         (Action::ViewEndReason, [0, 0, 0, 0, 1, 1, 0]),
     ];
 
@@ -384,7 +392,7 @@ mod tests {
     #[test]
     fn routes_are_unique() {
         let routes: Vec<_> = Action::ALL.iter().filter_map(|a| a.route()).collect();
-        assert_eq!(routes.len(), 25);
+        assert_eq!(routes.len(), 26);
         for (i, r) in routes.iter().enumerate() {
             assert!(!routes[..i].contains(r), "{r:?} twice");
             assert!(r.1.starts_with("/api/"));

@@ -352,6 +352,104 @@ async fn set_paused(app: &App, call: Call, paused: bool) -> Outcome {
     Ok(Reply::ok(&reply_body(&record, pages)).redirect(format!("{PROFILE_PAGE}?status={status}")))
 }
 
+/// The home page of the members area (result of the relist form).
+pub const HOME_PAGE: &str = "/members/";
+
+/// The latest cohort before `cohort` in which `member_id` was an approved
+/// mentor, with that application.
+pub async fn listed_before(
+    app: &App,
+    cohort: &mentoring::program::Cohort,
+    member_id: &str,
+) -> Result<Option<mentoring::application::MentorApplication>, Problem> {
+    let mut earlier: Vec<&mentoring::program::Cohort> = app
+        .config
+        .program
+        .cohorts
+        .iter()
+        .filter(|c| c.applications_open < cohort.applications_open)
+        .collect();
+    earlier.sort_by_key(|c| std::cmp::Reverse(c.applications_open));
+    for c in earlier {
+        let a: Option<mentoring::application::MentorApplication> =
+            crate::records::get(app.store.as_ref(), &keys::mentor_app(&c.id, member_id)).await?;
+        if let Some(a) = a.filter(|a| a.status == mentoring::application::MentorStatus::Approved) {
+            return Ok(Some(a));
+        }
+    }
+    Ok(None)
+}
+
+/// `POST /api/profile/relist` (any signed-in member who was an approved
+/// mentor in an earlier cohort): listed again, with one click, for the
+/// cohort taking applications. The earlier application's answers are
+/// taken over and every rule of a mentor application checked (window,
+/// eligibility, form); the committee approved this mentor before, so the
+/// application is approved at once (audited `relist_mentor`, with the
+/// cohort it came from).
+///
+/// Request: empty. Reply `201`: `{"id": "mentor-M2001", "cohort", "from_cohort",
+/// "status": {"state": "approved"}}`; form posts: `303` to
+/// `/members/?status=relisted`. Errors: 403 not eligible; 409 `closed`
+/// (no cohort taking applications), `duplicate` (already applied in it),
+/// `not_listed_before` (no earlier approved mentor application).
+pub async fn relist(app: &App, call: Call) -> Outcome {
+    let _: EmptyBody = call.body.decode(Shape::default())?;
+    let cohort = super::open_cohort(app, call.moment)?;
+    let me = call.caller.member_id.clone();
+    let roster = roster_member(app, &me).await?;
+    let key = keys::mentor_app(&cohort.id, &me);
+    if app.store.get(&key).await?.is_some() {
+        return Err(Problem::conflict(
+            "duplicate",
+            "You have already applied as a mentor in this cohort.",
+        ));
+    }
+    let earlier = listed_before(app, cohort, &me).await?.ok_or_else(|| {
+        Problem::conflict(
+            "not_listed_before",
+            "You were not an approved mentor in an earlier cohort; volunteer through the application form.",
+        )
+    })?;
+    let mut application = mentoring::application::submit_mentor(
+        &app.config.program,
+        cohort,
+        &roster,
+        earlier.form.clone(),
+        call.moment,
+    )?;
+    application.status = application.status.approve()?;
+    let audit = Entry::new(&cohort.id, "relist_mentor", &me, &key, call.moment.now)
+        .detail(serde_json::json!({"from_cohort": earlier.cohort}));
+    app.store
+        .transact(vec![
+            TransactOp::put_if(
+                crate::records::mentor_app_item(&application),
+                crate::store::Condition::not_exists(),
+            ),
+            audit.op(),
+        ])
+        .await
+        .map_err(|e| {
+            if e.is_condition_failed() {
+                Problem::conflict(
+                    "duplicate",
+                    "You have already applied as a mentor in this cohort.",
+                )
+            } else {
+                e.into()
+            }
+        })?;
+    publish::member_changed(app, &me).await;
+    Ok(Reply::created(&serde_json::json!({
+        "id": super::applications::application_id(mentoring::Side::Mentor, &me),
+        "cohort": cohort.id,
+        "from_cohort": earlier.cohort,
+        "status": application.status,
+    }))
+    .redirect(format!("{HOME_PAGE}?status=relisted")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -612,6 +612,31 @@ async fn render_page(
                 ctx.insert("has_duo", &mine);
             }
             ctx.insert("my_applications", &my_applications(app, viewer));
+            // A mentor of an earlier cohort: listed for the open one with
+            // one click (POST /api/profile/relist).
+            let mut relist = Json::Null;
+            if let Some(open) = mentoring::cohort_focus::taking_applications(program, viewer.today)
+            {
+                let applied = app
+                    .store
+                    .get(&keys::mentor_app(&open.id, &viewer.member_id))
+                    .await?
+                    .is_some();
+                if !applied {
+                    if let Some(before) =
+                        crate::handlers::profile::listed_before(app, open, &viewer.member_id)
+                            .await
+                            .map_err(|p| ViewError::from(p.detail))?
+                    {
+                        let from = program
+                            .cohort(&before.cohort)
+                            .map(|c| c.name.clone())
+                            .unwrap_or(before.cohort);
+                        relist = json!({"cohort": open.name, "from": from});
+                    }
+                }
+            }
+            ctx.insert("relist", &relist);
             let surveys: Vec<Json> = app
                 .config
                 .surveys
@@ -1198,6 +1223,7 @@ mod tests {
                 "limits": {"name": 100, "title": 200, "institution": 200, "location": 200, "entry": 200, "bio": 5000, "availability": 500, "url": 500, "email": 254, "phone": 40, "years": 80, "expertise": 8}}),
         );
         ctx.insert("preview_html", &Json::Null);
+        ctx.insert("relist", &json!({"cohort": "N", "from": "P"}));
         ctx.insert("fields", &vec![("name", "A")]);
         ctx.insert(
             "shown",
