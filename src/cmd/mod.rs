@@ -1,6 +1,7 @@
 pub mod alumni;
 pub mod build;
 pub mod cohort_source;
+pub mod init;
 pub mod report;
 pub mod roster;
 pub mod serve;

@@ -64,6 +64,7 @@ use crate::roles::{self, Participation};
 use crate::store::Query;
 
 mod cohorts;
+mod offer;
 
 const TEMPLATES: &[(&str, &str)] = &[
     (
@@ -126,6 +127,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "alumni.html",
         include_str!("../../../themes/default/views/alumni.html"),
     ),
+    (
+        "offer.html",
+        include_str!("../../../themes/default/views/offer.html"),
+    ),
 ];
 
 fn templates() -> &'static tera::Tera {
@@ -156,6 +161,7 @@ pub const PATHS: &[&str] = &[
     "/members/committee/duos/",
     "/members/committee/surveys/",
     "/members/alumni/",
+    "/members/offer/",
     REPORT_PATH,
 ];
 
@@ -165,8 +171,18 @@ pub const REPORT_PATH: &str = "/members/report/";
 
 /// The query parameters the templates read (the result pages' flags).
 const QUERY_KEYS: &[&str] = &[
-    "status", "side", "place", "decided", "assigned", "answered", "survey", "token", "mentor",
+    "status",
+    "side",
+    "place",
+    "decided",
+    "assigned",
+    "answered",
+    "survey",
+    "token",
+    "mentor",
     "cohort",
+    "confirmed",
+    "withdrawn",
 ];
 
 /// Whether `path` is one of the views' pages.
@@ -539,6 +555,7 @@ async fn render_page(
             render("home.html", &ctx, "Your program")
         }
         "/members/apply/" => render("apply.html", &ctx, "Apply"),
+        "/members/offer/" => offer::page(app, viewer, &mut ctx).await,
         "/apply/done/" => render("apply_done.html", &ctx, "Application received"),
         "/members/nominate/" | "/nominate/done/" => {
             render("nominate.html", &ctx, "Nominate a member")
@@ -822,12 +839,12 @@ fn committee_page_cohort<'a>(
 fn my_applications(app: &App, viewer: &Viewer) -> Vec<Json> {
     let mut out = Vec::new();
     for p in &viewer.participations {
-        let name = app
-            .config
-            .program
-            .cohort(&p.cohort)
+        let cohort = app.config.program.cohort(&p.cohort);
+        let name = cohort
             .map(|c| c.name.clone())
             .unwrap_or_else(|| p.cohort.clone());
+        // Withdrawing is for a year not yet over (the handler decides the rest).
+        let running = cohort.is_some_and(|c| c.end >= viewer.today);
         for mut j in p
             .mentee
             .iter()
@@ -835,6 +852,9 @@ fn my_applications(app: &App, viewer: &Viewer) -> Vec<Json> {
             .chain(p.mentor.iter().map(mentor_json))
         {
             j["cohort_name"] = json!(name);
+            j["cohort"] = json!(p.cohort);
+            let open = !matches!(j["state"].as_str(), Some("withdrawn" | "declined"));
+            j["withdrawable"] = json!(running && open);
             out.push(j);
         }
     }
