@@ -35,6 +35,8 @@ enum Command {
     Report(cmd::report::ReportArgs),
     /// The alumni group: `duos alumni export --cohort ID --out DIR`.
     Alumni(cmd::alumni::AlumniArgs),
+    /// The curated mentors: `duos mentors list --cohort ID` makes the YAML mentors askable in a cohort.
+    Mentors(cmd::mentors::MentorsArgs),
 }
 
 fn main() -> ExitCode {
@@ -48,5 +50,6 @@ fn main() -> ExitCode {
         Command::Tick(args) => cmd::tick::tick(args),
         Command::Report(args) => cmd::report::report(args),
         Command::Alumni(args) => cmd::alumni::alumni(args),
+        Command::Mentors(args) => cmd::mentors::mentors(args),
     }
 }

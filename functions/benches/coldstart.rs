@@ -167,6 +167,9 @@ fn main() {
             ("DUOS_SURVEY_SECRET", SURVEY_SECRET),
             ("DUOS_SITE_ORIGIN", ORIGIN),
             ("DUOS_MEMBERS_BUCKET", "duos-coldstart-members"),
+            // The repository is a site root (content/, themes/): what the
+            // publishing functions render changed profiles from.
+            ("DUOS_SITE_ROOT", concat!(env!("CARGO_MANIFEST_DIR"), "/..")),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v.to_owned()))

@@ -16,6 +16,7 @@ use crate::clock::{moment_at, Clock, SystemClock};
 use crate::config::{session_from_env, Config, ConfigError};
 use crate::mail::Mailer;
 use crate::members_gate::MembersFiles;
+use crate::publish::Publisher;
 use crate::store::Store;
 
 /// Everything a handler needs besides the request.
@@ -37,6 +38,10 @@ pub struct App {
     /// AWS) for [`crate::members_area`]; only the `session` function and
     /// `duos serve` have one.
     pub members: Option<Arc<dyn MembersFiles>>,
+    /// Renders the pages of profile changes ([`crate::publish`]); `None`:
+    /// nothing is published (tests of the API alone, functions that change
+    /// no profile).
+    pub publisher: Option<Arc<Publisher>>,
 }
 
 impl std::fmt::Debug for App {
@@ -46,6 +51,7 @@ impl std::fmt::Debug for App {
             .field("session", &self.session)
             .field("auth", &self.auth.is_some())
             .field("members", &self.members.is_some())
+            .field("publisher", &self.publisher.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -68,7 +74,14 @@ impl App {
             session,
             auth,
             members: None,
+            publisher: None,
         }
+    }
+
+    /// The same app publishing profile changes with `publisher`.
+    pub fn with_publisher(mut self, publisher: Arc<Publisher>) -> App {
+        self.publisher = Some(publisher);
+        self
     }
 
     /// The same app serving the members area from `files`.

@@ -60,6 +60,10 @@ pub struct FunctionSpec {
     /// Reads `members/*` of the members bucket (`s3:GetObject`, and
     /// `s3:ListBucket` on the `members/` prefix so a missing page is a 404).
     pub reads_members_bucket: bool,
+    /// Publishes profile changes into `members/*` of the members bucket
+    /// (`s3:PutObject`, `s3:DeleteObject`; [`crate::publish`]), rendering
+    /// them from the site root (`DUOS_SITE_ROOT`, the `SiteLayer`).
+    pub publishes_members: bool,
     /// Reads the session secret (`ssm:GetParameter`).
     pub reads_session_secret: bool,
     /// Reads the survey HMAC secret (`ssm:GetParameter`).
@@ -109,10 +113,16 @@ pub const FUNCTIONS: &[FunctionSpec] = &[
             ("POST", "/api/applications/{id}/withdraw"),
             ("POST", "/api/offers/{id}/confirm"),
             ("POST", "/api/alumni/volunteer"),
+            ("GET", "/api/profile"),
+            ("POST", "/api/profile"),
+            ("POST", "/api/profile/pause"),
+            ("POST", "/api/profile/resume"),
+            ("POST", "/api/profile/relist"),
         ],
         dynamodb_actions: &READ_WRITE,
         mails: true,
         reads_members_bucket: false,
+        publishes_members: true,
         reads_session_secret: true,
         reads_survey_secret: false,
         scheduled: false,
@@ -128,6 +138,7 @@ pub const FUNCTIONS: &[FunctionSpec] = &[
         dynamodb_actions: &READ_WRITE,
         mails: true,
         reads_members_bucket: false,
+        publishes_members: false,
         reads_session_secret: true,
         reads_survey_secret: false,
         scheduled: false,
@@ -146,6 +157,7 @@ pub const FUNCTIONS: &[FunctionSpec] = &[
         dynamodb_actions: &READ_WRITE,
         mails: true,
         reads_members_bucket: false,
+        publishes_members: true,
         reads_session_secret: true,
         reads_survey_secret: false,
         scheduled: false,
@@ -162,6 +174,7 @@ pub const FUNCTIONS: &[FunctionSpec] = &[
         dynamodb_actions: &READ_WRITE,
         mails: true,
         reads_members_bucket: false,
+        publishes_members: false,
         reads_session_secret: true,
         reads_survey_secret: false,
         scheduled: false,
@@ -177,6 +190,7 @@ pub const FUNCTIONS: &[FunctionSpec] = &[
         dynamodb_actions: &READ_WRITE,
         mails: false,
         reads_members_bucket: false,
+        publishes_members: false,
         reads_session_secret: true,
         reads_survey_secret: true,
         scheduled: false,
@@ -189,6 +203,7 @@ pub const FUNCTIONS: &[FunctionSpec] = &[
         dynamodb_actions: &READ_WRITE,
         mails: false,
         reads_members_bucket: false,
+        publishes_members: false,
         reads_session_secret: true,
         reads_survey_secret: false,
         scheduled: false,
@@ -205,12 +220,16 @@ pub const FUNCTIONS: &[FunctionSpec] = &[
             // route with or without the trailing slash.
             ("GET", "/members"),
             ("GET", "/members/{proxy+}"),
+            // The profile form's preview (a page, CSRF-checked; it stores
+            // nothing).
+            ("POST", "/members/profile/preview"),
             ("GET", "/apply/{proxy+}"),
             ("GET", "/nominate/{proxy+}"),
         ],
         dynamodb_actions: &SESSION,
         mails: false,
         reads_members_bucket: true,
+        publishes_members: false,
         reads_session_secret: true,
         reads_survey_secret: true,
         scheduled: false,
@@ -223,6 +242,7 @@ pub const FUNCTIONS: &[FunctionSpec] = &[
         dynamodb_actions: &READ_WRITE,
         mails: true,
         reads_members_bucket: false,
+        publishes_members: false,
         reads_session_secret: false,
         reads_survey_secret: true,
         scheduled: true,

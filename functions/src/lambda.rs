@@ -241,7 +241,8 @@ pub const SURVEY_SECRET_PARAM_ENV: &str = "DUOS_SURVEY_SECRET_PARAM";
 /// | `DUOS_SES_CONFIGURATION_SET` | SES configuration set (optional) |
 /// | `DUOS_SESSION_SECRET` or `DUOS_SESSION_SECRET_PARAM` | the session key, or the name of the SSM SecureString holding it (read once per cold start) |
 /// | `DUOS_SURVEY_SECRET` or `DUOS_SURVEY_SECRET_PARAM` | the survey dedupe key, likewise |
-/// | `DUOS_MEMBERS_BUCKET` | the private bucket of the members-only pages (`session` only; required there) |
+/// | `DUOS_MEMBERS_BUCKET` | the private bucket of the members-only pages (required by `session`, which reads it, and by the functions that publish profile changes into it: `applications`, `matches`) |
+/// | `DUOS_SITE_ROOT` | the site root (`content/`, `themes/`) profile changes are rendered from (required where they are published; `session` renders the profile preview with it) |
 /// | `DUOS_CONTENT_DIR`, `DUOS_SITE_ORIGIN`, `DUOS_UTC_OFFSET` | see [`crate::config`] |
 /// | `DUOS_OIDC_*` | the OpenID provider (`session` only; see [`OidcConfig::from_env`]) |
 /// | `AWS_REGION`, credentials | the SDK's default chains (the function's role) |
@@ -258,7 +259,8 @@ pub async fn app_from_env(function: Function) -> Result<App, String> {
         value
     };
     let table = required(TABLE_ENV, "the DynamoDB table name");
-    let members_bucket = if function.spec().reads_members_bucket {
+    let spec = function.spec();
+    let members_bucket = if spec.reads_members_bucket || spec.publishes_members {
         required(
             MEMBERS_BUCKET_ENV,
             "the private bucket of the members-only pages",
@@ -271,7 +273,14 @@ pub async fn app_from_env(function: Function) -> Result<App, String> {
     } else {
         Some(var(MAIL_FROM_ENV).unwrap_or_else(|| "no-reply@duos.invalid".to_owned()))
     };
-    let spec = function.spec();
+    let site_root = if spec.publishes_members {
+        required(
+            crate::publish::SITE_ROOT_ENV,
+            "the site root (content/ and themes/) the changed profiles are rendered from",
+        )
+    } else {
+        var(crate::publish::SITE_ROOT_ENV)
+    };
     let mut ssm = None;
     // A function that never reads a secret (per deploy::FUNCTIONS, and so
     // has no IAM grant for it) gets a random one: nothing it does depends
@@ -343,7 +352,18 @@ pub async fn app_from_env(function: Function) -> Result<App, String> {
     if function == Function::Session {
         app.auth = Some(Arc::new(auth_service(&app, oidc)?));
     }
-    if let Some(bucket) = members_bucket {
+    if spec.publishes_members {
+        if let (Some(root), Some(bucket)) = (&site_root, &members_bucket) {
+            let target = Arc::new(crate::publish::S3Target::connect(bucket.clone()).await);
+            app = app.with_publisher(Arc::new(crate::publish::Publisher::new(
+                root, false, target,
+            )));
+        }
+    } else if let (Function::Session, Some(root)) = (function, &site_root) {
+        // The profile form's preview, rendered as it will be published.
+        app = app.with_publisher(Arc::new(crate::publish::Publisher::preview_only(root)));
+    }
+    if let (true, Some(bucket)) = (spec.reads_members_bucket, members_bucket) {
         app = app.with_members(Arc::new(S3MembersFiles::connect(bucket).await));
     }
     Ok(app)

@@ -29,6 +29,7 @@ pub mod mail;
 pub mod members_area;
 pub mod members_gate;
 pub mod members_s3;
+pub mod publish;
 pub mod records;
 pub mod report;
 pub mod roles;

@@ -37,7 +37,8 @@ pub async fn handle(
     req: &Request<Vec<u8>>,
 ) -> Option<Response<Vec<u8>>> {
     let path = req.uri().path();
-    let read = matches!(*req.method(), Method::GET | Method::HEAD);
+    let read = matches!(*req.method(), Method::GET | Method::HEAD)
+        || (*req.method() == Method::POST && path == views::profile::PREVIEW_PATH);
     if read && views::is_view(path) {
         let shell = shell(files.as_ref()).await;
         return views::handle(app, req, shell.as_deref()).await;

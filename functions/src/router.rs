@@ -100,6 +100,11 @@ boxed! {
     h_volunteer => crate::alumni::volunteer;
     h_withdraw_application => handlers::waitlist::withdraw;
     h_confirm_offer => handlers::waitlist::confirm_offer;
+    h_get_profile => handlers::profile::get;
+    h_save_profile => handlers::profile::save;
+    h_pause_listing => handlers::profile::pause;
+    h_resume_listing => handlers::profile::resume;
+    h_relist => handlers::profile::relist;
 }
 
 const fn route(
@@ -243,6 +248,41 @@ pub static ROUTES: &[Route] = &[
         Action::ConfirmOffer,
         true,
         h_confirm_offer,
+    ),
+    route(
+        "GET",
+        "/api/profile",
+        Action::GetProfile,
+        false,
+        h_get_profile,
+    ),
+    route(
+        "POST",
+        "/api/profile",
+        Action::SaveProfile,
+        true,
+        h_save_profile,
+    ),
+    route(
+        "POST",
+        "/api/profile/pause",
+        Action::PauseListing,
+        true,
+        h_pause_listing,
+    ),
+    route(
+        "POST",
+        "/api/profile/resume",
+        Action::ResumeListing,
+        true,
+        h_resume_listing,
+    ),
+    route(
+        "POST",
+        "/api/profile/relist",
+        Action::RelistMentor,
+        true,
+        h_relist,
     ),
 ];
 

@@ -501,6 +501,21 @@ fn each_role_holds_exactly_what_its_function_calls() {
                     "{id}: ListBucket limited to the members/ prefix"
                 );
             }
+        } else if spec.publishes_members {
+            // Publishing profile changes: write and delete, members/* only.
+            assert_eq!(
+                s3,
+                BTreeSet::from(["s3:DeleteObject".to_owned(), "s3:PutObject".to_owned()]),
+                "{id}"
+            );
+            for action in ["s3:PutObject", "s3:DeleteObject"] {
+                for s in statements_with_action(f, action) {
+                    assert!(
+                        mentions(&s["Resource"], "${MembersBucket.Arn}/members/*"),
+                        "{id}: {action} on members/* only"
+                    );
+                }
+            }
         } else {
             assert!(s3.is_empty(), "{id} may use S3: {s3:?}");
         }
@@ -604,10 +619,20 @@ fn buckets_are_private_and_cloudfront_fronts_site_and_api() {
             assert_eq!(block[k].as_bool(), Some(true), "{id}: {k}");
         }
     }
-    // Only the session function's role reads the members bucket.
+    // Only the session function's role reads the members bucket; only the
+    // functions that publish profile changes write it.
     for (id, f) in of_type(&t, "AWS::Serverless::Function") {
-        let reads = mentions(&f["Properties"]["Policies"], "MembersBucket");
-        assert_eq!(reads, id == "SessionFunction", "{id}");
+        let touches = mentions(&f["Properties"]["Policies"], "MembersBucket");
+        let spec = functions::deploy::FUNCTIONS
+            .iter()
+            .find(|s| s.logical_id == id)
+            .unwrap_or_else(|| panic!("{id} in deploy::FUNCTIONS"));
+        assert_eq!(
+            touches,
+            spec.reads_members_bucket || spec.publishes_members,
+            "{id}"
+        );
+        assert_eq!(spec.reads_members_bucket, id == "SessionFunction", "{id}");
     }
     let oac = of_type(&t, "AWS::CloudFront::OriginAccessControl");
     assert_eq!(oac.len(), 1);

@@ -117,6 +117,8 @@ struct World {
     bucket: String,
     store: functions::store::DynamoStore,
     content: tempfile::TempDir,
+    /// The site root profile changes are rendered from (the SiteLayer).
+    site: tempfile::TempDir,
 }
 
 impl World {
@@ -140,12 +142,15 @@ impl World {
             .send()
             .await
             .expect("create the members bucket");
+        let content = open_content();
+        let site = site_root(content.path());
         Some(World {
             endpoint,
             table,
             bucket,
             store,
-            content: open_content(),
+            content,
+            site,
         })
     }
 
@@ -164,6 +169,7 @@ impl World {
             ("DUOS_SURVEY_SECRET", SURVEY_SECRET),
             ("DUOS_SITE_ORIGIN", ORIGIN),
             ("DUOS_MEMBERS_BUCKET", self.bucket.as_str()),
+            ("DUOS_SITE_ROOT", self.site.path().to_str().unwrap()),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
@@ -691,4 +697,151 @@ async fn the_session_function_serves_the_members_area_from_the_bucket() {
         .request(&HttpEvent::new("GET", "/members/report/").cookie(&member))
         .await;
     assert_eq!(refused.status, 403);
+}
+
+/// The text of an object of the members bucket, or `None`.
+async fn bucket_text(world: &World, key: &str) -> Option<String> {
+    let got = s3(&world.endpoint)
+        .get_object()
+        .bucket(&world.bucket)
+        .key(key)
+        .send()
+        .await
+        .ok()?;
+    let bytes = got.body.collect().await.ok()?.into_bytes();
+    Some(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// A site root as the SiteLayer holds it: `content` and the repository's
+/// themes.
+fn site_root(content: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(content, &dir.path().join("content"));
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../themes"),
+        &dir.path().join("themes"),
+    );
+    dir
+}
+
+#[tokio::test]
+async fn approving_a_mentor_publishes_the_profile_into_the_members_bucket() {
+    let Some(world) = World::new("publish").await else {
+        return;
+    };
+    let env = world.env();
+    let chair = "M1001";
+    seed_member(&world.store, chair, "chair@lambda-test.example.org").await;
+    let mentor = format!("M6{:05}", fastrand::u32(..100_000));
+    seed_member(&world.store, &mentor, "mentor@lambda-test.example.org").await;
+    let name = "Ottilie Brackenridge";
+    let (mentor_cookie, mentor_csrf) = world.sign_in(&mentor);
+    let (chair_cookie, chair_csrf) = world.sign_in(chair);
+    let mut fx = Sandbox::start("applications", &env).await;
+    let post = |cookie: &str, csrf: &str, path: &str, body: &Value| {
+        HttpEvent::new("POST", path)
+            .cookie(cookie)
+            .header("origin", ORIGIN)
+            .header("x-csrf-token", csrf)
+            .json(body)
+    };
+    let applied = fx
+        .request(&post(
+            &mentor_cookie,
+            &mentor_csrf,
+            "/api/applications",
+            &json!({
+                "side": "mentor",
+                "name": name,
+                "title": "Director of Outreach",
+                "institution": "Example County Library",
+                "years_involvement": 9,
+                "expertise": ["fundraising-and-advocacy"],
+                "career": [
+                    {"title": "Director of Outreach", "organization": "Example County Library", "from": "2010"},
+                    {"title": "Branch Manager", "organization": "Example Township Library", "from": "2002", "to": "2010"}
+                ],
+                "education": [{"degree": "MLS", "institution": "Example University", "year": "2001"}],
+                "bio": "Outreach on a shoestring."
+            }),
+        ))
+        .await;
+    assert_eq!(
+        applied.status,
+        201,
+        "{}",
+        String::from_utf8_lossy(&applied.body)
+    );
+    let directory = "members/mentors/index.html";
+    assert!(
+        !bucket_text(&world, directory)
+            .await
+            .unwrap_or_default()
+            .contains(name),
+        "not listed before the approval"
+    );
+    let approved = fx
+        .request(&post(
+            &chair_cookie,
+            &chair_csrf,
+            &format!("/api/applications/mentor-{mentor}/approve"),
+            &json!({}),
+        ))
+        .await;
+    assert_eq!(
+        approved.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&approved.body)
+    );
+    let mine = fx
+        .request(
+            &HttpEvent::new("GET", "/api/profile")
+                .cookie(&mentor_cookie)
+                .header("origin", ORIGIN),
+        )
+        .await;
+    let slug = mine.json()["slug"].as_str().unwrap().to_owned();
+    let page = bucket_text(&world, &format!("members/mentors/{slug}/index.html"))
+        .await
+        .expect("the profile page is in the members bucket");
+    assert!(
+        page.contains(name) && page.contains("Example Township Library") && page.contains("MLS")
+    );
+    let listed = bucket_text(&world, directory)
+        .await
+        .expect("the directory page");
+    assert!(listed.contains(name), "the directory lists the new mentor");
+    assert!(listed.contains(&format!("/members/mentors/{slug}/")));
+    let term = bucket_text(
+        &world,
+        "members/expertise/fundraising-and-advocacy/index.html",
+    )
+    .await
+    .expect("the expertise page");
+    assert!(term.contains(name));
+    let access = bucket_text(&world, "members/access.json").await.unwrap();
+    assert!(access.contains(&mentor));
+
+    // Paused: the directory no longer lists the mentor.
+    let paused = fx
+        .request(&post(
+            &mentor_cookie,
+            &mentor_csrf,
+            "/api/profile/pause",
+            &json!({}),
+        ))
+        .await;
+    assert_eq!(
+        paused.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&paused.body)
+    );
+    let listed = bucket_text(&world, directory).await.unwrap();
+    assert!(!listed.contains(name), "paused: not in the directory");
+    let page = bucket_text(&world, &format!("members/mentors/{slug}/index.html"))
+        .await
+        .unwrap();
+    assert!(page.contains("is not taking a mentee this cohort"));
 }

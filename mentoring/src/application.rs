@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cap::{admit, Admission};
 use crate::error::{Checker, RuleError};
+use crate::profile::{CareerEntry, EducationEntry, MenteeBackground, Profile};
 use crate::program::{Cohort, Program};
 use crate::roster::{check_eligibility, check_returning_mentee, Member, Side};
 use crate::Moment;
@@ -48,6 +49,22 @@ pub struct MenteeForm {
     /// Their library or organization (optional): mentors of the same one
     /// are not suggested to them (conflict of interest).
     pub institution: String,
+    /// Positions held (the same entries, and rules, as a profile's).
+    pub career: Vec<CareerEntry>,
+    /// Degrees and certificates.
+    pub education: Vec<EducationEntry>,
+}
+
+impl MenteeForm {
+    /// What the asked mentor and the committee see about the mentee
+    /// besides the goals ([`MenteeBackground`]).
+    pub fn background(&self) -> MenteeBackground {
+        MenteeBackground {
+            background: self.background.clone(),
+            career: self.career.clone(),
+            education: self.education.clone(),
+        }
+    }
 }
 
 /// What a mentor fills in; it becomes their directory profile once approved.
@@ -335,17 +352,7 @@ impl MentorForm {
             );
         }
         check_terms(&mut c, program, "expertise", &self.expertise);
-        let min = program.eligibility.mentor_min_years_involvement;
-        if self.years_involvement < min {
-            c.push(
-                "years_involvement",
-                format!(
-                    "Mentors need at least {min} year{} of involvement in {}.",
-                    if min == 1 { "" } else { "s" },
-                    program.association
-                ),
-            );
-        }
+        check_years(&mut c, program, self.years_involvement);
         c.required("bio", "Bio", &self.bio, MAX_BIO);
         c.max_len(
             "availability",
@@ -410,7 +417,17 @@ pub fn submit_mentee(
         .filter_map(|id| program.cohort(id))
         .collect();
     check_returning_mentee(&program.eligibility, cohort, &before)?;
-    form.validate(program)?;
+    let mut problems = form
+        .validate(program)
+        .err()
+        .map(|e| e.field_errors().to_vec())
+        .unwrap_or_default();
+    if let Err(more) = form.background().validate(at.today) {
+        problems.extend(more.into_iter().filter(|e| e.field != "background"));
+    }
+    if !problems.is_empty() {
+        return Err(RuleError::Invalid(problems));
+    }
     Ok(MenteeApplication {
         cohort: cohort.id.clone(),
         member_id: member.member_id.clone(),
@@ -440,6 +457,66 @@ pub fn submit_mentor(
         submitted_at: at.now,
         status: MentorStatus::Submitted,
     })
+}
+
+impl MentorForm {
+    /// The application's summary of `profile` (what the committee's list and
+    /// the request page show), with the application question
+    /// `years_involvement`.
+    pub fn from_profile(profile: &Profile, years_involvement: u32) -> MentorForm {
+        MentorForm {
+            title: profile.title.clone(),
+            institution: profile.institution.clone(),
+            expertise: profile.expertise.clone(),
+            years_involvement,
+            bio: profile.bio.clone(),
+            availability: profile.availability.clone(),
+        }
+    }
+}
+
+/// A mentor application that carries the whole profile: the profile's own
+/// rules ([`Profile::validate`]) plus the application question, years of
+/// involvement (at least the program's minimum). Same order of checks as
+/// [`submit_mentee`]; returns the application (its form summarising the
+/// profile, [`MentorForm::from_profile`]).
+pub fn submit_mentor_profile(
+    program: &Program,
+    cohort: &Cohort,
+    member: &Member,
+    profile: &Profile,
+    years_involvement: u32,
+    at: Moment,
+) -> Result<MentorApplication, RuleError> {
+    check_open(cohort, at)?;
+    check_eligibility(&program.eligibility, cohort, member, Side::Mentor)?;
+    let mut c = Checker::default();
+    if let Err(problems) = profile.validate(program, at.today) {
+        c.errors.extend(problems);
+    }
+    check_years(&mut c, program, years_involvement);
+    c.finish()?;
+    Ok(MentorApplication {
+        cohort: cohort.id.clone(),
+        member_id: member.member_id.clone(),
+        form: MentorForm::from_profile(profile, years_involvement),
+        submitted_at: at.now,
+        status: MentorStatus::Submitted,
+    })
+}
+
+fn check_years(c: &mut Checker, program: &Program, years: u32) {
+    let min = program.eligibility.mentor_min_years_involvement;
+    if years < min {
+        c.push(
+            "years_involvement",
+            format!(
+                "Mentors need at least {min} year{} of involvement in {}.",
+                if min == 1 { "" } else { "s" },
+                program.association
+            ),
+        );
+    }
 }
 
 impl MenteeApplication {
@@ -503,6 +580,8 @@ pub(crate) mod tests {
             interests: vec!["budgeting".into()],
             availability: String::new(),
             institution: String::new(),
+            career: vec![],
+            education: vec![],
         }
     }
 
@@ -766,6 +845,63 @@ pub(crate) mod tests {
             serde_json::from_value(serde_json::json!({"side": "mentor"})).unwrap();
         let e = submit(&program(), &cohort(), &m, &[], f, now).unwrap_err();
         assert_eq!(e.field_errors().len(), 5);
+    }
+
+    #[test]
+    fn a_mentor_application_carries_the_whole_profile() {
+        let p = program();
+        let c = cohort();
+        let m = member("m1", "1990-01-01");
+        let profile = crate::Profile {
+            name: "Ada Example".into(),
+            title: "Director".into(),
+            institution: "Public Library".into(),
+            member_since: "1990".into(),
+            expertise: vec!["budgeting".into()],
+            bio: "Long career.".into(),
+            contact: crate::Contact {
+                email: "ada@example.org".into(),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let now = at("2008-03-01T12:00:00Z");
+        let a = submit_mentor_profile(&p, &c, &m, &profile, 5, now).unwrap();
+        assert_eq!(a.form, MentorForm::from_profile(&profile, 5));
+        assert_eq!(a.form.title, "Director");
+        // The profile's rules and the question's, all at once.
+        let mut bad = profile.clone();
+        bad.career.push(crate::CareerEntry {
+            title: "Dean".into(),
+            organization: "U".into(),
+            from: "2030".into(),
+            to: String::new(),
+        });
+        bad.photo = "javascript:x".into();
+        let e = submit_mentor_profile(&p, &c, &m, &bad, 0, now).unwrap_err();
+        assert_eq!(fields(e), ["career[0].from", "photo", "years_involvement"]);
+    }
+
+    #[test]
+    fn a_mentee_background_follows_the_profile_rules() {
+        let m = member("m1", "2007-06-01");
+        let mut f = mentee_form();
+        f.career.push(crate::CareerEntry {
+            title: "Librarian".into(),
+            organization: String::new(),
+            from: "2009".into(),
+            to: String::new(),
+        });
+        let e = submit_mentee(
+            &program(),
+            &cohort(),
+            &m,
+            &[],
+            f,
+            at("2008-03-01T12:00:00Z"),
+        )
+        .unwrap_err();
+        assert_eq!(fields(e), ["career[0].organization", "career[0].from"]);
     }
 
     #[test]

@@ -51,6 +51,21 @@ pub fn taking_applications(program: &Program, today: NaiveDate) -> Option<&Cohor
     program.cohort_accepting_applications(today)
 }
 
+/// The cohort the mentor directory is about (whether a mentor is "taken"
+/// there, whose applications make mentors askable): the one taking match
+/// requests today (the latest-opening if several), else the one taking
+/// applications, else the live one, else the running one.
+pub fn directory_cohort(program: &Program, today: NaiveDate) -> Option<&Cohort> {
+    program
+        .cohorts
+        .iter()
+        .filter(|c| c.accepts_match_requests(today))
+        .max_by_key(|c| c.applications_open)
+        .or_else(|| taking_applications(program, today))
+        .or_else(|| latest_live(program.cohorts.iter(), today))
+        .or_else(|| running(program, today))
+}
+
 /// The cohort the committee's pages show when none is chosen: the running
 /// one; else the live one (applying or matched, before its launch); else the
 /// one that ended last; else the first to open. `None` without cohorts.

@@ -98,11 +98,27 @@ pub enum Action {
     WithdrawApplication,
     /// `POST /api/offers/{id}/confirm`: a waitlisted member takes a freed place.
     ConfirmOffer,
+    /// `GET /api/profile`: one's own profile.
+    GetProfile,
+    /// `POST /api/profile`: create or edit one's own profile.
+    SaveProfile,
+    /// `POST /api/profile/pause`: a mentor stops taking requests this cohort.
+    PauseListing,
+    /// `POST /api/profile/resume`: listed again.
+    ResumeListing,
+    /// The `/members/profile/` page (form, preview) of one's own profile.
+    EditProfilePage,
+    /// A mentee's background, career and education: the mentors that mentee
+    /// asks (the object rule: only a request to *you*) and the committee.
+    ViewMenteeBackground,
+    /// `POST /api/profile/relist`: a mentor of an earlier cohort is listed
+    /// for the next with one click.
+    RelistMentor,
 }
 
 impl Action {
     /// Every action, in declaration order.
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 33] = [
         Action::Apply,
         Action::ListApplications,
         Action::ApproveApplication,
@@ -129,6 +145,13 @@ impl Action {
         Action::ViewCommitteeReport,
         Action::WithdrawApplication,
         Action::ConfirmOffer,
+        Action::GetProfile,
+        Action::SaveProfile,
+        Action::PauseListing,
+        Action::ResumeListing,
+        Action::EditProfilePage,
+        Action::ViewMenteeBackground,
+        Action::RelistMentor,
     ];
 
     /// The HTTP method and route template of an API action; `None` for page views.
@@ -156,6 +179,12 @@ impl Action {
             VolunteerAsMentor => ("POST", "/api/alumni/volunteer"),
             WithdrawApplication => ("POST", "/api/applications/{id}/withdraw"),
             ConfirmOffer => ("POST", "/api/offers/{id}/confirm"),
+            GetProfile => ("GET", "/api/profile"),
+            SaveProfile => ("POST", "/api/profile"),
+            PauseListing => ("POST", "/api/profile/pause"),
+            ResumeListing => ("POST", "/api/profile/resume"),
+            RelistMentor => ("POST", "/api/profile/relist"),
+            EditProfilePage | ViewMenteeBackground => return None,
             ViewMentorDirectory | ViewMentorProfile | ViewOwnProfile | ViewMembersPages
             | ViewCommitteeReport => return None,
         })
@@ -177,6 +206,15 @@ pub fn allows(role: Role, action: Action) -> bool {
         // Only one's own application, only one's own offer: the handler's
         // object rule (mentoring::application, mentoring::waitlist).
         WithdrawApplication | ConfirmOffer => signed_in,
+        // One's own profile only (the handler's object rule); pausing needs
+        // a published one (the handler's state rule).
+        GetProfile | SaveProfile | PauseListing | ResumeListing | EditProfilePage => signed_in,
+        // Only one approved in an earlier cohort: the handler's rule.
+        RelistMentor => signed_in,
+        // The asked mentor (object rule: the request is to them) and the
+        // committee that decides on the application; never staff, never
+        // other mentees.
+        ViewMenteeBackground => matches!(role, Mentor | Committee | Chair),
         // The committee decides on applications; the chair leads it.
         ListApplications | ApproveApplication | DeclineApplication => {
             matches!(role, Committee | Chair)
@@ -245,7 +283,7 @@ mod tests {
 
     /// The expected matrix, written out. Columns:
     /// Anonymous, Member, Mentee, Mentor, Committee, Chair, Staff.
-    const EXPECTED: [(Action, [u8; 7]); 26] = [
+    const EXPECTED: [(Action, [u8; 7]); 33] = [
         (Action::Apply, [0, 1, 1, 1, 1, 1, 1]),
         (Action::ListApplications, [0, 0, 0, 0, 1, 1, 0]),
         (Action::ApproveApplication, [0, 0, 0, 0, 1, 1, 0]),
@@ -272,6 +310,13 @@ mod tests {
         (Action::ViewCommitteeReport, [0, 0, 0, 0, 1, 1, 1]),
         (Action::WithdrawApplication, [0, 1, 1, 1, 1, 1, 1]),
         (Action::ConfirmOffer, [0, 1, 1, 1, 1, 1, 1]),
+        (Action::GetProfile, [0, 1, 1, 1, 1, 1, 1]),
+        (Action::SaveProfile, [0, 1, 1, 1, 1, 1, 1]),
+        (Action::PauseListing, [0, 1, 1, 1, 1, 1, 1]),
+        (Action::ResumeListing, [0, 1, 1, 1, 1, 1, 1]),
+        (Action::EditProfilePage, [0, 1, 1, 1, 1, 1, 1]),
+        (Action::ViewMenteeBackground, [0, 0, 0, 1, 1, 1, 0]),
+        (Action::RelistMentor, [0, 1, 1, 1, 1, 1, 1]),
     ];
 
     #[test]
@@ -338,7 +383,7 @@ mod tests {
     #[test]
     fn routes_are_unique() {
         let routes: Vec<_> = Action::ALL.iter().filter_map(|a| a.route()).collect();
-        assert_eq!(routes.len(), 21);
+        assert_eq!(routes.len(), 26);
         for (i, r) in routes.iter().enumerate() {
             assert!(!routes[..i].contains(r), "{r:?} twice");
             assert!(r.1.starts_with("/api/"));

@@ -74,6 +74,8 @@ pub struct Shared {
     pub reload: broadcast::Sender<u64>,
     pub outbox: Arc<Outbox>,
     pub survey_secret: Vec<u8>,
+    /// The server's runtime (the watcher's thread reads the store with it).
+    pub runtime: tokio::runtime::Handle,
 }
 
 impl Shared {
@@ -125,20 +127,6 @@ pub async fn run(opts: Options) -> anyhow::Result<()> {
     let clock = ShiftedClock::new(opts.today);
     let today = clock.now().date_naive();
 
-    // The first build: errors are shown, not fatal.
-    let fingerprint = site::fingerprint(&root);
-    let first = site::build(&root, &site_dir, opts.drafts);
-    let errors = match &first {
-        Ok(summary) => {
-            eprintln!("{summary}");
-            Vec::new()
-        }
-        Err(errors) => {
-            print_errors(errors);
-            errors.clone()
-        }
-    };
-
     let secrets = load_secrets(&data)?;
     let config = Config::load(
         root.join("content"),
@@ -155,6 +143,28 @@ pub async fn run(opts: Options) -> anyhow::Result<()> {
         Ok(None) => {}
         Err(e) => eprintln!("duos serve: seeding: {e:#}"),
     }
+
+    // The first build, with the profiles the store published: errors are
+    // shown, not fatal.
+    let fingerprint = site::fingerprint(&root);
+    let published =
+        functions::records::profile::store_profiles(store.as_ref(), &config.program, today)
+            .await
+            .unwrap_or_else(|e| {
+                eprintln!("duos serve: reading the published profiles: {e}");
+                generator::StoreProfiles::default()
+            });
+    let first = site::build(&root, &site_dir, opts.drafts, &published);
+    let errors = match &first {
+        Ok(summary) => {
+            eprintln!("{summary}");
+            Vec::new()
+        }
+        Err(errors) => {
+            print_errors(errors);
+            errors.clone()
+        }
+    };
 
     let listener =
         tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, opts.port)))
@@ -214,6 +224,14 @@ pub async fn run(opts: Options) -> anyhow::Result<()> {
         session,
         Some(Arc::new(auth)),
     );
+    // Approvals, edits, pauses and matches re-render the profile pages they
+    // touch into the site folder: the next page load shows them.
+    let publisher = functions::publish::Publisher::new(
+        root.clone(),
+        opts.drafts,
+        Arc::new(functions::publish::DiskTarget::new(site_dir.clone())),
+    );
+    let app = app.with_publisher(Arc::new(publisher));
 
     let (reload, _) = broadcast::channel(16);
     let shared = Arc::new(Shared {
@@ -228,6 +246,7 @@ pub async fn run(opts: Options) -> anyhow::Result<()> {
         reload,
         outbox,
         survey_secret: secrets.survey.into_bytes(),
+        runtime: tokio::runtime::Handle::current(),
     });
     let _watcher = watch::start(Arc::clone(&shared), fingerprint)?;
 
@@ -266,6 +285,18 @@ pub async fn run(opts: Options) -> anyhow::Result<()> {
         })
         .await?;
     Ok(())
+}
+
+/// The store's published profiles and listings, for a full build.
+pub async fn store_profiles(
+    app: &App,
+) -> Result<generator::StoreProfiles, functions::store::StoreError> {
+    functions::records::profile::store_profiles(
+        app.store.as_ref(),
+        &app.config.program,
+        app.moment().today,
+    )
+    .await
 }
 
 /// Prints build errors to the terminal.

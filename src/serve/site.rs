@@ -65,10 +65,17 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// Builds the site at `root` into `out`; `Err` holds one line per error.
-pub fn build(root: &Path, out: &Path, drafts: bool) -> Result<String, Vec<String>> {
+/// Builds the site at `root` into `out`, with the store's published
+/// profiles; `Err` holds one line per error.
+pub fn build(
+    root: &Path,
+    out: &Path,
+    drafts: bool,
+    store: &generator::StoreProfiles,
+) -> Result<String, Vec<String>> {
     let options = generator::BuildOptions {
         drafts,
+        store: store.clone(),
         ..generator::BuildOptions::new(root, out)
     };
     match generator::build(&options) {

@@ -81,7 +81,15 @@ pub fn start(
 
 /// Rebuilds the site and the configuration, then notifies the browsers.
 pub fn rebuild(shared: &Shared) {
-    let mut errors = match site::build(&shared.root, &shared.site_dir, shared.drafts) {
+    let app = shared.app();
+    let store = shared
+        .runtime
+        .block_on(super::store_profiles(&app))
+        .unwrap_or_default();
+    if let Some(publisher) = &app.publisher {
+        shared.runtime.block_on(publisher.invalidate());
+    }
+    let mut errors = match site::build(&shared.root, &shared.site_dir, shared.drafts, &store) {
         Ok(summary) => {
             eprintln!("duos serve: rebuilt: {summary}");
             Vec::new()

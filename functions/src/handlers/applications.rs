@@ -26,20 +26,24 @@
 
 use http::StatusCode;
 use mentoring::application::{
-    submit_mentee, submit_mentor, Application, MenteeApplication, MenteeForm, MenteeStatus,
-    MentorApplication, MentorForm, MentorStatus,
+    submit_mentee, submit_mentor_profile, Application, MenteeApplication, MenteeForm, MenteeStatus,
+    MentorApplication, MentorStatus,
 };
 use mentoring::waitlist::{check_cap_on_approval, places_taken};
 use mentoring::Side;
+use mentoring::{CareerEntry, EducationEntry};
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
+use super::profile::{nest, profile_from_object, PROFILE_SHAPE};
 use super::{cohort_in_query, member, messages, notify, open_cohort, Call};
 use crate::app::App;
 use crate::audit::Entry;
 use crate::http::body::{decode, Shape};
 use crate::http::response::query_value;
 use crate::http::{Outcome, Problem, Reply};
+use crate::publish;
+use crate::records::profile;
 use crate::records::{self, keys};
 use crate::store::{Condition, Query, StoreError, TransactOp, UpdateAction};
 
@@ -62,31 +66,34 @@ struct MenteeBody {
     availability: String,
     #[serde(default)]
     institution: String,
+    #[serde(default)]
+    career: Vec<CareerEntry>,
+    #[serde(default)]
+    education: Vec<EducationEntry>,
 }
 
-/// The mentor side of `POST /api/applications`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct MentorBody {
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    institution: String,
-    #[serde(default)]
-    expertise: Vec<String>,
-    #[serde(default)]
-    years_involvement: u32,
-    #[serde(default)]
-    bio: String,
-    #[serde(default)]
-    availability: String,
-}
+const FORM_SHAPE: Shape<'static> = PROFILE_SHAPE;
 
-const FORM_SHAPE: Shape<'static> = Shape {
-    lists: &["interests", "expertise"],
-    numbers: &["years_involvement"],
-    repeated_are_lists: false,
-};
+/// The mentor's answer to "years of involvement": a whole number (a form
+/// sends text), 0 when not given (the rule then says how many it needs).
+fn years_involvement(v: Option<Json>) -> Result<u32, Problem> {
+    let bad = || {
+        Problem::field(
+            "years_involvement",
+            "Give the years of involvement as a whole number.",
+        )
+    };
+    match v {
+        None | Some(Json::Null) => Ok(0),
+        Some(Json::Number(n)) => n
+            .as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .ok_or_else(bad),
+        Some(Json::String(s)) if s.trim().is_empty() => Ok(0),
+        Some(Json::String(s)) => s.trim().parse().map_err(|_| bad()),
+        Some(_) => Err(bad()),
+    }
+}
 
 /// The reply of `POST /api/applications`.
 #[derive(Debug, Serialize)]
@@ -156,13 +163,15 @@ pub async fn apply(app: &App, call: Call) -> Outcome {
     };
     match side {
         Side::Mentee => {
-            let b: MenteeBody = decode(object)?;
+            let b: MenteeBody = decode(nest(object))?;
             let form = MenteeForm {
                 goals: b.goals,
                 background: b.background,
                 interests: b.interests,
                 availability: b.availability,
                 institution: b.institution,
+                career: b.career,
+                education: b.education,
             };
             let before = earlier_mentee_cohorts(app, cohort, me).await?;
             let submitted = submit_mentee(program, cohort, &applicant, &before, form, call.moment)?;
@@ -202,16 +211,16 @@ pub async fn apply(app: &App, call: Call) -> Outcome {
             .redirect(format!("{APPLY_DONE_PAGE}?side=mentee&{status_q}")))
         }
         Side::Mentor => {
-            let b: MentorBody = decode(object)?;
-            let form = MentorForm {
-                title: b.title,
-                institution: b.institution,
-                expertise: b.expertise,
-                years_involvement: b.years_involvement,
-                bio: b.bio,
-                availability: b.availability,
-            };
-            let application = submit_mentor(program, cohort, &applicant, form, call.moment)?;
+            let years = years_involvement(object.remove("years_involvement"))?;
+            let mut profile = profile_from_object(object, Some(&applicant))?;
+            if profile.years_involved.is_none() {
+                profile.years_involved = Some(years);
+            }
+            let application =
+                submit_mentor_profile(program, cohort, &applicant, &profile, years, call.moment)?;
+            let read = profile::load(app.store.as_ref(), me).await?;
+            let record = profile::next(read.as_ref(), me, profile, call.moment.now);
+            super::profile::check(app, me, &record.slug, &record.profile).await?;
             let item = records::mentor_app_item(&application);
             let key = keys::mentor_app(&cohort.id, me);
             let audit = Entry::new(&cohort.id, "apply", me, &key, call.moment.now)
@@ -219,12 +228,22 @@ pub async fn apply(app: &App, call: Call) -> Outcome {
             app.store
                 .transact(vec![
                     TransactOp::put_if(item, Condition::not_exists()),
+                    TransactOp::put_if(
+                        profile::item(&record),
+                        profile::unchanged_since(read.as_ref()),
+                    ),
                     audit.op(),
                 ])
                 .await
-                .map_err(|e| {
-                    duplicate_or(e, "You have already applied as a mentor in this cohort.")
+                .map_err(|e| match e {
+                    StoreError::ConditionFailed { op_index: Some(1) } => changed_meanwhile(e),
+                    e => duplicate_or(e, "You have already applied as a mentor in this cohort."),
                 })?;
+            if record.published {
+                // A mentor the committee published before: the edited
+                // profile goes out at once, as any edit of theirs.
+                publish::member_changed(app, me).await;
+            }
             notify(
                 app,
                 me,
@@ -546,16 +565,30 @@ async fn decide(app: &App, call: Call, approve: bool) -> Outcome {
             };
             let audit = Entry::new(&cohort.id, action, &me, &key, now)
                 .detail(serde_json::json!({"from": old.name(), "to": a.status.name()}));
-            app.store
-                .transact(vec![
-                    TransactOp::put_if(
-                        records::mentor_app_item(&a),
-                        Condition::eq(records::STATE, old.name()),
-                    ),
-                    audit.op(),
-                ])
-                .await
-                .map_err(changed_meanwhile)?;
+            let mut ops = vec![
+                TransactOp::put_if(
+                    records::mentor_app_item(&a),
+                    Condition::eq(records::STATE, old.name()),
+                ),
+                audit.op(),
+            ];
+            // Approval publishes the profile the application carries.
+            let record = profile::load(app.store.as_ref(), &member_id).await?;
+            let publishes = approve && record.as_ref().is_some_and(|r| !r.published);
+            if let (true, Some(r)) = (publishes, &record) {
+                ops.push(TransactOp::update(
+                    keys::profile(&member_id),
+                    vec![
+                        UpdateAction::set("published", true),
+                        UpdateAction::add("version", 1),
+                    ],
+                    Some(profile::unchanged_since(Some(r))),
+                ));
+            }
+            app.store.transact(ops).await.map_err(changed_meanwhile)?;
+            if approve && record.is_some() {
+                publish::member_changed(app, &member_id).await;
+            }
             Listed {
                 id: id.clone(),
                 application: Application::Mentor(a),

@@ -403,6 +403,8 @@ pub async fn accept(app: &App, call: Call) -> Outcome {
                 );
             }
         }
+        // The mentor is taken: their profile says so, without "Ask" link.
+        crate::publish::member_changed(app, &request.mentor_id).await;
         let mentor_name = email_of(app, &me)
             .await
             .map(|(n, _)| n)
@@ -542,13 +544,45 @@ pub async fn own_requests(
     Ok((sent, received))
 }
 
+/// What the mentee's application tells the mentors they ask and the
+/// committee ([`mentoring::Action::ViewMenteeBackground`]): goals,
+/// background, career and education; `null` without an application.
+pub async fn mentee_information(
+    app: &App,
+    cohort: &str,
+    mentee_id: &str,
+) -> Result<serde_json::Value, Problem> {
+    let application: Option<mentoring::application::MenteeApplication> =
+        records::get(app.store.as_ref(), &keys::mentee_app(cohort, mentee_id)).await?;
+    Ok(match application {
+        Some(a) => serde_json::json!({
+            "goals": a.form.goals,
+            "background": a.form.background,
+            "career": a.form.career,
+            "education": a.form.education,
+            "institution": a.form.institution,
+        }),
+        None => serde_json::Value::Null,
+    })
+}
+
 /// `GET /api/matches` (a mentee or mentor): one's own requests.
 ///
-/// Reply `200`: `{"sent": [request], "received": [request]}` (requests as
-/// in `POST /api/matches`, oldest first).
+/// Reply `200`: `{"sent": [request], "received": [request + "mentee":
+/// {"goals", "background", "career", "education", "institution"}]}`
+/// (requests as in `POST /api/matches`, oldest first; only the mentor
+/// asked sees the mentee's information, with the request).
 pub async fn list_own(app: &App, call: Call) -> Outcome {
     let (sent, received) = own_requests(app, &call).await?;
+    let mut shown = Vec::new();
+    for r in &received {
+        let mut v = serde_json::to_value(r).map_err(|_| Problem::internal())?;
+        if mentoring::permitted(&call.caller.roles, mentoring::Action::ViewMenteeBackground) {
+            v["mentee"] = mentee_information(app, &r.cohort, &r.mentee_id).await?;
+        }
+        shown.push(v);
+    }
     Ok(Reply::ok(
-        &serde_json::json!({"sent": sent, "received": received}),
+        &serde_json::json!({"sent": sent, "received": shown}),
     ))
 }

@@ -144,3 +144,11 @@ pub fn offered(cohort: &str, member: &str) -> Key {
 pub fn proposal(cohort: &str, id: &str) -> Key {
     Key::new(cohort_pk(cohort), format!("{PROPOSAL_PREFIX}{id}"))
 }
+
+/// `MEMBER#<id> / PROFILE`: the member's own profile ([`crate::records::profile`]).
+pub fn profile(member: &str) -> Key {
+    Key::new(member_gsi(member), "PROFILE")
+}
+
+/// The `gsi1` partition holding every profile (sort key `MEMBER#<id>`).
+pub const PROFILES_GSI: &str = "PROFILES";

@@ -25,6 +25,7 @@
 //! | `COHORT#<c>` | `OFFERED#<member>` | `offer`: the one offer the member got in the cohort | |
 //! | `COHORT#<c>` | `PROPOSAL#<id>` | a pair the chair proposed at the matching deadline (the chair's proposal, see `crate::handlers::pairing`) | `MEMBER#<mentee>` / `PROPOSAL#<c>#<id>` |
 //! | `COHORT#<c>` | `ALUMNI#<member>` | `join`: the alumni e-mail group choice | |
+//! | `MEMBER#<id>` | `PROFILE` | the member's profile ([`profile::ProfileRecord`]: the [`mentoring::Profile`], slug, `published`, `paused`) | `PROFILES` / `MEMBER#<id>` |
 //! | `MEMBER#<id>` | `ROSTER` | the roster ([`crate::roster`]) | `ROSTER` / `MEMBER#<id>` |
 //! | `IDEMP#<member>#<key>` | `IDEMP` | a claimed / stored response of an `Idempotency-Key` ([`crate::idempotency`]) | |
 //!
@@ -35,6 +36,7 @@
 //! (`state = "pending"`).
 
 pub mod keys;
+pub mod profile;
 
 use std::collections::BTreeMap;
 

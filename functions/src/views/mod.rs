@@ -10,6 +10,8 @@
 //! |---|---|
 //! | `GET /members/` | your program: roles, applications, next steps |
 //! | `GET /members/apply/` | apply as mentee or as mentor (`POST /api/applications`) |
+//! | `GET /members/profile/` | your profile: every field, pause / resume ([`profile`]) |
+//! | `POST /members/profile/preview/` | the profile page as it would be published, then save (`POST /api/profile`) |
 //! | `GET /apply/done/` | the result of an application (accepted, waitlist place N, submitted) |
 //! | `GET /members/nominate/` | nominate a member (`POST /api/nominations`) |
 //! | `GET /nominate/done/` | the result of a nomination |
@@ -64,7 +66,11 @@ use crate::roles::{self, Participation};
 use crate::store::Query;
 
 mod cohorts;
+<<<<<<< HEAD
 mod offer;
+=======
+pub mod profile;
+>>>>>>> main
 
 const TEMPLATES: &[(&str, &str)] = &[
     (
@@ -128,8 +134,17 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../themes/default/views/alumni.html"),
     ),
     (
+<<<<<<< HEAD
         "offer.html",
         include_str!("../../../themes/default/views/offer.html"),
+=======
+        "profile.html",
+        include_str!("../../../themes/default/views/profile.html"),
+    ),
+    (
+        "profile_preview.html",
+        include_str!("../../../themes/default/views/profile_preview.html"),
+>>>>>>> main
     ),
 ];
 
@@ -148,6 +163,8 @@ fn templates() -> &'static tera::Tera {
 pub const PATHS: &[&str] = &[
     "/members/",
     "/members/apply/",
+    profile::PROFILE_PATH,
+    profile::PREVIEW_PATH,
     "/apply/done/",
     "/members/nominate/",
     "/nominate/done/",
@@ -205,7 +222,8 @@ pub async fn handle(
     if !is_view(path) {
         return None;
     }
-    if req.method() != Method::GET && req.method() != Method::HEAD {
+    let preview_post = req.method() == Method::POST && path == profile::PREVIEW_PATH;
+    if req.method() != Method::GET && req.method() != Method::HEAD && !preview_post {
         return None;
     }
     let query: BTreeMap<String, String> = req
@@ -244,12 +262,30 @@ pub async fn handle(
         let page = crate::report::page(app, &session.member_id, &cohort).await;
         return Some(with_report_selector(app, page, &cohort, moment.today));
     }
+    let body = if preview_post {
+        match preview_body(app, &session, req) {
+            Ok(body) => Some(body),
+            Err(e) => {
+                return Some(crate::http::response::html_page(
+                    e.status,
+                    &e.title,
+                    &format!("<p>{}</p>", crate::http::response::escape(&e.message)),
+                ))
+            }
+        }
+    } else {
+        None
+    };
     let page = match Viewer::load(app, &session, moment.today).await {
-        Ok(viewer) => render_page(app, &viewer, path, &query).await,
+        Ok(viewer) => render_page(app, &viewer, path, &query, body).await,
         Err(e) => Err(e),
     };
     let (status, title, main) = match page {
-        Ok(Page { title, main }) => (StatusCode::OK, title, main),
+        Ok(Page {
+            title,
+            main,
+            status,
+        }) => (status, title, main),
         Err(ViewError {
             status,
             title,
@@ -281,6 +317,46 @@ pub async fn handle(
         }
     }
     Some(resp)
+}
+
+/// The form body of a preview post, its CSRF token checked (the same
+/// check as every state-changing API call, though a preview changes
+/// nothing: the form is the member's own).
+fn preview_body(
+    app: &App,
+    session: &Session,
+    req: &Request<Vec<u8>>,
+) -> Result<crate::http::Body, ViewError> {
+    if req.body().len() > crate::http::MAX_BODY {
+        return Err(ViewError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Too large",
+            "The form is larger than the server accepts.",
+        ));
+    }
+    let mut body = crate::http::body::parse(req.headers(), req.body()).map_err(|p| {
+        ViewError::new(
+            StatusCode::BAD_REQUEST,
+            "The form could not be read",
+            p.detail,
+        )
+    })?;
+    let token = body.take_csrf();
+    crate::auth::check_csrf(
+        &app.session,
+        session,
+        req.method(),
+        req.headers(),
+        token.as_deref(),
+    )
+    .map_err(|e| {
+        ViewError::new(
+            StatusCode::FORBIDDEN,
+            "Not accepted",
+            crate::http::Problem::csrf(&e).detail,
+        )
+    })?;
+    Ok(body)
 }
 
 /// The report with the committee's cohort selector at the top of its body
@@ -356,6 +432,8 @@ pub fn wrap(shell: Option<&str>, title: &str, main: &str, site_name: &str) -> St
 struct Page {
     title: String,
     main: String,
+    /// 200, or 400 for a form shown again with its problems.
+    status: StatusCode,
 }
 
 /// A page that could not be shown.
@@ -487,6 +565,7 @@ fn render(name: &str, ctx: &tera::Context, title: &str) -> Result<Page, ViewErro
     Ok(Page {
         title: title.to_owned(),
         main,
+        status: StatusCode::OK,
     })
 }
 
@@ -495,6 +574,7 @@ async fn render_page(
     viewer: &Viewer,
     path: &str,
     query: &BTreeMap<String, String>,
+    body: Option<crate::http::Body>,
 ) -> Result<Page, ViewError> {
     let mut ctx = viewer.context(app);
     // Every query parameter a template asks about, present (maybe empty),
@@ -535,6 +615,31 @@ async fn render_page(
                 ctx.insert("has_duo", &mine);
             }
             ctx.insert("my_applications", &my_applications(app, viewer));
+            // A mentor of an earlier cohort: listed for the open one with
+            // one click (POST /api/profile/relist).
+            let mut relist = Json::Null;
+            if let Some(open) = mentoring::cohort_focus::taking_applications(program, viewer.today)
+            {
+                let applied = app
+                    .store
+                    .get(&keys::mentor_app(&open.id, &viewer.member_id))
+                    .await?
+                    .is_some();
+                if !applied {
+                    if let Some(before) =
+                        crate::handlers::profile::listed_before(app, open, &viewer.member_id)
+                            .await
+                            .map_err(|p| ViewError::from(p.detail))?
+                    {
+                        let from = program
+                            .cohort(&before.cohort)
+                            .map(|c| c.name.clone())
+                            .unwrap_or(before.cohort);
+                        relist = json!({"cohort": open.name, "from": from});
+                    }
+                }
+            }
+            ctx.insert("relist", &relist);
             let surveys: Vec<Json> = app
                 .config
                 .surveys
@@ -555,7 +660,19 @@ async fn render_page(
             render("home.html", &ctx, "Your program")
         }
         "/members/apply/" => render("apply.html", &ctx, "Apply"),
+<<<<<<< HEAD
         "/members/offer/" => offer::page(app, viewer, &mut ctx).await,
+=======
+        profile::PROFILE_PATH | profile::PREVIEW_PATH => {
+            if !viewer.may(Action::EditProfilePage) {
+                return Err(ViewError::forbidden("Sign in to write your profile."));
+            }
+            match body {
+                Some(body) => profile::preview_page(app, viewer, ctx, body).await,
+                None => profile::form_page(app, viewer, ctx).await,
+            }
+        }
+>>>>>>> main
         "/apply/done/" => render("apply_done.html", &ctx, "Application received"),
         "/members/nominate/" | "/nominate/done/" => {
             render("nominate.html", &ctx, "Nominate a member")
@@ -583,7 +700,16 @@ async fn render_page(
                 if r.mentee_id == viewer.member_id {
                     sent.push(match_json(app, r, &r.mentor_id, now).await);
                 } else if r.mentor_id == viewer.member_id {
-                    received.push(match_json(app, r, &r.mentee_id, now).await);
+                    let mut j = match_json(app, r, &r.mentee_id, now).await;
+                    // The mentor asked sees who asks (the object rule: the
+                    // request is to them).
+                    if viewer.may(Action::ViewMenteeBackground) {
+                        j["mentee"] =
+                            crate::handlers::matches::mentee_information(app, &c.id, &r.mentee_id)
+                                .await
+                                .map_err(|p| ViewError::from(p.detail))?;
+                    }
+                    received.push(j);
                 }
             }
             ctx.insert("sent", &sent);
@@ -652,6 +778,27 @@ async fn render_page(
                 };
                 j["id"] = json!(l.id);
                 j["name"] = json!(member_name(app, &member_id).await);
+                // The whole of what the committee decides on: the mentor's
+                // profile, the mentee's background.
+                match &l.application {
+                    mentoring::application::Application::Mentor(_) => {
+                        j["profile"] = json!(crate::records::profile::load(
+                            app.store.as_ref(),
+                            &member_id
+                        )
+                        .await?
+                        .map(|r| r.profile));
+                    }
+                    mentoring::application::Application::Mentee(_) => {
+                        if viewer.may(Action::ViewMenteeBackground) {
+                            j["mentee"] = crate::handlers::matches::mentee_information(
+                                app, &c.id, &member_id,
+                            )
+                            .await
+                            .map_err(|p| ViewError::from(p.detail))?;
+                        }
+                    }
+                }
                 rows.push(j);
             }
             ctx.insert("applications", &rows);
@@ -1063,6 +1210,26 @@ mod tests {
         ctx.insert(
             "other_duos",
             &json!([{"id": "d", "cohort": "2008", "cohort_name": "P", "mentor": {"name": "A"}, "mentee": {"name": "B"}, "liaison": null, "state": "completed", "ends": "2009-04-30"}]),
+        );
+        ctx.insert(
+            "record",
+            &json!({"exists": true, "published": true, "paused": false, "url": "/members/mentors/a/"}),
+        );
+        ctx.insert(
+            "form",
+            &json!({"values": {"name": "A", "title": "", "institution": "", "location": "", "member_since": "2001", "years_involved": "", "bio": "", "availability": "", "photo": "", "contact_email": "", "contact_phone": "", "contact_website": ""},
+                "expertise": [{"slug": "s", "name": "S", "checked": true}],
+                "career": [{"index": 0, "title": "", "organization": "", "from": "", "to": "", "errors": {"from": "bad"}}],
+                "education": [{"index": 0, "degree": "", "institution": "", "year": "", "errors": {}}],
+                "errors": {"name": "Name is required.", "contact_email": "bad"}, "has_errors": true,
+                "limits": {"name": 100, "title": 200, "institution": 200, "location": 200, "entry": 200, "bio": 5000, "availability": 500, "url": 500, "email": 254, "phone": 40, "years": 80, "expertise": 8}}),
+        );
+        ctx.insert("preview_html", &Json::Null);
+        ctx.insert("relist", &json!({"cohort": "N", "from": "P"}));
+        ctx.insert("fields", &vec![("name", "A")]);
+        ctx.insert(
+            "shown",
+            &json!({"name": "A", "title": "T", "institution": "I", "bio": "B"}),
         );
         ctx.insert("title", "T");
         ctx.insert("message", "M");
