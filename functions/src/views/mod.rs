@@ -66,11 +66,8 @@ use crate::roles::{self, Participation};
 use crate::store::Query;
 
 mod cohorts;
-<<<<<<< HEAD
 mod offer;
-=======
 pub mod profile;
->>>>>>> main
 
 const TEMPLATES: &[(&str, &str)] = &[
     (
@@ -134,17 +131,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../themes/default/views/alumni.html"),
     ),
     (
-<<<<<<< HEAD
         "offer.html",
         include_str!("../../../themes/default/views/offer.html"),
-=======
         "profile.html",
         include_str!("../../../themes/default/views/profile.html"),
     ),
     (
         "profile_preview.html",
         include_str!("../../../themes/default/views/profile_preview.html"),
->>>>>>> main
     ),
 ];
 
@@ -660,9 +654,7 @@ async fn render_page(
             render("home.html", &ctx, "Your program")
         }
         "/members/apply/" => render("apply.html", &ctx, "Apply"),
-<<<<<<< HEAD
         "/members/offer/" => offer::page(app, viewer, &mut ctx).await,
-=======
         profile::PROFILE_PATH | profile::PREVIEW_PATH => {
             if !viewer.may(Action::EditProfilePage) {
                 return Err(ViewError::forbidden("Sign in to write your profile."));
@@ -672,7 +664,6 @@ async fn render_page(
                 None => profile::form_page(app, viewer, ctx).await,
             }
         }
->>>>>>> main
         "/apply/done/" => render("apply_done.html", &ctx, "Application received"),
         "/members/nominate/" | "/nominate/done/" => {
             render("nominate.html", &ctx, "Nominate a member")
