@@ -133,6 +133,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "offer.html",
         include_str!("../../../themes/default/views/offer.html"),
+    ),
+    (
         "profile.html",
         include_str!("../../../themes/default/views/profile.html"),
     ),
