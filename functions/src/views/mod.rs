@@ -1198,7 +1198,7 @@ mod tests {
         );
         ctx.insert(
             "my_applications",
-            &json!([{"side": "mentee", "cohort_name": "P", "state": "accepted"}]),
+            &json!([{"side": "mentee", "cohort": "2008", "cohort_name": "P", "state": "accepted", "withdrawable": true}]),
         );
         ctx.insert(
             "other_duos",
