@@ -79,4 +79,5 @@ head -n 3 "$work/serve.log"
 
 step "browser tests (node --test)"
 cd tests/browser
-node --test --test-concurrency=1
+# A hung step fails its test after 3 minutes instead of stalling CI.
+node --test --test-concurrency=1 --test-timeout=180000

@@ -19,6 +19,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Start a new program in a folder: program.yaml with its first cohort, starter pages, theme, roster template.
+    Init(cmd::init::InitArgs),
     /// Build the site: OUT/public (everyone) and OUT/members (behind sign-in).
     Build(cmd::build::BuildArgs),
     /// Validate content, profiles, surveys and templates without writing anything.
@@ -40,6 +42,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Init(args) => cmd::init::init(args),
         Command::Build(args) => cmd::build::build(args),
         Command::Check(args) => cmd::build::check(args),
         Command::Serve(args) => cmd::serve::serve(args),

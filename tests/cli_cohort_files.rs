@@ -102,7 +102,7 @@ fn an_unknown_cohort_or_missing_data_is_exit_1_and_writes_nothing() {
             .arg(&out));
         assert_eq!(code, 1, "{args:?}");
         assert!(
-            err.contains("there is no cohort \"1999\" in program.yaml (cohorts: 2008)"),
+            err.contains("there is no cohort \"1999\" in program.yaml (cohorts: 2008, 2009)"),
             "{err}"
         );
     }

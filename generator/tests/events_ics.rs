@@ -70,7 +70,7 @@ fn the_programs_events_parse_back_with_utc_times() {
     let cal = Calendar::from_str(&ics).expect("an RFC 5545 calendar");
     let parsed: Vec<&icalendar::Event> =
         cal.components.iter().filter_map(|c| c.as_event()).collect();
-    assert_eq!(parsed.len(), 3);
+    assert_eq!(parsed.len(), 5);
     // (id, UTC start, UTC end): the naive local times in their zones.
     let expected = [
         // 16:00-18:30 PDT (UTC-7) in Anaheim.
@@ -91,7 +91,20 @@ fn the_programs_events_parse_back_with_utc_times() {
             utc(2009, 7, 11, 18, 30),
             utc(2009, 7, 11, 20, 0),
         ),
+        // The second cohort: 16:00-18:30 CDT in Chicago, the same day.
+        (
+            "launch-2009",
+            utc(2009, 7, 11, 21, 0),
+            utc(2009, 7, 11, 23, 30),
+        ),
+        // 10:00-11:00 EST (UTC-5) in Boston, in January.
+        (
+            "midwinter-2010-board-report",
+            utc(2010, 1, 18, 15, 0),
+            utc(2010, 1, 18, 16, 0),
+        ),
     ];
+    assert_eq!(expected.len(), parsed.len(), "every event is checked");
     for ((id, start, end), e) in expected.iter().zip(&parsed) {
         let source: &Event = program.events.iter().find(|x| x.id == *id).unwrap();
         assert_eq!(
@@ -182,7 +195,7 @@ fn the_build_writes_the_events_page_and_calendar() {
             .iter()
             .filter(|c| c.as_event().is_some())
             .count(),
-        3
+        5
     );
     assert!(!out.path().join("members/events.ics").exists());
 }

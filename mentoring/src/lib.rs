@@ -5,7 +5,8 @@
 //! (`content/program.yaml`, [`program::Program`]) and survey definitions
 //! (`content/surveys/*.yaml`, [`survey::Survey`]) through the types here.
 //!
-//! Modules, one rule each: [`calendar`], [`cohort_focus`] (which cohort a
+//! Modules, one rule each: [`calendar`], [`cohort_plan`] (a new cohort from
+//! its launch date), [`cohort_focus`] (which cohort a
 //! page is about), [`roster`] (eligibility, year-two rules),
 //! [`application`], [`cap`], [`nomination`], [`disclosure`] (the
 //! small-group rule of survey results), [`matching`], [`duo`],
@@ -36,6 +37,7 @@ pub mod assignment;
 pub mod calendar;
 pub mod cap;
 pub mod cohort_focus;
+pub mod cohort_plan;
 pub mod disclosure;
 pub mod duo;
 pub mod error;

@@ -1,6 +1,7 @@
 pub mod alumni;
 pub mod build;
 pub mod cohort_source;
+pub mod init;
 pub mod mentors;
 pub mod report;
 pub mod roster;

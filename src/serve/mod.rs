@@ -18,6 +18,7 @@
 
 pub mod clock;
 pub mod files;
+pub mod notice;
 pub mod outbox_page;
 pub mod seed;
 pub mod site;
@@ -274,6 +275,9 @@ pub async fn run(opts: Options) -> anyhow::Result<()> {
         "  watching:   {} (live reload); Ctrl-C stops",
         site::WATCHED.join("/, ") + "/"
     );
+    if let Some(notice) = notice::nothing_open(&shared.app().config.program, today) {
+        eprintln!("\n{notice}");
+    }
 
     axum::serve(listener, router)
         .with_graceful_shutdown(async {

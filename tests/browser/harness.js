@@ -162,6 +162,23 @@ export async function startServer({ root, data, today, port }) {
 
 /** axe-core on the page: the serious and critical violations. */
 export async function axe(page) {
+  // In a context without JavaScript the page's timers never fire, so
+  // axe.run waits forever: audit the same URL, with the same cookies, in a
+  // context that runs scripts.
+  const runsScripts = await Promise.race([
+    page.evaluate(() => new Promise((r) => setTimeout(() => r(true), 0))).catch(() => false),
+    new Promise((r) => setTimeout(() => r(false), 3000)),
+  ]);
+  if (!runsScripts) {
+    const context = await page.context().browser().newContext({ storageState: await page.context().storageState() });
+    try {
+      const twin = await context.newPage();
+      await twin.goto(page.url());
+      return await axe(twin);
+    } finally {
+      await context.close();
+    }
+  }
   const source = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
   await page.evaluate(source);
   const result = await page.evaluate(async () => {

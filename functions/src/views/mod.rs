@@ -66,6 +66,7 @@ use crate::roles::{self, Participation};
 use crate::store::Query;
 
 mod cohorts;
+mod offer;
 pub mod profile;
 
 const TEMPLATES: &[(&str, &str)] = &[
@@ -130,6 +131,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../themes/default/views/alumni.html"),
     ),
     (
+        "offer.html",
+        include_str!("../../../themes/default/views/offer.html"),
+    ),
+    (
         "profile.html",
         include_str!("../../../themes/default/views/profile.html"),
     ),
@@ -169,6 +174,7 @@ pub const PATHS: &[&str] = &[
     "/members/committee/duos/",
     "/members/committee/surveys/",
     "/members/alumni/",
+    "/members/offer/",
     REPORT_PATH,
 ];
 
@@ -178,8 +184,18 @@ pub const REPORT_PATH: &str = "/members/report/";
 
 /// The query parameters the templates read (the result pages' flags).
 const QUERY_KEYS: &[&str] = &[
-    "status", "side", "place", "decided", "assigned", "answered", "survey", "token", "mentor",
+    "status",
+    "side",
+    "place",
+    "decided",
+    "assigned",
+    "answered",
+    "survey",
+    "token",
+    "mentor",
     "cohort",
+    "confirmed",
+    "withdrawn",
 ];
 
 /// Whether `path` is one of the views' pages.
@@ -657,6 +673,7 @@ async fn render_page(
             render("home.html", &ctx, "Your program")
         }
         "/members/apply/" => render("apply.html", &ctx, "Apply"),
+        "/members/offer/" => offer::page(app, viewer, &mut ctx).await,
         profile::PROFILE_PATH | profile::PREVIEW_PATH => {
             if !viewer.may(Action::EditProfilePage) {
                 return Err(ViewError::forbidden("Sign in to write your profile."));
@@ -987,12 +1004,12 @@ fn committee_page_cohort<'a>(
 fn my_applications(app: &App, viewer: &Viewer) -> Vec<Json> {
     let mut out = Vec::new();
     for p in &viewer.participations {
-        let name = app
-            .config
-            .program
-            .cohort(&p.cohort)
+        let cohort = app.config.program.cohort(&p.cohort);
+        let name = cohort
             .map(|c| c.name.clone())
             .unwrap_or_else(|| p.cohort.clone());
+        // Withdrawing is for a year not yet over (the handler decides the rest).
+        let running = cohort.is_some_and(|c| c.end >= viewer.today);
         for mut j in p
             .mentee
             .iter()
@@ -1000,6 +1017,9 @@ fn my_applications(app: &App, viewer: &Viewer) -> Vec<Json> {
             .chain(p.mentor.iter().map(mentor_json))
         {
             j["cohort_name"] = json!(name);
+            j["cohort"] = json!(p.cohort);
+            let open = !matches!(j["state"].as_str(), Some("withdrawn" | "declined"));
+            j["withdrawable"] = json!(running && open);
             out.push(j);
         }
     }
@@ -1203,7 +1223,7 @@ mod tests {
         );
         ctx.insert(
             "my_applications",
-            &json!([{"side": "mentee", "cohort_name": "P", "state": "accepted"}]),
+            &json!([{"side": "mentee", "cohort": "2008", "cohort_name": "P", "state": "accepted", "withdrawable": true}]),
         );
         ctx.insert(
             "other_duos",
