@@ -37,6 +37,8 @@ enum Command {
     Alumni(cmd::alumni::AlumniArgs),
     /// The curated mentors: `duos mentors list --cohort ID` makes the YAML mentors askable in a cohort.
     Mentors(cmd::mentors::MentorsArgs),
+    /// The store's profiles: `duos profiles export --out content/mentors` writes the published ones as YAML.
+    Profiles(cmd::profiles::ProfilesArgs),
 }
 
 fn main() -> ExitCode {
@@ -51,5 +53,6 @@ fn main() -> ExitCode {
         Command::Report(args) => cmd::report::report(args),
         Command::Alumni(args) => cmd::alumni::alumni(args),
         Command::Mentors(args) => cmd::mentors::mentors(args),
+        Command::Profiles(args) => cmd::profiles::profiles(args),
     }
 }

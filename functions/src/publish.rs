@@ -297,6 +297,30 @@ impl Publisher {
     }
 }
 
+impl Publisher {
+    /// The members area's layout with an empty `<main>` (see
+    /// [`generator::Site::render_members_shell`]), for a page at `url`;
+    /// `None` when the site cannot be loaded.
+    pub async fn members_shell(&self, app: &App, url: &str) -> Option<String> {
+        let today = app.moment().today;
+        let mut guard = self.site.lock().await;
+        if guard.is_none() {
+            let now = profile::store_profiles(app.store.as_ref(), &app.config.program, today)
+                .await
+                .ok()?;
+            *guard = Some(self.load(today, &now).ok()?);
+        }
+        let site = guard.as_ref()?;
+        match site.render_members_shell(url) {
+            Ok(html) => Some(html),
+            Err(e) => {
+                eprintln!("duos: the members layout: {e}");
+                None
+            }
+        }
+    }
+}
+
 /// Why a preview could not be shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PreviewError {

@@ -460,8 +460,14 @@ pub async fn handle(app: &App, req: Request<Vec<u8>>) -> Response<Vec<u8>> {
         form,
         moment,
     };
+    let sent = Sent {
+        form,
+        back: back.as_deref(),
+        session: &session,
+        req: &req,
+    };
     let mut response = match idem_key {
-        None => render(route, app, call, form, back.as_deref()).await,
+        None => render(route, app, call, &sent).await,
         Some(key) => {
             let fp = idempotency::fingerprint(
                 req.method().as_str(),
@@ -473,7 +479,7 @@ pub async fn handle(app: &App, req: Request<Vec<u8>>) -> Response<Vec<u8>> {
                 Err(p) => render_err(p),
                 Ok(Claim::Replay(r)) => r,
                 Ok(Claim::Fresh { claim_id }) => {
-                    let r = render(route, app, call, form, back.as_deref()).await;
+                    let r = render(route, app, call, &sent).await;
                     idempotency::complete(app, &session.member_id, &key, &claim_id, &r).await;
                     r
                 }
@@ -490,21 +496,44 @@ pub async fn handle(app: &App, req: Request<Vec<u8>>) -> Response<Vec<u8>> {
     response
 }
 
-async fn render(
-    route: &Route,
-    app: &App,
-    call: Call,
+/// The request as sent, for answering a plain form post.
+struct Sent<'a> {
+    /// A plain HTML form post (`application/x-www-form-urlencoded`).
     form: bool,
-    back: Option<&str>,
-) -> Response<Vec<u8>> {
+    /// The form's page ([`back_link`]).
+    back: Option<&'a str>,
+    session: &'a crate::auth::Session,
+    req: &'a Request<Vec<u8>>,
+}
+
+async fn render(route: &Route, app: &App, call: Call, sent: &Sent<'_>) -> Response<Vec<u8>> {
     match (route.handler)(app, call).await {
-        Ok(reply) => match (&reply.redirect, form) {
+        Ok(reply) => match (&reply.redirect, sent.form) {
             (Some(location), true) => crate::http::response::see_other(location),
             _ => crate::http::response::json(reply.status, &reply.body),
         },
-        Err(p) if form => p.to_html(back),
+        Err(p) if sent.form => match form_again(app, route.action, sent, &p).await {
+            Some(page) => page,
+            None => p.to_html(sent.back),
+        },
         Err(p) => p.to_response(),
     }
+}
+
+/// A refused plain form post whose form is shown again, filled as sent,
+/// with each field's message, instead of the problem page: the profile
+/// form (fields refused: 400).
+async fn form_again(
+    app: &App,
+    action: Action,
+    sent: &Sent<'_>,
+    p: &Problem,
+) -> Option<Response<Vec<u8>>> {
+    if action != Action::SaveProfile || p.status != 400 || p.errors.is_empty() {
+        return None;
+    }
+    let (headers, bytes) = (sent.req.headers(), sent.req.body());
+    crate::views::profile::save_refused(app, sent.session, headers, bytes, p).await
 }
 
 /// The `Referer`'s path when it is on the site (the form to go back to).

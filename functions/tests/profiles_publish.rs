@@ -368,7 +368,8 @@ mod cases {
                 "{field}: {hit}"
             );
         }
-        // A plain form post with a bad field: the error page names it.
+        // A plain form post with a bad field: the form again names it
+        // (profiles_form_refused.rs walks every field).
         let r = t
             .send(t.as_member(MENTOR).post_form(
                 "/api/profile",

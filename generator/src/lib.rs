@@ -14,6 +14,7 @@ pub mod frontmatter;
 pub mod load;
 pub mod markdown;
 pub mod pages;
+pub mod profile_yaml;
 pub mod profiles;
 pub mod publish;
 pub mod render;

@@ -280,6 +280,14 @@ impl Site {
         Ok((profile_output(&m.slug), html))
     }
 
+    /// The members area's layout (the theme's `base.html`) around an empty
+    /// `<main>`: for pages a function renders per request outside the
+    /// built site (a form shown again with its problems).
+    pub fn render_members_shell(&self, url: &str) -> Result<String, Diagnostic> {
+        let ctx = self.base(url, "members");
+        self.templates.render("base.html", &ctx)
+    }
+
     /// An expertise term's page.
     pub(crate) fn render_term(
         &self,

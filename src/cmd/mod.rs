@@ -3,6 +3,7 @@ pub mod build;
 pub mod cohort_source;
 pub mod init;
 pub mod mentors;
+pub mod profiles;
 pub mod report;
 pub mod roster;
 pub mod serve;

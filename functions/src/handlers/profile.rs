@@ -230,7 +230,9 @@ pub async fn get(app: &App, call: Call) -> Outcome {
 /// The name, e-mail address and "member since" default to the roster's.
 /// Reply `200`: as [`get`], `"pages_updated": true` when the profile is
 /// published and its pages were rendered again; form posts: `303` to
-/// `/members/profile/?status=saved`.
+/// `/members/profile/?status=saved`, and a form post refused for its
+/// fields gets the profile form again, filled as sent, each field with its
+/// message (400, [`crate::views::profile::save_refused`]).
 ///
 /// Errors: 400 fields (every limit of [`mentoring::profile::limits`], an
 /// unknown expertise term, a photo or website that is not http(s) or a

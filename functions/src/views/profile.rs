@@ -10,6 +10,12 @@
 //!   posting to `POST /api/profile` and a "Change" button back to the form.
 //!   A profile with problems comes back as the form, every field with its
 //!   message; nothing is stored either way.
+//! - A plain form post to `POST /api/profile` refused for its fields (the
+//!   "Save" of a preview sent again later, a form without JavaScript):
+//!   the router shows this form again too ([`save_refused`]), in the site's
+//!   layout, 400, instead of the problem page. A value that is not of its
+//!   field's kind (`years_involved=ten`) is left out of the form shown and
+//!   named.
 
 use std::collections::BTreeMap;
 
@@ -70,26 +76,17 @@ pub(super) async fn preview_page(
     let mut object = body.into_object(PROFILE_SHAPE).map_err(bad)?;
     let edit = object.remove("edit").is_some();
     let roster = crate::records::load_member(app.store.as_ref(), &viewer.member_id).await?;
-    let profile = profile_from_object(object, roster.as_ref()).map_err(bad)?;
+    let (profile, unreadable) = profile_as_sent(object, roster.as_ref());
     let record = profile::load(app.store.as_ref(), &viewer.member_id).await?;
     ctx.insert("record", &record_json(record.as_ref()));
-    let slug = record
-        .as_ref()
-        .map(|r| r.slug.clone())
-        .unwrap_or_else(|| profile::slug_for(&profile.name, &viewer.member_id));
     if edit {
-        ctx.insert("form", &form_json(app, &profile, &[]));
+        ctx.insert("form", &form_json(app, &profile, &unreadable));
         return render("profile.html", &ctx, "Your profile");
     }
-    let problems = match check(app, &viewer.member_id, &slug, &profile).await {
-        Ok(()) => Vec::new(),
-        Err(p) => p.errors,
-    };
+    let slug = slug_of(record.as_ref(), &profile, &viewer.member_id);
+    let problems = problems_of(app, &viewer.member_id, &slug, &profile, unreadable).await;
     if !problems.is_empty() {
-        ctx.insert("form", &form_json(app, &profile, &problems));
-        let mut page = render("profile.html", &ctx, "Your profile: please check")?;
-        page.status = StatusCode::BAD_REQUEST;
-        return Ok(page);
+        return form_again(app, ctx, &profile, &problems);
     }
     let preview = match &app.publisher {
         Some(publisher) => {
@@ -109,6 +106,180 @@ pub(super) async fn preview_page(
     ctx.insert("fields", &hidden_fields(&profile));
     ctx.insert("shown", &profile);
     render("profile_preview.html", &ctx, "Preview of your profile")
+}
+
+/// A plain form post of one's profile to `POST /api/profile` (the
+/// preview's "Save", or any form without JavaScript) that the API refused
+/// with field problems: the form again, filled as sent, every field with
+/// its message (status 400); nothing was stored. `None` when the page
+/// cannot be shown (the caller shows the problem as it is).
+pub async fn save_refused(
+    app: &App,
+    session: &crate::auth::Session,
+    headers: &http::HeaderMap,
+    bytes: &[u8],
+    refused: &crate::http::Problem,
+) -> Option<http::Response<Vec<u8>>> {
+    let today = app.moment().today;
+    let viewer = Viewer::load(app, session, today).await.ok()?;
+    let mut body = crate::http::body::parse(headers, bytes).ok()?;
+    let _ = body.take_csrf();
+    let object = body.into_object(PROFILE_SHAPE).ok()?;
+    let roster = crate::records::load_member(app.store.as_ref(), &viewer.member_id)
+        .await
+        .ok()?;
+    let (profile, unreadable) = profile_as_sent(object, roster.as_ref());
+    let record = profile::load(app.store.as_ref(), &viewer.member_id)
+        .await
+        .ok()?;
+    let slug = slug_of(record.as_ref(), &profile, &viewer.member_id);
+    let mut problems = problems_of(app, &viewer.member_id, &slug, &profile, unreadable).await;
+    if problems.is_empty() {
+        // Refused for a reason the form no longer shows (a bio link to a
+        // page that just went): the API's own words.
+        problems.clone_from(&refused.errors);
+    }
+    let mut ctx = viewer.context(app);
+    let query: BTreeMap<String, String> = super::QUERY_KEYS
+        .iter()
+        .map(|k| ((*k).to_owned(), String::new()))
+        .collect();
+    ctx.insert("query", &query);
+    ctx.insert("record", &record_json(record.as_ref()));
+    let page = form_again(app, ctx, &profile, &problems).ok()?;
+    let shell = match (&app.members, &app.publisher) {
+        (Some(files), _) => crate::members_area::shell(files.as_ref()).await,
+        (None, Some(publisher)) => publisher.members_shell(app, PROFILE_PATH).await,
+        (None, None) => None,
+    };
+    let html = super::wrap(
+        shell.as_deref(),
+        &page.title,
+        &page.main,
+        &app.config.program.name,
+    );
+    http::Response::builder()
+        .status(page.status)
+        .header(http::header::CONTENT_TYPE, "text/html; charset=utf-8")
+        .header(http::header::CACHE_CONTROL, "no-store")
+        .body(html.into_bytes())
+        .ok()
+}
+
+/// The form again with `problems` (400).
+fn form_again(
+    app: &App,
+    mut ctx: tera::Context,
+    profile: &Profile,
+    problems: &[FieldError],
+) -> Result<Page, ViewError> {
+    ctx.insert("form", &form_json(app, profile, problems));
+    let mut page = render("profile.html", &ctx, "Your profile: please check")?;
+    page.status = StatusCode::BAD_REQUEST;
+    Ok(page)
+}
+
+/// The slug the profile has (or would get).
+fn slug_of(record: Option<&ProfileRecord>, profile: &Profile, member_id: &str) -> String {
+    record
+        .map(|r| r.slug.clone())
+        .unwrap_or_else(|| profile::slug_for(&profile.name, member_id))
+}
+
+/// The values that could not be read, then every problem of the profile
+/// (the program's rules and the site's).
+async fn problems_of(
+    app: &App,
+    member_id: &str,
+    slug: &str,
+    profile: &Profile,
+    mut unreadable: Vec<FieldError>,
+) -> Vec<FieldError> {
+    if let Err(p) = check(app, member_id, slug, profile).await {
+        unreadable.extend(p.errors);
+    }
+    unreadable
+}
+
+/// The profile a form sent, as far as it reads: a value that is not of
+/// its field's kind (`years_involved=ten`, a field the profile does not
+/// have) is left out and named, so that the form can be shown again with
+/// everything else as it was sent.
+fn profile_as_sent(
+    object: Map<String, Json>,
+    roster: Option<&mentoring::Member>,
+) -> (Profile, Vec<FieldError>) {
+    let mut object = crate::handlers::profile::nest(object);
+    let mut unreadable: Vec<FieldError> = Vec::new();
+    // Each round removes at least one value; a profile has few.
+    for _ in 0..64 {
+        match profile_from_object(object.clone(), roster) {
+            Ok(p) => return (p, unreadable),
+            Err(problem) => {
+                let before = unreadable.len();
+                for e in problem.errors {
+                    if remove_path(&mut object, &e.field) {
+                        unreadable.push(e);
+                    }
+                }
+                if unreadable.len() == before {
+                    break;
+                }
+            }
+        }
+    }
+    unreadable.push(FieldError::new("profile", "The form could not be read."));
+    (Profile::default(), unreadable)
+}
+
+/// Removes the value at a field path (`years_involved`, `contact.website`,
+/// `career[1].from`) from `object`; whether there was one.
+fn remove_path(object: &mut Map<String, Json>, path: &str) -> bool {
+    let mut steps: Vec<String> = Vec::new();
+    for part in path.split('.') {
+        let mut rest = part;
+        if let Some(open) = rest.find('[') {
+            steps.push(rest[..open].to_owned());
+            rest = &rest[open..];
+            while let Some(close) = rest.find(']') {
+                steps.push(rest[1..close].to_owned());
+                rest = &rest[close + 1..];
+            }
+        } else {
+            steps.push(rest.to_owned());
+        }
+    }
+    let Some((last, parents)) = steps.split_last() else {
+        return false;
+    };
+    let mut node = match parents.first() {
+        None => return object.remove(last.as_str()).is_some(),
+        Some(first) => match object.get_mut(first.as_str()) {
+            Some(n) => n,
+            None => return false,
+        },
+    };
+    for step in &parents[1..] {
+        node = match (node, step.parse::<usize>()) {
+            (Json::Array(a), Ok(i)) => match a.get_mut(i) {
+                Some(n) => n,
+                None => return false,
+            },
+            (Json::Object(o), _) => match o.get_mut(step.as_str()) {
+                Some(n) => n,
+                None => return false,
+            },
+            _ => return false,
+        };
+    }
+    match (node, last.parse::<usize>()) {
+        (Json::Array(a), Ok(i)) if i < a.len() => {
+            a.remove(i);
+            true
+        }
+        (Json::Object(o), _) => o.remove(last.as_str()).is_some(),
+        _ => false,
+    }
 }
 
 /// A new profile's defaults: the roster's name, e-mail and joining date.
@@ -139,6 +310,26 @@ fn record_json(record: Option<&ProfileRecord>) -> Json {
         None => json!({"exists": false, "published": false, "paused": false, "url": ""}),
     }
 }
+
+/// The form's fields that show their own message (`errors.<name>`);
+/// messages about any other field are listed at the top of the form.
+const SHOWN_AT_FIELDS: &[&str] = &[
+    "name",
+    "title",
+    "institution",
+    "location",
+    "member_since",
+    "years_involved",
+    "expertise",
+    "career",
+    "education",
+    "bio",
+    "availability",
+    "photo",
+    "contact_email",
+    "contact_phone",
+    "contact_website",
+];
 
 /// The form's values, rows and messages (field paths: `name`,
 /// `contact.email` -> `contact_email`, `career[1].from` -> the row's).
@@ -232,6 +423,11 @@ fn form_json(app: &App, p: &Profile, problems: &[FieldError]) -> Json {
         "expertise": expertise,
         "career": career,
         "education": education,
+        "other_errors": errors
+            .iter()
+            .filter(|(k, _)| !SHOWN_AT_FIELDS.contains(&k.as_str()))
+            .map(|(k, m)| json!({"field": k, "message": m}))
+            .collect::<Vec<_>>(),
         "errors": errors,
         "has_errors": !problems.is_empty(),
         "limits": {
