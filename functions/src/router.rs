@@ -108,6 +108,9 @@ boxed! {
     h_pause_listing => handlers::profile::pause;
     h_resume_listing => handlers::profile::resume;
     h_relist => handlers::profile::relist;
+    h_confirm_pairings => handlers::pairings::confirm;
+    h_accept_pairing => handlers::pairings::accept;
+    h_decline_pairing => handlers::pairings::decline;
 }
 
 const fn route(
@@ -286,6 +289,27 @@ pub static ROUTES: &[Route] = &[
         Action::RelistMentor,
         true,
         h_relist,
+    ),
+    route(
+        "POST",
+        "/api/pairings",
+        Action::ProposePairings,
+        true,
+        h_confirm_pairings,
+    ),
+    route(
+        "POST",
+        "/api/pairings/{id}/accept",
+        Action::AcceptPairing,
+        true,
+        h_accept_pairing,
+    ),
+    route(
+        "POST",
+        "/api/pairings/{id}/decline",
+        Action::DeclinePairing,
+        true,
+        h_decline_pairing,
     ),
 ];
 

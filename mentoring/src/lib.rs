@@ -13,7 +13,8 @@
 //! [`answers`] (survey answers), [`permissions`], [`profile`] (the one
 //! profile model and its validation), [`waitlist`] (freed places offered in
 //! turn), [`suggest`] (compatibility and "suggested for you"),
-//! [`assignment`] (the proposal at the matching deadline), [`liaison`]
+//! [`assignment`] (the proposal at the matching deadline), [`pairing`]
+//! (the chair's confirmed pairs, each accepted by both), [`liaison`]
 //! (balancing), and [`error`].
 //! Every rule that two concurrent requests could break must still be a
 //! conditional write in the store: these functions decide on a snapshot.
@@ -44,6 +45,7 @@ pub mod error;
 pub mod liaison;
 pub mod matching;
 pub mod nomination;
+pub mod pairing;
 pub mod permissions;
 pub mod profile;
 pub mod program;

@@ -118,11 +118,27 @@ pub enum Action {
     /// pages): the chair, and a committee member only as that duo's liaison
     /// ([`crate::duo::Duo::may_see_end_reason`]).
     ViewEndReason,
+    /// `/members/committee/audit/` (and its CSV): who did what, when, to
+    /// which record.
+    ViewAuditTrail,
+    /// `/members/committee/liaison/`: a liaison's own duos.
+    ViewLiaisonDuos,
+    /// `/members/committee/pairing/`: the unmatched at the matching
+    /// deadline and the proposed pairing.
+    ViewPairing,
+    /// `POST /api/pairings`: the chair confirms pairs, each then asked.
+    ProposePairings,
+    /// `POST /api/pairings/{id}/accept`: one of the pair accepts.
+    AcceptPairing,
+    /// `POST /api/pairings/{id}/decline`: one of the pair declines.
+    DeclinePairing,
+    /// `/members/suggestions/`: mentors suggested for a mentee.
+    ViewSuggestions,
 }
 
 impl Action {
     /// Every action, in declaration order.
-    pub const ALL: [Action; 34] = [
+    pub const ALL: [Action; 41] = [
         Action::Apply,
         Action::ListApplications,
         Action::ApproveApplication,
@@ -157,6 +173,13 @@ impl Action {
         Action::ViewMenteeBackground,
         Action::RelistMentor,
         Action::ViewEndReason,
+        Action::ViewAuditTrail,
+        Action::ViewLiaisonDuos,
+        Action::ViewPairing,
+        Action::ProposePairings,
+        Action::AcceptPairing,
+        Action::DeclinePairing,
+        Action::ViewSuggestions,
     ];
 
     /// The HTTP method and route template of an API action; `None` for page views.
@@ -189,9 +212,13 @@ impl Action {
             PauseListing => ("POST", "/api/profile/pause"),
             ResumeListing => ("POST", "/api/profile/resume"),
             RelistMentor => ("POST", "/api/profile/relist"),
+            ProposePairings => ("POST", "/api/pairings"),
+            AcceptPairing => ("POST", "/api/pairings/{id}/accept"),
+            DeclinePairing => ("POST", "/api/pairings/{id}/decline"),
             EditProfilePage | ViewMenteeBackground => return None,
             ViewMentorDirectory | ViewMentorProfile | ViewOwnProfile | ViewMembersPages
             | ViewCommitteeReport | ViewEndReason => return None,
+            ViewAuditTrail | ViewLiaisonDuos | ViewPairing | ViewSuggestions => return None,
         })
     }
 }
@@ -235,6 +262,17 @@ pub fn allows(role: Role, action: Action) -> bool {
         // the duo's liaison (the object rule of Duo::may_see_end_reason).
         ViewEndReason => matches!(role, Committee | Chair),
         ViewMentorDirectory | ViewMentorProfile => role == Mentee || runs_program,
+        // The record of every change, with who did it: the chair, who
+        // coordinates the program (confidential: never staff or members).
+        ViewAuditTrail => role == Chair,
+        // The duos one supports as liaison (the object rule: only one's own).
+        ViewLiaisonDuos => matches!(role, Committee | Chair),
+        // Pairing at the matching deadline is the chair's.
+        ViewPairing | ProposePairings => role == Chair,
+        // Only one of the pair (the object rule: the pairing is theirs).
+        AcceptPairing | DeclinePairing => matches!(role, Mentee | Mentor),
+        // Suggestions are for the mentee choosing a mentor.
+        ViewSuggestions => role == Mentee,
     }
 }
 
@@ -291,7 +329,7 @@ mod tests {
 
     /// The expected matrix, written out. Columns:
     /// Anonymous, Member, Mentee, Mentor, Committee, Chair, Staff.
-    const EXPECTED: [(Action, [u8; 7]); 34] = [
+    const EXPECTED: [(Action, [u8; 7]); 41] = [
         (Action::Apply, [0, 1, 1, 1, 1, 1, 1]),
         (Action::ListApplications, [0, 0, 0, 0, 1, 1, 0]),
         (Action::ApproveApplication, [0, 0, 0, 0, 1, 1, 0]),
@@ -326,6 +364,13 @@ mod tests {
         (Action::ViewMenteeBackground, [0, 0, 0, 1, 1, 1, 0]),
         (Action::RelistMentor, [0, 1, 1, 1, 1, 1, 1]),
         (Action::ViewEndReason, [0, 0, 0, 0, 1, 1, 0]),
+        (Action::ViewAuditTrail, [0, 0, 0, 0, 0, 1, 0]),
+        (Action::ViewLiaisonDuos, [0, 0, 0, 0, 1, 1, 0]),
+        (Action::ViewPairing, [0, 0, 0, 0, 0, 1, 0]),
+        (Action::ProposePairings, [0, 0, 0, 0, 0, 1, 0]),
+        (Action::AcceptPairing, [0, 0, 1, 1, 0, 0, 0]),
+        (Action::DeclinePairing, [0, 0, 1, 1, 0, 0, 0]),
+        (Action::ViewSuggestions, [0, 0, 1, 0, 0, 0, 0]),
     ];
 
     #[test]

@@ -121,7 +121,7 @@ struct LiaisonBody {
 /// Request: `{"liaison_id": "M1002"}` to assign a committee member, or
 /// empty / `{}` / `{"liaison_id": ""}` to let the program pick the
 /// committee member with the fewest running duos (ties: smallest id; never
-/// one of the pair). The liaison gets a mail.
+/// one of the pair). The liaison and the duo's mentor and mentee get a mail.
 ///
 /// Reply `200`: the duo as in `GET /api/duos`; form posts: `303` to
 /// `/members/committee/duos/?assigned=<id>`. Errors: 400 not a committee
@@ -193,6 +193,18 @@ pub async fn assign_liaison(app: &App, call: Call) -> Outcome {
         messages::liaison_assigned(program, &mentee, &mentor),
     )
     .await;
+    // The duo is told who its liaison is (the duo page shows it too).
+    let (liaison_name, liaison_email) = email_of(app, &liaison)
+        .await
+        .unwrap_or_else(|| (liaison.clone(), program.contact_email.clone()));
+    for party in [&duo.mentee_id, &duo.mentor_id] {
+        notify(
+            app,
+            party,
+            messages::liaison_for_duo(program, &liaison_name, &liaison_email),
+        )
+        .await;
+    }
     Ok(Reply::ok(&DuoView::of(
         duo,
         cohort,

@@ -229,3 +229,84 @@ pub fn application_withdrawn(program: &Program, side: Side) -> Message {
         ),
     }
 }
+
+/// To each of a pair the chair proposed: accept or decline on the requests page.
+pub fn pairing_proposed(program: &Program, other: &str, other_side: &str, link: &str) -> Message {
+    Message {
+        subject: format!("{}: the committee proposes a duo", program.name),
+        text: format!(
+            "The mentoring committee proposes {other} as your {other_side}. Please accept or \
+             decline here: {link}\n\nThe duo forms once you both accept.{}",
+            sign(program)
+        ),
+    }
+}
+
+/// To both of a proposed pair, once both accepted.
+pub fn pairing_formed(program: &Program, partner: &str) -> Message {
+    Message {
+        subject: format!("{}: your duo is formed", program.name),
+        text: format!(
+            "You and {partner} both accepted the committee's proposal: you are now a duo. \
+             The committee will assign your liaison.{}",
+            sign(program)
+        ),
+    }
+}
+
+/// To the other of a proposed pair when one declines.
+pub fn pairing_declined(program: &Program, by: &str) -> Message {
+    Message {
+        subject: format!("{}: a proposed duo will not form", program.name),
+        text: format!(
+            "{by} declined the committee's proposal, so this duo will not form. The chair \
+             will be in touch.{}",
+            sign(program)
+        ),
+    }
+}
+
+/// To the chair when one of a proposed pair declines.
+pub fn pairing_declined_for_chair(
+    program: &Program,
+    mentee: &str,
+    mentor: &str,
+    by: &str,
+) -> Message {
+    Message {
+        subject: format!("{}: a proposed pair declined", program.name),
+        text: format!(
+            "{by} declined the proposed duo of {mentee} (mentee) and {mentor} (mentor). Both \
+             are back on the pairing page.{}",
+            sign(program)
+        ),
+    }
+}
+
+/// To a duo's mentor and mentee: who their liaison is.
+pub fn liaison_for_duo(program: &Program, liaison: &str, liaison_email: &str) -> Message {
+    Message {
+        subject: format!("{}: your duo's liaison", program.name),
+        text: format!(
+            "{liaison} of the mentoring committee is your duo's liaison: write to them \
+             ({liaison_email}) with any question about the program.{}",
+            sign(program)
+        ),
+    }
+}
+
+/// To a nominator: the nominee's answer.
+pub fn nomination_answered(program: &Program, nominee: &str, consented: bool) -> Message {
+    let what = if consented {
+        "accepted and is invited to apply"
+    } else {
+        "declined the nomination"
+    };
+    Message {
+        subject: format!("{}: your nomination", program.name),
+        text: format!(
+            "Thank you for your nomination. {nominee} has {what}.{}",
+            sign(program)
+        ),
+    }
+}

@@ -16,6 +16,7 @@ pub mod matches;
 pub mod me;
 pub mod messages;
 pub mod nominations;
+pub mod pairings;
 pub mod profile;
 pub mod surveys;
 pub mod waitlist;

@@ -335,6 +335,17 @@ pub async fn consent(app: &App, call: Call) -> Outcome {
                 e.into()
             }
         })?;
+    // The nominator is told the answer (the nomination page promises it).
+    let nominee = super::email_of(app, &n.nominee_id)
+        .await
+        .map(|(name, _)| name)
+        .unwrap_or_else(|| n.nominee_id.clone());
+    notify(
+        app,
+        &n.nominator_id,
+        messages::nomination_answered(&app.config.program, &nominee, invitation.is_some()),
+    )
+    .await;
     let redirect = match &invitation {
         Some(inv) => format!(
             "{CONSENT_DONE_PAGE}?status=consented&side={}",

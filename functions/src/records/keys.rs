@@ -27,6 +27,12 @@ pub const DUO_PREFIX: &str = "DUO#";
 pub const NOM_PREFIX: &str = "NOM#";
 /// Sort key prefix of survey responses.
 pub const RESPONSE_PREFIX: &str = "RESP#";
+/// Sort key prefix of the chair's pairings.
+pub const PAIRING_PREFIX: &str = "PAIR#";
+/// Sort key prefix of mentors' locks.
+pub const MENTOR_LOCK_PREFIX: &str = "MENTOR#";
+/// Sort key prefix of mentees' locks.
+pub const MENTEE_LOCK_PREFIX: &str = "MENTEE#";
 /// Sort key prefix of audit items.
 pub const AUDIT_PREFIX: &str = "AUDIT#";
 
@@ -58,12 +64,17 @@ pub fn request_guard(cohort: &str, mentee: &str) -> Key {
 
 /// `COHORT#<c> / MENTOR#<member>`: the mentor's lock (one mentee per cohort).
 pub fn mentor_lock(cohort: &str, member: &str) -> Key {
-    Key::new(cohort_pk(cohort), format!("MENTOR#{member}"))
+    Key::new(cohort_pk(cohort), format!("{MENTOR_LOCK_PREFIX}{member}"))
 }
 
 /// `COHORT#<c> / MENTEE#<member>`: the mentee's lock (one mentor per cohort).
 pub fn mentee_lock(cohort: &str, member: &str) -> Key {
-    Key::new(cohort_pk(cohort), format!("MENTEE#{member}"))
+    Key::new(cohort_pk(cohort), format!("{MENTEE_LOCK_PREFIX}{member}"))
+}
+
+/// `COHORT#<c> / PAIR#<id>`: a pair the chair proposed.
+pub fn pairing(cohort: &str, id: &str) -> Key {
+    Key::new(cohort_pk(cohort), format!("{PAIRING_PREFIX}{id}"))
 }
 
 /// `COHORT#<c> / DUO#<id>`.

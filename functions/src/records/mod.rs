@@ -227,6 +227,16 @@ pub fn duo_item(d: &Duo) -> Item {
     )
 }
 
+/// The item of a pairing the chair proposed.
+pub fn pairing_item(p: &mentoring::pairing::Pairing) -> Item {
+    record_item(
+        &keys::pairing(&p.cohort, &p.id),
+        "pairing",
+        Some(p.status.name()),
+        p,
+    )
+}
+
 /// The item of a nomination.
 pub fn nomination_item(n: &Nomination) -> Item {
     record_item(

@@ -65,7 +65,10 @@ use crate::records::{self, keys};
 use crate::roles::{self, Participation};
 use crate::store::Query;
 
+mod audit;
 mod cohorts;
+mod liaison;
+mod matching;
 mod offer;
 pub mod profile;
 
@@ -123,6 +126,22 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../themes/default/views/committee_surveys.html"),
     ),
     (
+        "committee_audit.html",
+        include_str!("../../../themes/default/views/committee_audit.html"),
+    ),
+    (
+        "committee_liaison.html",
+        include_str!("../../../themes/default/views/committee_liaison.html"),
+    ),
+    (
+        "committee_pairing.html",
+        include_str!("../../../themes/default/views/committee_pairing.html"),
+    ),
+    (
+        "suggestions.html",
+        include_str!("../../../themes/default/views/suggestions.html"),
+    ),
+    (
         "message.html",
         include_str!("../../../themes/default/views/message.html"),
     ),
@@ -175,6 +194,10 @@ pub const PATHS: &[&str] = &[
     "/members/committee/surveys/",
     "/members/alumni/",
     "/members/offer/",
+    audit::AUDIT_PATH,
+    liaison::LIAISON_PATH,
+    matching::PAIRING_PATH,
+    matching::SUGGESTIONS_PATH,
     REPORT_PATH,
 ];
 
@@ -196,6 +219,10 @@ const QUERY_KEYS: &[&str] = &[
     "cohort",
     "confirmed",
     "withdrawn",
+    "proposed",
+    "member",
+    "action",
+    "ended",
 ];
 
 /// Whether `path` is one of the views' pages.
@@ -290,6 +317,12 @@ pub async fn handle(
         None
     };
     let page = match Viewer::load(app, &session, moment.today).await {
+        Ok(viewer) if path == audit::AUDIT_PATH => {
+            if let Some(csv) = audit::csv_reply(app, &viewer, &query, moment.today).await {
+                return Some(csv);
+            }
+            render_page(app, &viewer, path, &query, body).await
+        }
         Ok(viewer) => render_page(app, &viewer, path, &query, body).await,
         Err(e) => Err(e),
     };
@@ -528,6 +561,18 @@ impl Viewer {
     fn context(&self, app: &App) -> tera::Context {
         let mut ctx = tera::Context::new();
         let program = &app.config.program;
+        // The menu's links, each from the permission table: no link that
+        // would answer 403.
+        let may = json!({
+            "applications": self.may(Action::ListApplications),
+            "duos": self.may(Action::ListDuos),
+            "surveys": self.may(Action::ViewSurveyStats),
+            "report": self.may(Action::ViewCommitteeReport),
+            "audit": self.may(Action::ViewAuditTrail),
+            "liaison": self.may(Action::ViewLiaisonDuos),
+            "pairing": self.may(Action::ViewPairing),
+            "suggestions": self.may(Action::ViewSuggestions),
+        });
         ctx.insert(
             "me",
             &json!({
@@ -539,6 +584,7 @@ impl Viewer {
                 "committee": self.has(Role::Committee) || self.has(Role::Chair) || self.has(Role::Staff),
                 "chair": self.has(Role::Chair),
                 "roles": self.roles.iter().map(|r| format!("{r:?}").to_lowercase()).collect::<Vec<_>>(),
+                "may": may,
             }),
         );
         ctx.insert("csrf", &self.csrf);
@@ -674,6 +720,10 @@ async fn render_page(
         }
         "/members/apply/" => render("apply.html", &ctx, "Apply"),
         "/members/offer/" => offer::page(app, viewer, &mut ctx).await,
+        audit::AUDIT_PATH => audit::page(app, viewer, &mut ctx, query).await,
+        liaison::LIAISON_PATH => liaison::page(app, viewer, &mut ctx, query).await,
+        matching::PAIRING_PATH => matching::pairing_page(app, viewer, &mut ctx, query).await,
+        matching::SUGGESTIONS_PATH => matching::suggestions_page(app, viewer, &mut ctx).await,
         profile::PROFILE_PATH | profile::PREVIEW_PATH => {
             if !viewer.may(Action::EditProfilePage) {
                 return Err(ViewError::forbidden("Sign in to write your profile."));
@@ -724,6 +774,10 @@ async fn render_page(
             }
             ctx.insert("sent", &sent);
             ctx.insert("received", &received);
+            ctx.insert(
+                "pairings",
+                &matching::my_pairings(app, viewer, &c.id).await?,
+            );
             render("requests.html", &ctx, "Match requests")
         }
         "/members/requests/new/" => {
@@ -763,7 +817,11 @@ async fn render_page(
                     .iter()
                     .filter(|d| d.has_party(&viewer.member_id))
                 {
-                    mine.push(duo_json(app, c, d, viewer.today).await);
+                    let mut j = duo_json(app, c, d, viewer.today).await;
+                    // Either of the pair may end it early while it runs.
+                    j["may_end"] =
+                        json!(viewer.may(Action::EndDuoEarly) && d.is_running(c, viewer.today));
+                    mine.push(j);
                 }
             }
             let mut others = Vec::new();
@@ -832,22 +890,20 @@ async fn render_page(
             }
             let c = committee_page_cohort(&mut ctx, program, viewer.today, query, path)?;
             let duos = load_duos(app, &c.id).await?;
+            let may_assign = viewer.may(Action::AssignLiaison);
             let mut rows = Vec::new();
             for d in &duos {
-                rows.push(duo_json(app, c, d, viewer.today).await);
-            }
-            let mut liaisons = Vec::new();
-            for id in program
-                .committee
-                .chair
-                .iter()
-                .chain(program.committee.members.iter())
-            {
-                liaisons.push(json!({"id": id, "name": member_name(app, id).await}));
+                let mut j = duo_json(app, c, d, viewer.today).await;
+                j["end_reason"] = json!(liaison::end_reason(d, viewer));
+                j["running"] = json!(d.is_running(c, viewer.today));
+                if may_assign {
+                    j["liaison_options"] =
+                        json!(liaison::options(app, c, &duos, d, viewer.today).await);
+                }
+                rows.push(j);
             }
             ctx.insert("duos", &rows);
-            ctx.insert("liaisons", &liaisons);
-            ctx.insert("may_assign", &viewer.may(Action::AssignLiaison));
+            ctx.insert("may_assign", &may_assign);
             render("committee_duos.html", &ctx, "Duos and liaisons")
         }
         "/members/alumni/" => {
@@ -1175,7 +1231,7 @@ mod tests {
             .map(|k| ((*k).to_owned(), String::new()))
             .collect();
         ctx.insert("query", &query);
-        ctx.insert("me", &json!({"id": "M1", "name": "A", "email": "a@x", "mentee": false, "mentor": false, "committee": true, "chair": true, "roles": []}));
+        ctx.insert("me", &json!({"id": "M1", "name": "A", "email": "a@x", "mentee": false, "mentor": false, "committee": true, "chair": true, "roles": [], "may": {"applications": true, "duos": true, "surveys": true, "report": true, "audit": true, "liaison": true, "pairing": true, "suggestions": true}}));
         ctx.insert("csrf", "t");
         ctx.insert(
             "site",
@@ -1248,6 +1304,38 @@ mod tests {
         ctx.insert(
             "shown",
             &json!({"name": "A", "title": "T", "institution": "I", "bio": "B"}),
+        );
+        ctx.insert(
+            "entries",
+            &json!([{"at": "2008-03-01", "action": "apply", "actor": "M1", "actor_name": "A", "subject": "k", "detail": "d"}]),
+        );
+        ctx.insert("actions", &["apply"]);
+        ctx.insert("filter", &json!({"member": "", "action": ""}));
+        ctx.insert("csv_link", "/members/committee/audit/?format=csv");
+        ctx.insert(
+            "mentees",
+            &json!([{"id": "E1", "name": "E", "institution": "I", "interests": ["S"], "goals": "g", "proposed": "R1",
+                "choices": [{"id": "R1", "name": "R", "score": 3, "pending": true, "conflict": false, "reason": "shares: s", "selected": true},
+                            {"id": "R2", "name": "Q", "score": 0, "pending": false, "conflict": true, "reason": "", "selected": false}]}]),
+        );
+        ctx.insert(
+            "free_mentors",
+            &json!([{"id": "R1", "name": "R", "title": "T", "institution": "I", "expertise": ["S"]}]),
+        );
+        ctx.insert(
+            "pairings",
+            &json!([{"id": "p", "mentee": {"id": "E1", "name": "E"}, "mentor": {"id": "R1", "name": "R"}, "other": {"id": "R1", "name": "R"}, "other_side": "mentor",
+                "mentee_answer": "waiting", "mentor_answer": "accepted", "my_answer": "waiting", "other_answer": "accepted", "state": "proposed", "open": true, "proposed_on": "2008-06-13"}]),
+        );
+        ctx.insert("pairing_open", &true);
+        ctx.insert(
+            "suggested",
+            &json!([{"id": "R1", "name": "R", "title": "T", "institution": "I", "reason": "shares: s", "score": 3, "url": "/members/mentors/r/"}]),
+        );
+        ctx.insert("conflicts", &json!([{"id": "R2", "name": "Q"}]));
+        ctx.insert(
+            "suggestions_for",
+            &json!({"cohort_name": "P", "institution": "I", "interests": ["S"]}),
         );
         ctx.insert("title", "T");
         ctx.insert("message", "M");
