@@ -465,7 +465,8 @@ CARDS = """<ul class="cards" data-mentors>
     <h3 class="card-title"><a href="{{ .RelPermalink }}">{{ .Params.name }}</a></h3>
     <p class="card-role">{{ .Params.title }}, {{ .Params.institution }}</p>
 {{ with .Params.location }}    <p class="muted">{{ . }}</p>
-{{ end }}    <ul class="tags" aria-label="Expertise of {{ .Params.name }}">
+{{ end }}    <p class="card-bio">{{ .Plain | truncate 160 }}</p>
+    <ul class="tags" aria-label="Expertise of {{ .Params.name }}">
 {{ range .GetTerms "expertise" }}      <li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>
 {{ end }}    </ul>
   </li>
@@ -497,7 +498,7 @@ DIRECTORY = """{{ define "title" }}{{ .Title }} · {{ site.Title }}{{ end }}
 {{ end }}      </select>
     </div>
     <div class="field">
-      <label for="filter-text">Name, title, institution or place</label>
+      <label for="filter-text">Name, title, institution, place or words of the bio</label>
       <input id="filter-text" name="q" type="search" autocomplete="off">
     </div>
     <p class="filter-status" data-filter-status aria-live="polite"></p>

@@ -17,6 +17,7 @@ app_cases!(
     the_chair_reads_the_audit_trail_filtered_and_as_csv,
     suggestions_rank_mentors_and_name_conflicts,
     the_nominator_is_told_the_answer,
+    a_withdrawn_request_is_told_to_the_mentor,
     new_pages_answer_each_role_as_the_permission_table_says,
 );
 
@@ -611,6 +612,41 @@ mod cases {
                 told.text
             );
         }
+    }
+
+    pub async fn a_withdrawn_request_is_told_to_the_mentor(t: TestApp) {
+        t.add_committee().await;
+        mentor(&t, "R1", "Hillcrest College", &["strategic-planning"]).await;
+        mentee(&t, "E1", "Lakeside Library", &["strategic-planning"]).await;
+        let id = t
+            .send(t.as_member("E1").post_json(
+                "/api/matches",
+                &json!({"mentor_id": "R1", "message": "Please mentor me."}),
+            ))
+            .await
+            .expect(201)
+            .json()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let r = t
+            .send(
+                t.as_member("E1")
+                    .post_form(&format!("/api/matches/{id}/withdraw"), &[]),
+            )
+            .await;
+        assert_eq!(
+            r.header("location"),
+            Some("/members/requests/?status=withdrawn")
+        );
+        let (_, html) = page(&t, "E1", "/members/requests/?status=withdrawn").await;
+        assert!(html.contains("The mentor has been told."), "{html}");
+        let told = t
+            .sent_to("R1")
+            .into_iter()
+            .find(|m| m.subject.contains("a request to you was withdrawn"))
+            .expect("the mentor is told");
+        assert!(told.text.contains("Member E1 withdrew"), "{}", told.text);
     }
 
     pub async fn new_pages_answer_each_role_as_the_permission_table_says(t: TestApp) {

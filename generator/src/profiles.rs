@@ -33,6 +33,9 @@ use std::sync::OnceLock;
 /// The keys a YAML profile file has besides the [`Profile`]'s fields.
 pub const FILE_ONLY_KEYS: [&str; 2] = ["member_id", "role"];
 
+/// How much of the bio a directory card shows, in characters.
+pub const BIO_EXCERPT: usize = 160;
+
 /// The role shown when a YAML file names none, and for store profiles.
 pub const DEFAULT_ROLE: &str = "mentor";
 
@@ -100,6 +103,9 @@ pub struct Mentor {
     pub terms: Vec<TermRef>,
     /// Rendered from markdown and sanitized: safe to mark `| safe`.
     pub bio_html: String,
+    /// The bio's opening as plain text (at most [`BIO_EXCERPT`] characters,
+    /// cut at a word), for the directory's cards.
+    pub bio_excerpt: String,
     pub source: Source,
     /// Directory order: lowercased name.
     pub sort_key: String,
@@ -179,7 +185,7 @@ fn compile(
         .into_iter()
         .map(Problem::from)
         .collect();
-    let (rendered, link_errors) = markdown::render_with(&profile.bio, resolve, false);
+    let (rendered, link_errors) = markdown::render_with(&profile.bio, resolve, true);
     if !problems.is_empty() || !link_errors.is_empty() {
         return Err((problems, link_errors));
     }
@@ -196,6 +202,7 @@ fn compile(
     Ok(Mentor {
         sort_key: profile.name.to_lowercase(),
         bio_html: sanitizer().clean(&rendered.html).to_string(),
+        bio_excerpt: markdown::excerpt(&rendered.text, BIO_EXCERPT),
         slug: who.slug,
         member_id: who.member_id,
         role: who.role,

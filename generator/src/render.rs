@@ -113,6 +113,8 @@ pub(crate) struct Card<'a> {
     institution: &'a str,
     location: &'a str,
     role: &'a str,
+    /// The bio's opening, plain text.
+    bio: &'a str,
     expertise: &'a [TermRef],
     /// Term slugs joined by spaces, for the `data-expertise` attribute.
     expertise_slugs: String,
@@ -128,6 +130,7 @@ impl<'a> Card<'a> {
             institution: &m.profile.institution,
             location: &m.profile.location,
             role: &m.role,
+            bio: &m.bio_excerpt,
             expertise: &m.terms,
             expertise_slugs: m
                 .terms

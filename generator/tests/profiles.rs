@@ -409,9 +409,38 @@ fn each_publication_equals_a_full_build_and_touches_only_its_pages() {
         )
     );
 
-    // She edits her bio: only her page.
+    // She edits her bio: her page, and the directory and her term's page,
+    // whose cards show the bio's opening.
     let mut edited = nell.clone();
-    edited.profile.bio = "A new bio, written by Nell.".into();
+    let opening = "A new bio, written by Nell. ".repeat(8);
+    edited.profile.bio = format!("{opening}\n\nThe end.");
+    let touched = publish_and_compare(
+        &site,
+        &mut loaded,
+        live.path(),
+        Change::Upsert(edited.clone()),
+    );
+    assert_eq!(
+        touched,
+        [
+            "members/expertise/budgeting/index.html",
+            "members/mentors/index.html",
+            "members/mentors/nell-example/index.html"
+        ]
+    );
+    assert!(read(live.path(), "members/mentors/nell-example/index.html").contains("The end."));
+    let directory = read(live.path(), "members/mentors/index.html");
+    assert!(
+        directory.contains("<p class=\"card-bio\">A new bio, written by Nell. A new bio"),
+        "{directory}"
+    );
+    assert!(
+        !directory.contains("The end."),
+        "the card shows the opening only"
+    );
+
+    // An edit past the card's opening: only her page.
+    edited.profile.bio = format!("{opening}\n\nThe very end.");
     let touched = publish_and_compare(
         &site,
         &mut loaded,
@@ -419,8 +448,6 @@ fn each_publication_equals_a_full_build_and_touches_only_its_pages() {
         Change::Upsert(edited.clone()),
     );
     assert_eq!(touched, ["members/mentors/nell-example/index.html"]);
-    assert!(read(live.path(), "members/mentors/nell-example/index.html")
-        .contains("A new bio, written by Nell."));
 
     // She changes her title: her page, the directory and her term's page.
     edited.profile.title = "Deputy Director".into();

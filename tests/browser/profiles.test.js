@@ -7,7 +7,8 @@
 // opens the profile and asks; Ingrid sees Ada's background with the
 // request and accepts; the profile then says she is taken. Then Ingrid
 // edits her profile (bio and title) through the preview; the next load of
-// the directory and of her page shows it. No restart anywhere.
+// the directory shows the new bio on her card (and the title), and her
+// page shows it too. No restart anywhere.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launch, startServer, copySite, tempDir, axe, screenshot } from "./harness.js";
@@ -89,6 +90,7 @@ test("a volunteer's profile goes from the application form to the directory, is 
   await mentee.page.goto(server.url + "/members/mentors/");
   const card = mentee.page.locator("li.card", { hasText: NAME });
   assert.equal(await card.count(), 1, "the directory lists the new mentor");
+  assert.match(await card.locator(".card-bio").innerText(), /I built a maker space out of a storeroom\./, "the card shows the bio");
   await mentee.page.goto(server.url + "/members/expertise/technology-leadership/");
   assert.equal(await mentee.page.locator("li.card", { hasText: NAME }).count(), 1, "on her expertise page");
   await mentee.page.goto(server.url + "/members/expertise/fundraising-and-advocacy/");
@@ -139,11 +141,11 @@ test("a volunteer's profile goes from the application form to the directory, is 
   await page.locator("#profile-save button[type=submit]").click();
   await page.waitForURL(/status=saved/);
   await mentee.page.goto(server.url + "/members/mentors/");
-  assert.match(
-    await mentee.page.locator("li.card", { hasText: NAME }).innerText(),
-    /Director of Youth Services/,
-    "the directory shows the edit on the next load",
-  );
+  const edited = mentee.page.locator("li.card", { hasText: NAME });
+  const bio = await edited.locator(".card-bio").innerText();
+  assert.match(bio, /Now also running a coding club for teens\./, "the directory shows the new bio on the next load");
+  assert.doesNotMatch(bio, /maker space/, "and not the old one");
+  assert.match(await edited.innerText(), /Director of Youth Services/, "and the new title");
   await mentee.page.goto(profileUrl);
   assert.match(await mentee.page.locator("main").innerText(), /coding club/);
   for (const c of [mentor, chair, mentee]) await c.context.close();

@@ -495,7 +495,7 @@ pub async fn decline(app: &App, call: Call) -> Outcome {
 ///
 /// Request: empty or `{}`. Reply `200`: the request with `"status":
 /// {"state": "withdrawn", "at", "reason": null}`; form posts: `303` to
-/// `/members/requests/?status=withdrawn`. Errors: 403 not the sender; 404;
+/// `/members/requests/?status=withdrawn`; the mentor gets a mail. Errors: 403 not the sender; 404;
 /// 409 not pending; 410 expired.
 pub async fn withdraw(app: &App, call: Call) -> Outcome {
     let _: EmptyBody = call.body.decode(Shape::default())?;
@@ -516,6 +516,17 @@ pub async fn withdraw(app: &App, call: Call) -> Outcome {
         ])
         .await
         .map_err(changed_meanwhile)?;
+    // The mentor is told (the requests page says so).
+    let mentee_name = email_of(app, &me)
+        .await
+        .map(|(n, _)| n)
+        .unwrap_or_else(|| me.clone());
+    notify(
+        app,
+        &r.mentor_id,
+        messages::match_withdrawn(&app.config.program, &mentee_name),
+    )
+    .await;
     Ok(Reply::ok(&r).redirect(format!("{REQUESTS_PAGE}?status=withdrawn")))
 }
 

@@ -310,3 +310,15 @@ pub fn nomination_answered(program: &Program, nominee: &str, consented: bool) ->
         ),
     }
 }
+
+/// To a mentor: a mentee withdrew their request.
+pub fn match_withdrawn(program: &Program, mentee: &str) -> Message {
+    Message {
+        subject: format!("{}: a request to you was withdrawn", program.name),
+        text: format!(
+            "{mentee} withdrew their request for you to be their mentor; there is nothing \
+             for you to do.{}",
+            sign(program)
+        ),
+    }
+}
