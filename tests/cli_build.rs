@@ -345,12 +345,8 @@ fn check_refuses_a_calendar_every_runtime_refuses_naming_file_and_line() {
         "not placed in the 2009 cohort (line {cohort_line}+):\n{stderr}"
     );
     // The functions refuse the same file at cold start.
-    let refused = functions::config::Config::load(
-        site.path().join("content"),
-        vec![7; 32],
-        functions::config::utc(),
-    )
-    .expect_err("the functions refuse it too");
+    let refused = functions::config::Config::load(site.path().join("content"), vec![7; 32])
+        .expect_err("the functions refuse it too");
     assert!(
         refused.problems.iter().any(|p| p.contains("cohorts[1].")),
         "{:?}",

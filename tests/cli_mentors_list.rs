@@ -20,7 +20,7 @@ use std::sync::Arc;
 use functions::app::App;
 use functions::auth::{issue_session, SessionConfig};
 use functions::clock::{system_time, Clock, TestClock};
-use functions::config::{utc, Config};
+use functions::config::Config;
 use functions::mail::outbox::Outbox;
 use functions::store::{DynamoConfig, DynamoStore, Store};
 use http::Request;
@@ -152,7 +152,7 @@ async fn a_yaml_mentor_is_asked_and_accepts_on_a_fresh_table() {
             "Mentoring <mentoring@example.org>",
         )),
         Arc::new(clock.clone()),
-        Arc::new(Config::load(root.join("content"), vec![9; 32], utc()).unwrap()),
+        Arc::new(Config::load(root.join("content"), vec![9; 32]).unwrap()),
         SessionConfig::new(vec![7; 32], ORIGIN).unwrap(),
         None,
     );

@@ -29,7 +29,7 @@ use std::time::{Duration, Instant, SystemTime};
 use functions::app::App;
 use functions::auth::{issue_session, SessionConfig};
 use functions::clock::TestClock;
-use functions::config::{utc, Config};
+use functions::config::Config;
 use functions::mail::Outbox;
 use functions::roster;
 use functions::router;
@@ -66,7 +66,7 @@ impl Bench {
         let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("..")
             .join("content");
-        let config = Config::load(&content, SECRET.to_vec(), utc()).expect("content/ loads");
+        let config = Config::load(&content, SECRET.to_vec()).expect("content/ loads");
         let outbox = tempfile::tempdir().expect("outbox folder");
         let mailer = Arc::new(Outbox::new(
             outbox.path(),

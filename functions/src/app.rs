@@ -2,8 +2,8 @@
 //! start, or `duos serve` start) and passed to [`crate::router::handle`] with
 //! every request. Cheap to clone (everything is behind an `Arc`).
 //!
-//! On Lambda: [`App::from_env`] with the DynamoDB store and the SES mailer.
-//! Under `duos serve`: [`App::new`] with the embedded store, the outbox
+//! On Lambda: [`crate::lambda::app_from_env`] with the DynamoDB store and the
+//! SES mailer. Under `duos serve`: [`App::new`] with the embedded store, the outbox
 //! mailer, [`SystemClock`], [`Config::load`] of the site's content folder and
 //! the development session configuration.
 
@@ -12,8 +12,8 @@ use std::sync::Arc;
 use mentoring::Moment;
 
 use crate::auth::{AuthService, SessionConfig};
-use crate::clock::{moment_at, Clock, SystemClock};
-use crate::config::{session_from_env, Config, ConfigError};
+use crate::clock::Clock;
+use crate::config::Config;
 use crate::mail::Mailer;
 use crate::members_gate::MembersFiles;
 use crate::publish::Publisher;
@@ -90,28 +90,8 @@ impl App {
         self
     }
 
-    /// The Lambda way: [`Config::from_env`], [`session_from_env`], the
-    /// system clock; `auth` is the sign-in service the binary built (or
-    /// `None` for functions that serve no `/auth/*`).
-    pub fn from_env(
-        store: Arc<dyn Store>,
-        mailer: Arc<dyn Mailer>,
-        auth: Option<Arc<AuthService>>,
-    ) -> Result<App, ConfigError> {
-        let config = Config::from_env()?;
-        let session = session_from_env(&config.program)?;
-        Ok(App::new(
-            store,
-            mailer,
-            Arc::new(SystemClock),
-            Arc::new(config),
-            session,
-            auth,
-        ))
-    }
-
     /// Now, as the rules take it: the instant and the association's day.
     pub fn moment(&self) -> Moment {
-        moment_at(self.clock.now(), self.config.utc_offset)
+        self.config.program.moment(self.clock.now())
     }
 }

@@ -7,8 +7,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use chrono::{DateTime, FixedOffset, TimeZone, Utc};
-use mentoring::Moment;
+use chrono::{DateTime, Utc};
 
 /// Where the handlers get the time from. Object safe: `Arc<dyn Clock>`.
 pub trait Clock: Send + Sync {
@@ -68,12 +67,6 @@ impl Clock for TestClock {
     }
 }
 
-/// The [`Moment`] of `now` for a program whose calendar days are in the
-/// fixed offset `offset` from UTC.
-pub fn moment_at(now: DateTime<Utc>, offset: FixedOffset) -> Moment {
-    Moment::new(now, offset.from_utc_datetime(&now.naive_utc()).date_naive())
-}
-
 /// `now` as a [`SystemTime`] (what the session functions take).
 pub fn system_time(now: DateTime<Utc>) -> SystemTime {
     let millis = now.timestamp_millis();
@@ -98,14 +91,10 @@ mod tests {
     }
 
     #[test]
-    fn the_calendar_day_follows_the_offset() {
+    fn system_time_is_the_same_instant() {
         let now = DateTime::parse_from_rfc3339("2008-03-02T03:00:00Z")
             .unwrap()
             .with_timezone(&Utc);
-        let chicago = FixedOffset::west_opt(6 * 3600).unwrap();
-        assert_eq!(moment_at(now, chicago).today.to_string(), "2008-03-01");
-        let utc = FixedOffset::east_opt(0).unwrap();
-        assert_eq!(moment_at(now, utc).today.to_string(), "2008-03-02");
         assert_eq!(
             system_time(now)
                 .duration_since(UNIX_EPOCH)

@@ -1,6 +1,7 @@
 //! What the handlers know about the program: `content/program.yaml` and
 //! `content/surveys/*.yaml` (the same files the site is built from), the
-//! survey HMAC secret and the association's calendar offset.
+//! survey HMAC secret. The program's day is in its `timezone:` (IANA, in
+//! program.yaml), daylight saving included ([`mentoring::program::Program::moment`]).
 //!
 //! Loaded once per process (Lambda cold start, `duos serve` start):
 //!
@@ -8,9 +9,11 @@
 //! |---|---|---|
 //! | `DUOS_CONTENT_DIR` | the content folder | `./content` |
 //! | `DUOS_SURVEY_SECRET` | HMAC key of the one-answer-per-person `DONE#` items, at least 32 bytes; keep it out of the data store | required |
-//! | `DUOS_SESSION_SECRET` | session signing key, at least 32 bytes ([`session_from_env`]) | required |
+//! | `DUOS_SESSION_SECRET` | session signing key, at least 32 bytes | required |
 //! | `DUOS_SITE_ORIGIN` | the site's origin for cookies and the Origin check | `base_url` of program.yaml |
-//! | `DUOS_UTC_OFFSET` | the association's calendar offset from UTC, `-06:00` | `+00:00` |
+//!
+//! (`DUOS_UTC_OFFSET`, a fixed offset, is gone: it was wrong half the year.
+//! A function that still finds it set refuses to start, naming `timezone:`.)
 //!
 //! A file that does not parse is reported as `file:line:column: what is
 //! wrong`; a program that parses but breaks a calendar rule as
@@ -20,12 +23,9 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use chrono::FixedOffset;
 use mentoring::calendar::validate_survey_windows;
 use mentoring::program::Program;
 use mentoring::survey::Survey;
-
-use crate::auth::SessionConfig;
 
 /// Env var naming the content folder.
 pub const CONTENT_DIR_ENV: &str = "DUOS_CONTENT_DIR";
@@ -35,8 +35,8 @@ pub const SURVEY_SECRET_ENV: &str = "DUOS_SURVEY_SECRET";
 pub const SESSION_SECRET_ENV: &str = "DUOS_SESSION_SECRET";
 /// Env var naming the site's origin.
 pub const SITE_ORIGIN_ENV: &str = "DUOS_SITE_ORIGIN";
-/// Env var holding the calendar offset (`+HH:MM` / `-HH:MM`).
-pub const UTC_OFFSET_ENV: &str = "DUOS_UTC_OFFSET";
+/// The env var of the fixed offset that `timezone:` replaced.
+pub const RETIRED_UTC_OFFSET_ENV: &str = "DUOS_UTC_OFFSET";
 /// Least length of a secret, in bytes.
 pub const MIN_SECRET_LEN: usize = 32;
 
@@ -49,8 +49,6 @@ pub struct Config {
     pub surveys: BTreeMap<String, Survey>,
     /// Key of [`mentoring::answers::dedupe_key`].
     pub survey_secret: Vec<u8>,
-    /// The association's calendar day is `now` at this offset.
-    pub utc_offset: FixedOffset,
     /// Where the content was read from.
     pub content_dir: PathBuf,
 }
@@ -61,7 +59,7 @@ impl fmt::Debug for Config {
             .field("program", &self.program.name)
             .field("surveys", &self.surveys.keys().collect::<Vec<_>>())
             .field("survey_secret", &"<redacted>")
-            .field("utc_offset", &self.utc_offset)
+            .field("timezone", &self.program.timezone)
             .field("content_dir", &self.content_dir)
             .finish()
     }
@@ -76,21 +74,12 @@ pub struct ConfigError {
     pub problems: Vec<String>,
 }
 
-impl ConfigError {
-    fn one(problem: impl Into<String>) -> ConfigError {
-        ConfigError {
-            problems: vec![problem.into()],
-        }
-    }
-}
-
 impl Config {
     /// Reads `<content_dir>/program.yaml` and `<content_dir>/surveys/*.yaml`
     /// and checks them; every problem of every file is reported at once.
     pub fn load(
         content_dir: impl AsRef<Path>,
         survey_secret: Vec<u8>,
-        utc_offset: FixedOffset,
     ) -> Result<Config, ConfigError> {
         let dir = content_dir.as_ref();
         let mut problems = Vec::new();
@@ -164,78 +153,16 @@ impl Config {
                 program,
                 surveys,
                 survey_secret,
-                utc_offset,
                 content_dir: dir.to_owned(),
             }),
             _ => Err(ConfigError { problems }),
         }
     }
 
-    /// [`Config::load`] from the environment (see the module docs).
-    pub fn from_env() -> Result<Config, ConfigError> {
-        let dir = std::env::var(CONTENT_DIR_ENV)
-            .ok()
-            .filter(|d| !d.is_empty())
-            .unwrap_or_else(|| "content".to_owned());
-        let secret = std::env::var(SURVEY_SECRET_ENV).map_err(|_| {
-            ConfigError::one(format!(
-                "{SURVEY_SECRET_ENV}: not set (at least {MIN_SECRET_LEN} random bytes)"
-            ))
-        })?;
-        let offset = match std::env::var(UTC_OFFSET_ENV) {
-            Ok(v) if !v.is_empty() => parse_offset(&v).ok_or_else(|| {
-                ConfigError::one(format!("{UTC_OFFSET_ENV}: {v:?} is not like -06:00"))
-            })?,
-            _ => utc(),
-        };
-        Config::load(dir, secret.into_bytes(), offset)
-    }
-
     /// A survey definition by id.
     pub fn survey(&self, id: &str) -> Option<&Survey> {
         self.surveys.get(id)
     }
-}
-
-/// The session configuration from `DUOS_SESSION_SECRET` and
-/// `DUOS_SITE_ORIGIN` (default: the program's `base_url`).
-pub fn session_from_env(program: &Program) -> Result<SessionConfig, ConfigError> {
-    let secret = std::env::var(SESSION_SECRET_ENV).map_err(|_| {
-        ConfigError::one(format!(
-            "{SESSION_SECRET_ENV}: not set (at least {MIN_SECRET_LEN} random bytes)"
-        ))
-    })?;
-    let origin = std::env::var(SITE_ORIGIN_ENV)
-        .ok()
-        .filter(|o| !o.is_empty())
-        .unwrap_or_else(|| program.base_url.clone());
-    SessionConfig::new(secret.into_bytes(), &origin)
-        .map_err(|e| ConfigError::one(format!("{SESSION_SECRET_ENV}/{SITE_ORIGIN_ENV}: {e}")))
-}
-
-/// UTC as a fixed offset.
-pub fn utc() -> FixedOffset {
-    FixedOffset::east_opt(0).expect("zero offset")
-}
-
-/// `+HH:MM`, `-HH:MM` or `Z`.
-pub fn parse_offset(s: &str) -> Option<FixedOffset> {
-    let s = s.trim();
-    if s.eq_ignore_ascii_case("z") || s.eq_ignore_ascii_case("utc") {
-        return Some(utc());
-    }
-    let (sign, rest) = match s.as_bytes().first()? {
-        b'+' => (1, &s[1..]),
-        b'-' => (-1, &s[1..]),
-        _ => return None,
-    };
-    let (h, m) = rest.split_once(':').unwrap_or((rest, "0"));
-    let h: i32 = h.parse().ok()?;
-    let m: i32 = m.parse().ok()?;
-    if !(0..=14).contains(&h) || !(0..60).contains(&m) {
-        return None;
-    }
-    FixedOffset::east_opt(sign * (h * 3600 + m * 60))
 }
 
 fn read_yaml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, String> {
@@ -259,7 +186,7 @@ mod tests {
 
     #[test]
     fn the_real_content_loads() {
-        let c = Config::load(content(), vec![7; 32], utc()).unwrap();
+        let c = Config::load(content(), vec![7; 32]).unwrap();
         assert_eq!(c.program.cohorts[0].mentee_cap, 25);
         assert!(c.survey("midpoint").is_some());
         assert!(c.survey("final").is_some());
@@ -270,7 +197,7 @@ mod tests {
     fn parse_errors_name_file_line_and_column() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("program.yaml"), "name: x\nbogus: [\n").unwrap();
-        let e = Config::load(dir.path(), vec![0; 32], utc()).unwrap_err();
+        let e = Config::load(dir.path(), vec![0; 32]).unwrap_err();
         assert_eq!(e.problems.len(), 1, "{e}");
         let p = &e.problems[0];
         assert!(p.contains("program.yaml:"), "{p}");
@@ -292,22 +219,10 @@ mod tests {
         let survey = std::fs::read_to_string(content().join("surveys/midpoint.yaml")).unwrap();
         std::fs::write(dir.path().join("surveys/other.yaml"), survey).unwrap();
         std::fs::write(dir.path().join("surveys/bad.yaml"), "id: bad\nunknown: 1\n").unwrap();
-        let e = Config::load(dir.path(), vec![0; 3], utc()).unwrap_err();
+        let e = Config::load(dir.path(), vec![0; 3]).unwrap_err();
         assert_eq!(e.problems.len(), 3, "{e}");
         assert!(e.problems[0].starts_with(SURVEY_SECRET_ENV));
         assert!(e.problems[1].contains("bad.yaml:"));
         assert!(e.problems[2].contains("other.yaml: id:"));
-    }
-
-    #[test]
-    fn offsets() {
-        assert_eq!(parse_offset("-06:00").unwrap().local_minus_utc(), -6 * 3600);
-        assert_eq!(
-            parse_offset("+05:30").unwrap().local_minus_utc(),
-            5 * 3600 + 1800
-        );
-        assert_eq!(parse_offset("Z").unwrap(), utc());
-        assert!(parse_offset("6").is_none());
-        assert!(parse_offset("+25:00").is_none());
     }
 }

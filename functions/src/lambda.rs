@@ -63,8 +63,8 @@ use crate::app::App;
 use crate::auth::{AuthService, MemberDirectory, OidcConfig, SessionConfig};
 use crate::clock::SystemClock;
 use crate::config::{
-    parse_offset, utc, Config, CONTENT_DIR_ENV, SESSION_SECRET_ENV, SITE_ORIGIN_ENV,
-    SURVEY_SECRET_ENV, UTC_OFFSET_ENV,
+    Config, CONTENT_DIR_ENV, RETIRED_UTC_OFFSET_ENV, SESSION_SECRET_ENV, SITE_ORIGIN_ENV,
+    SURVEY_SECRET_ENV,
 };
 use crate::deploy::{self, FunctionSpec};
 use crate::http::Problem;
@@ -243,7 +243,7 @@ pub const SURVEY_SECRET_PARAM_ENV: &str = "DUOS_SURVEY_SECRET_PARAM";
 /// | `DUOS_SURVEY_SECRET` or `DUOS_SURVEY_SECRET_PARAM` | the survey dedupe key, likewise |
 /// | `DUOS_MEMBERS_BUCKET` | the private bucket of the members-only pages (required by `session`, which reads it, and by the functions that publish profile changes into it: `applications`, `matches`) |
 /// | `DUOS_SITE_ROOT` | the site root (`content/`, `themes/`) profile changes are rendered from (required where they are published; `session` renders the profile preview with it) |
-/// | `DUOS_CONTENT_DIR`, `DUOS_SITE_ORIGIN`, `DUOS_UTC_OFFSET` | see [`crate::config`] |
+/// | `DUOS_CONTENT_DIR`, `DUOS_SITE_ORIGIN` | see [`crate::config`] |
 /// | `DUOS_OIDC_*` | the OpenID provider (`session` only; see [`OidcConfig::from_env`]) |
 /// | `AWS_REGION`, credentials | the SDK's default chains (the function's role) |
 /// | `AWS_ENDPOINT_URL` (`_DYNAMODB`, `_SESV2`, `_SSM`, `_S3`) | endpoint overrides, read by the SDK itself (tests: moto) |
@@ -301,13 +301,13 @@ pub async fn app_from_env(function: Function) -> Result<App, String> {
     } else {
         Some(random_secret())
     };
-    let offset = match var(UTC_OFFSET_ENV) {
-        None => utc(),
-        Some(v) => parse_offset(&v).unwrap_or_else(|| {
-            problems.push(format!("{UTC_OFFSET_ENV}: {v:?} is not like -06:00"));
-            utc()
-        }),
-    };
+    if let Some(v) = var(RETIRED_UTC_OFFSET_ENV) {
+        problems.push(format!(
+            "{RETIRED_UTC_OFFSET_ENV}={v:?} is no longer read: set the program's IANA time zone \
+             as `timezone:` in content/program.yaml (for example America/Chicago) and remove \
+             the variable"
+        ));
+    }
     let oidc = if function == Function::Session {
         OidcConfig::from_env().unwrap_or_else(|e| {
             problems.push(format!("DUOS_OIDC_*: {e}"));
@@ -317,7 +317,7 @@ pub async fn app_from_env(function: Function) -> Result<App, String> {
         None
     };
     let content_dir = var(CONTENT_DIR_ENV).unwrap_or_else(|| "content".to_owned());
-    let config = Config::load(&content_dir, survey_secret.unwrap_or_default(), offset)
+    let config = Config::load(&content_dir, survey_secret.unwrap_or_default())
         .map_err(|e| problems.extend(e.problems))
         .ok();
     let session = match (&config, session_secret) {

@@ -49,7 +49,6 @@ use serde::Serialize;
 
 use crate::app::App;
 use crate::audit::Entry;
-use crate::clock::moment_at;
 use crate::mail::Mail;
 use crate::records::{self, json_to_value, keys, STATE};
 use crate::store::{Condition, Item, Key, Query, StoreError, TransactOp, UpdateAction};
@@ -163,7 +162,7 @@ pub fn marker_key(cohort: &str, sk: impl Into<String>) -> Key {
 
 /// Runs the job once as of `now` (see the module docs).
 pub async fn tick(app: &App, now: DateTime<Utc>) -> TickReport {
-    let moment = moment_at(now, app.config.utc_offset);
+    let moment = app.config.program.moment(now);
     let mut run = Run {
         app,
         now,

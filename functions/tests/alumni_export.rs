@@ -10,7 +10,7 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDate, Utc};
 use functions::alumni::{self, mailbox};
 use functions::app::App;
-use functions::config::{utc, Config};
+use functions::config::Config;
 use functions::handlers::Call;
 use functions::http::{Body, Outcome};
 use functions::records::{self, keys};
@@ -38,7 +38,6 @@ fn config() -> Config {
     let mut c = Config::load(
         support::app::content_dir(),
         support::app::SURVEY_SECRET.to_vec(),
-        utc(),
     )
     .expect("content loads");
     let mut next: Cohort = c.program.cohort("2008").unwrap().clone();

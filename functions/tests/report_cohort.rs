@@ -8,7 +8,7 @@ mod support;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use functions::config::{utc, Config};
+use functions::config::Config;
 use functions::records::{self, keys};
 use functions::report::{self, ApplicationCounts, DuoCounts, OptionCount, RoleRate};
 use functions::store::Store;
@@ -32,7 +32,6 @@ fn config() -> Config {
     Config::load(
         support::app::content_dir(),
         support::app::SURVEY_SECRET.to_vec(),
-        utc(),
     )
     .expect("content loads")
 }

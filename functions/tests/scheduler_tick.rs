@@ -14,7 +14,7 @@ use chrono::{DateTime, Duration, Utc};
 use functions::app::App;
 use functions::auth::SessionConfig;
 use functions::clock::TestClock;
-use functions::config::{utc, Config};
+use functions::config::Config;
 use functions::mail::{Mail, MailError, Mailer};
 use functions::records::{self, keys};
 use functions::scheduler::{tick, TickReport};
@@ -77,8 +77,7 @@ fn content() -> std::path::PathBuf {
 }
 
 fn app(store: Arc<dyn Store>, mailer: Arc<Recorder>) -> App {
-    let config =
-        Config::load(content(), SURVEY_SECRET.to_vec(), utc()).expect("the real content loads");
+    let config = Config::load(content(), SURVEY_SECRET.to_vec()).expect("the real content loads");
     let session = SessionConfig::new(vec![42; 32], "https://mentoring.example.org").unwrap();
     App::new(
         store,

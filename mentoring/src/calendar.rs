@@ -240,6 +240,15 @@ impl Program {
                 "At least one member category is required.",
             ));
         }
+        if self.timezone.parse::<chrono_tz::Tz>().is_err() {
+            errors.push(FieldError::new(
+                "timezone",
+                format!(
+                    "{:?} is not an IANA time zone (for example America/Chicago or UTC).",
+                    self.timezone
+                ),
+            ));
+        }
         if !self.base_url.starts_with("http://") && !self.base_url.starts_with("https://") {
             errors.push(FieldError::new(
                 "base_url",

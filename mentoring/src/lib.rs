@@ -85,6 +85,15 @@ impl Moment {
         }
     }
 
+    /// The moment of `now` whose calendar day is the day in `zone` (daylight
+    /// saving included).
+    pub fn in_zone(now: DateTime<Utc>, zone: chrono_tz::Tz) -> Moment {
+        Moment {
+            now,
+            today: now.with_timezone(&zone).date_naive(),
+        }
+    }
+
     /// A moment with an explicit local calendar day.
     pub fn new(now: DateTime<Utc>, today: NaiveDate) -> Moment {
         Moment { now, today }

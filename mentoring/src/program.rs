@@ -20,6 +20,11 @@ pub struct Program {
     /// Theme folder under `themes/`.
     #[serde(default = "default_theme")]
     pub theme: String,
+    /// The IANA time zone of the program's day (`America/Chicago`): when a
+    /// deadline, a survey day or a cohort date begins and ends, daylight
+    /// saving included. Default `UTC`.
+    #[serde(default = "default_timezone")]
+    pub timezone: String,
     /// Where participants write to the committee.
     pub contact_email: String,
     /// Days before a pending match request expires.
@@ -58,6 +63,22 @@ pub struct Program {
 
 fn default_theme() -> String {
     "default".into()
+}
+fn default_timezone() -> String {
+    "UTC".into()
+}
+
+impl Program {
+    /// The program's time zone ([`Program::timezone`]); UTC when it does
+    /// not name one ([`Program::validate`] refuses that).
+    pub fn zone(&self) -> chrono_tz::Tz {
+        self.timezone.parse().unwrap_or(chrono_tz::UTC)
+    }
+
+    /// The [`crate::Moment`] of `now` in the program's time zone.
+    pub fn moment(&self, now: chrono::DateTime<chrono::Utc>) -> crate::Moment {
+        crate::Moment::in_zone(now, self.zone())
+    }
 }
 fn default_request_expiry_days() -> u32 {
     14
@@ -224,5 +245,40 @@ impl Program {
     /// The expertise term with slug `slug`.
     pub fn expertise_term(&self, slug: &str) -> Option<&ExpertiseTerm> {
         self.expertise.iter().find(|t| t.slug == slug)
+    }
+}
+
+#[cfg(test)]
+mod zone_tests {
+    use crate::testutil::program;
+
+    fn at(s: &str) -> chrono::DateTime<chrono::Utc> {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_day_is_chicagos_on_both_sides_of_daylight_saving() {
+        let p = program();
+        assert_eq!(p.timezone, "America/Chicago");
+        // DST began 2008-03-09 at 02:00 local. Before: UTC-6; after: UTC-5.
+        let day = |s: &str| p.moment(at(s)).today.to_string();
+        assert_eq!(day("2008-03-09T05:59:00Z"), "2008-03-08");
+        assert_eq!(day("2008-03-09T06:00:00Z"), "2008-03-09");
+        assert_eq!(day("2008-03-10T04:59:00Z"), "2008-03-09");
+        assert_eq!(day("2008-03-10T05:00:00Z"), "2008-03-10");
+        // DST ended 2008-11-02: midnight is 05:00 UTC before, 06:00 after.
+        assert_eq!(day("2008-11-02T04:59:00Z"), "2008-11-01");
+        assert_eq!(day("2008-11-03T05:59:00Z"), "2008-11-02");
+        assert_eq!(day("2008-11-03T06:00:00Z"), "2008-11-03");
+    }
+
+    #[test]
+    fn an_unknown_zone_is_refused_by_validate() {
+        let mut p = program();
+        p.timezone = "Central".into();
+        let errors = p.validate();
+        assert!(errors.iter().any(|e| e.field == "timezone"), "{errors:?}");
+        p.timezone = "UTC".into();
+        assert!(p.validate().is_empty());
     }
 }

@@ -38,6 +38,7 @@ pub fn program() -> Program {
         tagline: String::new(),
         base_url: "https://example.org".into(),
         theme: "default".into(),
+        timezone: "America/Chicago".into(),
         contact_email: "mentoring@example.org".into(),
         request_expiry_days: 14,
         max_pending_requests: 3,

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use clap::Args;
-use functions::config::{utc, Config, MIN_SECRET_LEN};
+use functions::config::{Config, MIN_SECRET_LEN};
 use functions::store::Store;
 
 use super::store_args::{Open, StoreArgs};
@@ -42,7 +42,7 @@ impl CohortSource {
                 self.root.display()
             ));
         }
-        let config = Config::load(&content, vec![0; MIN_SECRET_LEN], utc())
+        let config = Config::load(&content, vec![0; MIN_SECRET_LEN])
             .map_err(|e| format!("the program's configuration has errors:\n{e}"))?;
         if config.program.cohort(&self.cohort).is_none() {
             let known: Vec<&str> = config

@@ -34,6 +34,17 @@ pub struct InitArgs {
     /// (YYYY-MM-DD). Asked for when not given and a terminal is attached.
     #[arg(long, value_parser = parse_date)]
     annual_meeting: Option<NaiveDate>,
+    /// The IANA time zone of the program's day (deadlines, survey days),
+    /// e.g. America/Chicago.
+    #[arg(long, default_value = "UTC", value_parser = parse_zone)]
+    timezone: String,
+}
+
+fn parse_zone(s: &str) -> Result<String, String> {
+    s.trim()
+        .parse::<chrono_tz::Tz>()
+        .map(|_| s.trim().to_owned())
+        .map_err(|_| format!("{s:?} is not an IANA time zone like America/Chicago"))
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
@@ -70,7 +81,7 @@ fn run(args: InitArgs) -> anyhow::Result<()> {
     }
     write_new(
         &args.dir.join("content/program.yaml"),
-        program_yaml(&words, &cohort).as_bytes(),
+        program_yaml(&words, &cohort, &args.timezone).as_bytes(),
     )?;
     let dir = args.dir.display();
     println!(
@@ -178,7 +189,7 @@ fn quoted(s: &str) -> String {
     serde_json::to_string(s).expect("a string serializes")
 }
 
-fn program_yaml(words: &Words, c: &Cohort) -> String {
+fn program_yaml(words: &Words, c: &Cohort, timezone: &str) -> String {
     format!(
         r#"# The program: read by the site generator and the functions (schema:
 # mentoring::program::Program). Written by `duos init`; edit freely, then
@@ -188,6 +199,8 @@ association: {association}
 tagline: A ten-month partnership between an experienced member and a member starting out.
 base_url: https://mentoring.example.org
 theme: default
+# The program's day (deadlines, survey days) is a day in this IANA zone.
+timezone: {timezone}
 contact_email: mentoring@example.org
 request_expiry_days: 14
 max_pending_requests: 3

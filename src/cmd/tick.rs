@@ -19,7 +19,7 @@ use clap::Args;
 use functions::app::App;
 use functions::auth::SessionConfig;
 use functions::clock::{Clock, SystemClock, TestClock};
-use functions::config::{utc, Config};
+use functions::config::Config;
 use functions::mail::outbox::Outbox;
 use functions::mail::ses::{SesConfig, SesMailer};
 use functions::mail::Mailer;
@@ -107,7 +107,7 @@ fn load_config(args: &TickArgs, survey_secret: Vec<u8>) -> Result<Config, String
             args.root.display()
         ));
     }
-    Config::load(&content, survey_secret, utc())
+    Config::load(&content, survey_secret)
         .map_err(|e| format!("the program's configuration has errors:\n{e}"))
 }
 

@@ -46,7 +46,7 @@ use functions::app::App;
 use functions::auth::dev::{DevAccount, DevSignin};
 use functions::auth::{AuthService, SessionConfig};
 use functions::clock::{system_time, Clock};
-use functions::config::{utc, Config};
+use functions::config::Config;
 use functions::mail::outbox::Outbox;
 use functions::store::{EmbeddedStore, Store};
 use http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION};
@@ -130,16 +130,13 @@ pub async fn run(opts: Options) -> anyhow::Result<()> {
         .with_context(|| format!("creating {}", opts.data.display()))?;
     let data = opts.data.canonicalize().unwrap_or(opts.data.clone());
     let site_dir = data.join("site");
-    let clock = ShiftedClock::new(opts.today);
-    let today = clock.now().date_naive();
 
     let secrets = load_secrets(&data)?;
-    let config = Config::load(
-        root.join("content"),
-        secrets.survey.clone().into_bytes(),
-        utc(),
-    )
-    .map_err(|e| anyhow::anyhow!("the program's configuration has errors:\n{e}"))?;
+    let config = Config::load(root.join("content"), secrets.survey.clone().into_bytes())
+        .map_err(|e| anyhow::anyhow!("the program's configuration has errors:\n{e}"))?;
+    // The program's day is in its time zone (program.yaml `timezone:`).
+    let clock = ShiftedClock::new(opts.today, config.program.zone());
+    let today = config.program.moment(clock.now()).today;
     let store: Arc<dyn Store> = Arc::new(
         EmbeddedStore::open(&data)
             .with_context(|| format!("opening the store in {}", data.display()))?,

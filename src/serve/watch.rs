@@ -8,7 +8,7 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::Arc;
 use std::time::Duration;
 
-use functions::config::{utc, Config};
+use functions::config::Config;
 use notify::{RecursiveMode, Watcher};
 
 use super::site::{self, Fingerprint, WATCHED};
@@ -97,11 +97,7 @@ pub fn rebuild(shared: &Shared) {
         Err(errors) => errors,
     };
     if errors.is_empty() {
-        match Config::load(
-            shared.root.join("content"),
-            shared.survey_secret.clone(),
-            utc(),
-        ) {
+        match Config::load(shared.root.join("content"), shared.survey_secret.clone()) {
             Ok(config) => {
                 let mut app = shared.app.write().unwrap_or_else(|e| e.into_inner());
                 app.config = Arc::new(config);

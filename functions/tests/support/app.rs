@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use functions::app::App;
 use functions::auth::{issue_session, SessionConfig, CSRF_FORM_FIELD};
 use functions::clock::{system_time, Clock, TestClock};
-use functions::config::{utc, Config};
+use functions::config::Config;
 use functions::mail::{Mail, MailError, Mailer};
 use functions::store::Store;
 use http::{Request, Response};
@@ -169,8 +169,7 @@ impl TestApp {
     pub fn new(store: Arc<dyn Store>) -> TestApp {
         let clock = TestClock::at_rfc3339(START);
         let mail = Arc::new(RecordingMailer::default());
-        let config =
-            Config::load(content_dir(), SURVEY_SECRET.to_vec(), utc()).expect("content loads");
+        let config = Config::load(content_dir(), SURVEY_SECRET.to_vec()).expect("content loads");
         let session = SessionConfig::new(SESSION_SECRET.to_vec(), ORIGIN).expect("session config");
         let app = App::new(
             store,
