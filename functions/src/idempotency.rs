@@ -241,3 +241,23 @@ pub async fn release(app: &App, member: &str, key: &str, claim_id: &str) {
         eprintln!("duos: releasing Idempotency-Key {key:?} failed: {e}");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Security finding 12: a retry with the same key but another query
+    /// string is another request, not a replay of the first.
+    #[test]
+    fn fingerprint_includes_the_query_string() {
+        let body = br#"{"a":1}"#;
+        let a = fingerprint("POST", "/api/x", Some("cohort=2008"), body);
+        assert_eq!(a, fingerprint("POST", "/api/x", Some("cohort=2008"), body));
+        assert_ne!(a, fingerprint("POST", "/api/x", Some("cohort=2009"), body));
+        assert_ne!(a, fingerprint("POST", "/api/x", None, body));
+        assert_ne!(
+            fingerprint("POST", "/api/x", Some(""), b""),
+            fingerprint("POST", "/api/x", None, b"?")
+        );
+    }
+}

@@ -664,6 +664,7 @@ mod cases {
             ("/members/committee/liaison/", Action::ViewLiaisonDuos),
             ("/members/committee/pairing/", Action::ViewPairing),
             ("/members/suggestions/", Action::ViewSuggestions),
+            ("/members/offer/", Action::ConfirmOffer),
         ];
         let holders = [
             (Role::Member, "P1"),
@@ -682,7 +683,8 @@ mod cases {
                 let (status, html) = page(&t, who, path).await;
                 assert_eq!(status, expected, "{role:?} {who} {path}: {html}");
                 // The menu links only what the role may open.
-                if !path.contains("format=csv") {
+                // (The offer page is reached from its mail and the home page.)
+                if !path.contains("format=csv") && path != "/members/offer/" {
                     let base = path.split('?').next().unwrap();
                     let linked = html.contains(&format!("href=\"{base}\""));
                     assert_eq!(

@@ -246,15 +246,15 @@ fn oc(pairs: &[(&str, u32)]) -> Vec<OptionCount> {
 }
 
 const MIDPOINT_QUESTIONS_CSV: &str = "\
-midpoint,role,single,5,
-midpoint,meeting_frequency,single,5,
-midpoint,meeting_modes,multi,5,
-midpoint,satisfaction,likert,5,3.60
-midpoint,goals_progress,likert,5,3.20
-midpoint,liaison_support,likert,4,3.50
-midpoint,launch_training,single,4,
-midpoint,challenges,multi,4,
-midpoint,help_needed,text,3,
+midpoint,role,single,5,,
+midpoint,meeting_frequency,single,5,,
+midpoint,meeting_modes,multi,5,,
+midpoint,satisfaction,likert,5,3.60,
+midpoint,goals_progress,likert,5,3.20,
+midpoint,liaison_support,likert,4,3.50,
+midpoint,launch_training,single,4,,
+midpoint,challenges,multi,4,,
+midpoint,help_needed,text,3,,
 ";
 
 const MIDPOINT_DISTRIBUTIONS_CSV: &str = "\
@@ -297,45 +297,43 @@ midpoint,challenges,Changes at work,1
 midpoint,challenges,Nothing so far,1
 ";
 
-/// The final survey has no answers: every question 0 answered, every
-/// option 0, no mean (rows built from its definition).
-fn final_rows(config: &Config) -> (String, String) {
+/// The final survey has no answers: every question 0 answered, so every
+/// breakdown is withheld by the small-group rule (`min_group_size`
+/// answers at least): rows built from its definition, the text questions'
+/// in free_text.csv. `(questions.csv, distributions.csv, free_text.csv)`.
+fn final_rows(config: &Config) -> (String, String, String) {
     use mentoring::survey::QuestionKind;
     let s = config.survey("final").unwrap();
+    let label = format!(
+        "fewer than {} answers",
+        config.program.reporting.min_group_size
+    );
     let mut questions = String::new();
     let mut dist = String::new();
+    let mut texts = String::new();
     for q in &s.questions {
         let kind = match &q.kind {
-            QuestionKind::Likert { min, max, .. } => {
-                for p in *min..=*max {
-                    dist.push_str(&format!("final,{},{p},0\n", q.id));
-                }
-                "likert"
-            }
-            QuestionKind::Single { choices } | QuestionKind::Multi { choices } => {
-                for c in choices {
-                    let c = if c.contains(',') {
-                        format!("\"{c}\"")
-                    } else {
-                        c.clone()
-                    };
-                    dist.push_str(&format!("final,{},{c},0\n", q.id));
-                }
-                if matches!(q.kind, QuestionKind::Single { .. }) {
-                    "single"
-                } else {
-                    "multi"
-                }
-            }
+            QuestionKind::Likert { .. } => "likert",
+            QuestionKind::Single { .. } => "single",
+            QuestionKind::Multi { .. } => "multi",
             QuestionKind::Text { .. } => "text",
         };
-        questions.push_str(&format!("final,{},{kind},0,\n", q.id));
+        if kind == "text" {
+            texts.push_str(&format!("final,{},{label}\n", q.id));
+        } else {
+            dist.push_str(&format!("final,{},{label},\n", q.id));
+        }
+        questions.push_str(&format!("final,{},{kind},0,,{label}\n", q.id));
     }
-    (questions, dist)
+    (questions, dist, texts)
 }
 
 async fn report_counts_everything(store: Arc<dyn Store>) {
-    let config = config();
+    // Every number: the smallest group shown is 3 here, so every midpoint
+    // question (3 to 5 answers) is counted and the final survey (no
+    // answers) withheld; tests/report_small_groups.rs holds the rule at 5.
+    let mut config = config();
+    config.program.reporting.min_group_size = 3;
     seed(store.as_ref(), &config).await;
     let as_of = d("2009-05-15");
     let r = report::build(store.as_ref(), &config, "2008", as_of)
@@ -516,10 +514,10 @@ async fn report_counts_everything(store: Arc<dyn Store>) {
          midpoint,mentee,3,4,0.7500\nmidpoint,mentor,2,4,0.5000\nmidpoint,all,5,8,0.6250\n\
          final,mentee,0,4,0.0000\nfinal,mentor,0,4,0.0000\nfinal,all,0,8,0.0000\n"
     );
-    let (final_questions, final_dist) = final_rows(&config);
+    let (final_questions, final_dist, final_texts) = final_rows(&config);
     assert_eq!(
         csv("questions.csv"),
-        format!("survey,question,kind,answered,mean\n{MIDPOINT_QUESTIONS_CSV}{final_questions}")
+        format!("survey,question,kind,answered,mean,withheld\n{MIDPOINT_QUESTIONS_CSV}{final_questions}")
     );
     assert_eq!(
         csv("distributions.csv"),
@@ -527,10 +525,12 @@ async fn report_counts_everything(store: Arc<dyn Store>) {
     );
     assert_eq!(
         csv("free_text.csv"),
-        "survey,question,answer\n\
-         midpoint,help_needed,A mid-year check-in call & <agenda>\n\
-         midpoint,help_needed,\"More reading lists, please.\"\n\
-         midpoint,help_needed,Share a sample goals worksheet.\n"
+        format!(
+            "survey,question,answer\n\
+             midpoint,help_needed,A mid-year check-in call & <agenda>\n\
+             midpoint,help_needed,\"More reading lists, please.\"\n\
+             midpoint,help_needed,Share a sample goals worksheet.\n{final_texts}"
+        )
     );
 
     // The page: self-contained, print-friendly, escaped, with the numbers.

@@ -255,9 +255,14 @@ fn prepare(root: &Path, drafts: bool, today: NaiveDate) -> Result<Site, Diagnost
 
     let surveys: Vec<_> = sources.surveys.par_iter().map(data::survey).collect();
     let mut ok_surveys = Vec::new();
-    for s in surveys {
+    for (file, s) in sources.surveys.iter().zip(surveys) {
         match s {
-            Ok(s) => ok_surveys.push(s),
+            Ok(s) => {
+                if let Some(p) = &program {
+                    diags.extend(data::survey_windows(file, p, &s));
+                }
+                ok_surveys.push(s)
+            }
             Err(d) => diags.extend(d),
         }
     }

@@ -109,15 +109,34 @@ pub fn is_html(content_type: &str) -> bool {
     content_type.starts_with("text/html")
 }
 
-/// The live-reload client: reloads the page when the server says the site
-/// was rebuilt (build `generation` differs from the page's), reconnecting
-/// after a restart. Tiny, dependency-free.
-pub fn reload_script(generation: u64) -> String {
-    format!(
-        "<script>(function(){{var g=\"{generation}\";if(!window.EventSource)return;\
+/// The live-reload client (served at `/_livereload.js`): reloads the page
+/// when the server says the site was rebuilt (the build generation differs
+/// from the page's `data-generation`), reconnecting after a restart. A file
+/// of the server, not inline, so the site's CSP (`script-src 'self'`) allows
+/// it. Tiny, dependency-free.
+pub const RELOAD_JS: &str = "(function(){var me=document.currentScript;\
+var g=me&&me.getAttribute(\"data-generation\");if(!g||!window.EventSource)return;\
 var s=new EventSource(\"/_livereload\");\
-s.addEventListener(\"build\",function(e){{if(e.data!==g){{s.close();location.reload();}}}});}})();</script>"
-    )
+s.addEventListener(\"build\",function(e){if(e.data!==g){s.close();location.reload();}});})();\n";
+
+/// The style of the server's own pages (the outbox, the error overlay),
+/// served at `/_serve.css`: a file, so the site's CSP (`style-src 'self'`)
+/// allows it.
+pub const SERVE_CSS: &str = "body{font-family:system-ui,sans-serif;margin:0;color:#1a1a1a;background:#fff}\n\
+main{max-width:60rem;margin:2rem auto;padding:0 1rem}\n\
+table{border-collapse:collapse;width:100%}\n\
+th,td{text-align:left;padding:.4rem .6rem;border-bottom:1px solid #ccc;vertical-align:top}\n\
+pre{white-space:pre-wrap;background:#f6f6f6;padding:1rem}\na{color:#0b4f8a}\n\
+#duos-error-overlay h1{color:#8a1c1c}\n#duos-error-overlay ul{padding:0;list-style:none}\n\
+#duos-error-overlay li{background:#fdf0f0;border-left:4px solid #8a1c1c;margin:.5rem 0;padding:.6rem .8rem;overflow-x:auto}\n\
+#duos-error-overlay code{font-size:.95rem;white-space:pre-wrap}\n";
+
+/// The `<link>` of [`SERVE_CSS`].
+pub const SERVE_CSS_LINK: &str = "<link rel=\"stylesheet\" href=\"/_serve.css\">";
+
+/// The tag that loads the live-reload client for build `generation`.
+pub fn reload_script(generation: u64) -> String {
+    format!("<script src=\"/_livereload.js\" data-generation=\"{generation}\"></script>")
 }
 
 /// `html` with the live-reload script inserted before `</body>` (or
@@ -201,8 +220,9 @@ mod tests {
             "text/javascript; charset=utf-8"
         );
         let out = String::from_utf8(inject_reload(b"<html><body>x</body></html>", 3)).unwrap();
-        assert!(out.contains("/_livereload"));
+        assert!(out.contains("<script src=\"/_livereload.js\" data-generation=\"3\"></script>"));
         assert!(out.ends_with("</script></body></html>"));
+        assert!(!out.contains("<script>"), "no inline script: {out}");
         assert_eq!(
             escape("<a href=\"x\">&"),
             "&lt;a href=&quot;x&quot;&gt;&amp;"

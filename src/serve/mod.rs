@@ -7,6 +7,7 @@
 //! | `/api/*`, `/auth/*` | the functions' router ([`functions::router::handle`]), in-process, the same code as on Lambda; `/auth/dev` is the development sign-in |
 //! | `/members/*` | the server-rendered pages of `functions::views` (apply, requests, duo, surveys, committee), else the members gate over `DATA/site/members/` |
 //! | `/_livereload` | Server-Sent Events: `build` with the build generation after every rebuild |
+//! | `/_livereload.js`, `/_serve.css` | the live-reload client and the style of the server's own pages |
 //! | `/_outbox`, `/_outbox/<file>` | the mail the program "sent": `.eml` files in `DATA/outbox/` |
 //! | everything else | `DATA/site/public/` (pretty URLs, `404.html`) |
 //!
@@ -15,9 +16,14 @@
 //! small live-reload script; when the content has errors every HTML page
 //! is the error overlay instead (and the errors are printed), and the
 //! server keeps running.
+//!
+//! Every request passes [`guard`] first: only `Host: 127.0.0.1:PORT` or
+//! `localhost:PORT` is answered, headers and body must arrive in time, and
+//! every reply carries the deployed site's security headers (its CSP too).
 
 pub mod clock;
 pub mod files;
+pub mod guard;
 pub mod notice;
 pub mod outbox_page;
 pub mod seed;
@@ -255,8 +261,11 @@ pub async fn run(opts: Options) -> anyhow::Result<()> {
         .route("/_outbox", get(outbox_list))
         .route("/_outbox/", get(outbox_list))
         .route("/_outbox/{file}", get(outbox_message))
+        .route("/_livereload.js", get(reload_js))
+        .route("/_serve.css", get(serve_css))
         .fallback(handle)
-        .with_state(Arc::clone(&shared));
+        .with_state(Arc::clone(&shared))
+        .layer(axum::middleware::from_fn_with_state(port, guard::guard));
 
     println!("duos serve: {origin}/");
     println!("  data:       {}", data.display());
@@ -279,12 +288,42 @@ pub async fn run(opts: Options) -> anyhow::Result<()> {
         eprintln!("\n{notice}");
     }
 
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
-    Ok(())
+    serve_connections(listener, router).await
+}
+
+/// Accepts connections until Ctrl-C, each served by hyper with the
+/// [`guard::HEADER_READ_TIMEOUT`]: a connection whose request headers do
+/// not arrive in time is closed.
+async fn serve_connections(
+    listener: tokio::net::TcpListener,
+    router: axum::Router,
+) -> anyhow::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let stop = tokio::signal::ctrl_c();
+    tokio::pin!(stop);
+    loop {
+        let stream = tokio::select! {
+            _ = &mut stop => return Ok(()),
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait, go on.
+                    eprintln!("duos serve: accepting a connection: {e}");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+        };
+        let service = hyper_util::service::TowerToHyperService::new(router.clone());
+        tokio::spawn(async move {
+            let _ = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(guard::HEADER_READ_TIMEOUT)
+                .serve_connection(TokioIo::new(stream), service)
+                .with_upgrades()
+                .await;
+        });
+    }
 }
 
 /// The store's published profiles and listings, for a full build.
@@ -333,6 +372,22 @@ async fn livereload(State(shared): State<Arc<Shared>>) -> Response {
         .expect("valid response")
 }
 
+async fn reload_js() -> Response {
+    Response::builder()
+        .header(CONTENT_TYPE, "text/javascript; charset=utf-8")
+        .header(CACHE_CONTROL, "no-cache")
+        .body(Body::from(files::RELOAD_JS))
+        .expect("valid response")
+}
+
+async fn serve_css() -> Response {
+    Response::builder()
+        .header(CONTENT_TYPE, "text/css; charset=utf-8")
+        .header(CACHE_CONTROL, "no-cache")
+        .body(Body::from(files::SERVE_CSS))
+        .expect("valid response")
+}
+
 async fn outbox_list(State(shared): State<Arc<Shared>>) -> Response {
     html(
         StatusCode::OK,
@@ -361,14 +416,19 @@ fn html(status: StatusCode, body: Vec<u8>, shared: &Shared) -> Response {
         .expect("valid response")
 }
 
-/// Converts a functions response, injecting the live-reload script into HTML.
+/// Converts a functions response, injecting the live-reload script into HTML
+/// (not into a page with a policy of its own, such as the sign-in and the
+/// report, whose `default-src 'none'` would block it).
 fn from_functions(resp: http::Response<Vec<u8>>, shared: &Shared) -> Response {
     let (mut parts, body) = resp.into_parts();
     let is_html = parts
         .headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(files::is_html);
+        .is_some_and(files::is_html)
+        && !parts
+            .headers
+            .contains_key(http::header::CONTENT_SECURITY_POLICY);
     let body = if is_html {
         parts.headers.remove(http::header::CONTENT_LENGTH);
         files::inject_reload(&body, shared.build_state().generation)
@@ -425,13 +485,26 @@ fn redirect(to: &str) -> Response {
 /// Everything but the server's own pages.
 async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
-    let body = match axum::body::to_bytes(body, MAX_READ).await {
-        Ok(b) => b.to_vec(),
-        Err(_) => {
+    let body = match tokio::time::timeout(
+        guard::BODY_READ_TIMEOUT,
+        axum::body::to_bytes(body, MAX_READ),
+    )
+    .await
+    {
+        Ok(Ok(b)) => b.to_vec(),
+        Ok(Err(_)) => {
             return Response::builder()
                 .status(StatusCode::PAYLOAD_TOO_LARGE)
                 .header(CONTENT_TYPE, "text/plain; charset=utf-8")
                 .body(Body::from("The request is too large."))
+                .expect("valid response")
+        }
+        Err(_) => {
+            return Response::builder()
+                .status(StatusCode::REQUEST_TIMEOUT)
+                .header(CONTENT_TYPE, "text/plain; charset=utf-8")
+                .header(http::header::CONNECTION, "close")
+                .body(Body::from("The request's body did not arrive in time."))
                 .expect("valid response")
         }
     };

@@ -10,12 +10,10 @@ fn page(title: &str, body: &str) -> String {
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
 <title>{title} · duos serve</title>\
-<style>body{{font-family:system-ui,sans-serif;margin:0;color:#1a1a1a;background:#fff}}\
-main{{max-width:60rem;margin:2rem auto;padding:0 1rem}}table{{border-collapse:collapse;width:100%}}\
-th,td{{text-align:left;padding:.4rem .6rem;border-bottom:1px solid #ccc;vertical-align:top}}\
-pre{{white-space:pre-wrap;background:#f6f6f6;padding:1rem}}a{{color:#0b4f8a}}</style></head>\n\
+{css}</head>\n\
 <body><main><p><a href=\"/\">Site</a> · <a href=\"/_outbox\">Outbox</a></p>{body}</main></body></html>\n",
         title = escape(title),
+        css = super::files::SERVE_CSS_LINK,
     )
 }
 

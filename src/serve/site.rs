@@ -96,11 +96,7 @@ pub fn overlay_page(errors: &[String], generation: u64) -> String {
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
 <title>The site has errors · duos serve</title>\
-<style>body{{font-family:system-ui,sans-serif;margin:0;background:#fff;color:#1a1a1a}}\
-main{{max-width:60rem;margin:2rem auto;padding:0 1rem}}\
-h1{{color:#8a1c1c}}ul{{padding:0;list-style:none}}\
-li{{background:#fdf0f0;border-left:4px solid #8a1c1c;margin:.5rem 0;padding:.6rem .8rem;overflow-x:auto}}\
-code{{font-size:.95rem;white-space:pre-wrap}}</style></head>\n\
+{css}</head>\n\
 <body><main id=\"duos-error-overlay\" role=\"alert\">\
 <h1>The site could not be built</h1>\
 <p>{n} error{s} in the content or theme. Fix {them} and save: this page reloads by itself. \
@@ -110,5 +106,6 @@ The server keeps running and still answers <code>/api/</code>.</p>\n<ul class=\"
         s = if errors.len() == 1 { "" } else { "s" },
         them = if errors.len() == 1 { "it" } else { "them" },
         script = reload_script(generation),
+        css = super::files::SERVE_CSS_LINK,
     )
 }

@@ -198,3 +198,26 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+/** Signs `memberId` in through the development sign-in, in a new context. */
+export async function signIn(browser, server, memberId, options = {}) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  await page.goto(server.url + "/auth/dev?next=/members/");
+  await page.locator(`form:has(input[name=member_id][value="${memberId}"]) button`).click();
+  await page.waitForURL((u) => !u.pathname.startsWith("/auth/"));
+  return { context, page };
+}
+
+/** The outbox's mails to `address` whose subject matches `subject`, as text. */
+export async function mailsTo(server, address, subject) {
+  const list = await (await fetch(server.url + "/_outbox")).text();
+  const rows = [...list.matchAll(/<tr><td>[^<]*<\/td><td>([^<]*)<\/td><td><a href="\/_outbox\/([^"]+)">([^<]*)</g)];
+  const found = [];
+  for (const [, to, file, subj] of rows) {
+    if (to.includes(address) && subject.test(subj)) {
+      found.push(await (await fetch(server.url + "/_outbox/" + file)).text());
+    }
+  }
+  return found;
+}

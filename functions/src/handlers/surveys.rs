@@ -199,7 +199,9 @@ pub async fn answer(app: &App, call: Call) -> Outcome {
 /// 3, "invited": 10, "response_rate": 0.3}, "mentor": {...}}, "stats":
 /// {"survey_id", "responses", "by_side", "invited", "response_rate",
 /// "questions": [{"id", "answered", "stats": {"kind": "likert", "counts",
-/// "mean"} | {"kind": "choice", "counts"} | {"kind": "text"}}]}}`.
+/// "mean"} | {"kind": "choice", "counts"} | {"kind": "text"} |
+/// {"kind": "withheld", "reason": "fewer than 5 answers"}}]}}`: a question
+/// answered by fewer than `reporting.min_group_size` people is withheld.
 pub async fn stats(app: &App, call: Call) -> Outcome {
     if let Some(extra) = call.query.iter().find(|(k, _)| k != "cohort") {
         return Err(Problem::field(
@@ -248,7 +250,9 @@ pub async fn stats(app: &App, call: Call) -> Outcome {
             }),
         );
     }
-    let stats = tally(survey, &responses, invited);
+    // The small-group rule: no distribution or mean over fewer than
+    // reporting.min_group_size answers (mentoring::disclosure).
+    let stats = mentoring::disclosure::disclose_stats(program, tally(survey, &responses, invited));
     Ok(Reply::ok(&serde_json::json!({
         "survey_id": survey.id,
         "cohort": cohort.id,

@@ -190,9 +190,14 @@ impl Problem {
             }
             body.push_str("</ul>\n");
         }
-        let back = back.unwrap_or("javascript:history.back()");
+        // Never a `javascript:` link: the site's CSP (script-src 'self')
+        // blocks it, so without the form's address the link goes home.
+        let (back, label) = match back {
+            Some(b) => (b, "Back to the form"),
+            None => ("/", "Back to the site"),
+        };
         body.push_str(&format!(
-            "<p><a href=\"{}\">Back to the form</a></p>\n",
+            "<p><a href=\"{}\">{label}</a></p>\n",
             super::response::escape(back)
         ));
         let mut r = html_page(self.status_code(), &self.title, &body);
@@ -289,5 +294,9 @@ mod tests {
         let text = String::from_utf8(html.into_body()).unwrap();
         assert!(text.contains("<strong>goals</strong>"));
         assert!(text.contains("/apply/?a=&lt;b&gt;"));
+        let html = p.to_html(None);
+        let text = String::from_utf8(html.into_body()).unwrap();
+        assert!(!text.contains("javascript:"), "{text}");
+        assert!(text.contains("<a href=\"/\">Back to the site</a>"));
     }
 }

@@ -155,7 +155,7 @@ fn survey_section(out: &mut String, s: &SurveyReport) {
             prompt = escape(&q.prompt),
             answered = q.answered,
         );
-        if q.kind == "likert" {
+        if q.kind == "likert" && q.withheld.is_none() {
             let _ = write!(out, "; mean {}", mean(q.mean));
             if let Some((lo, hi)) = &q.scale {
                 let first = q.distribution.first().map(|o| o.option.as_str());
@@ -174,7 +174,9 @@ fn survey_section(out: &mut String, s: &SurveyReport) {
             out.push_str("; several answers allowed");
         }
         out.push_str(".</p>\n");
-        if q.kind == "text" {
+        if let Some(label) = &q.withheld {
+            let _ = writeln!(out, "<p class=\"note withheld\">{}</p>", escape(label));
+        } else if q.kind == "text" {
             if q.texts.is_empty() {
                 out.push_str("<p class=\"note\">No answers.</p>\n");
             }

@@ -25,6 +25,14 @@
 //! - Free-text answers: the texts only, sorted, never with a member id, a
 //!   name or a date, whether or not the survey is anonymous.
 //!
+//! # What is withheld (the small-group rule, [`mentoring::disclosure`])
+//! A question's distribution and mean, or its free-text answers, over fewer
+//! than `reporting.min_group_size` people (program.yaml, default 5) are not
+//! shown: the page, the CSV files and the members-only page say "fewer than
+//! 5 answers" in their place ([`QuestionReport::withheld`]). The free-text
+//! answers of an anonymous survey appear only after the survey has closed
+//! (the report's day after its last day). How many answered stays shown.
+//!
 //! # Where it is used
 //! - `duos report --cohort ID --out DIR` ([`write_files`]): `report.html`
 //!   and the CSV files.
@@ -40,8 +48,10 @@ use chrono::NaiveDate;
 use http::{HeaderValue, Response, StatusCode};
 use mentoring::answers::{tally, AnswerValue, QuestionStats, SurveyResponse};
 use mentoring::application::{MenteeApplication, MenteeStatus, MentorApplication, MentorStatus};
+use mentoring::disclosure;
 use mentoring::duo::{Duo, DuoStatus};
 use mentoring::permissions::{permitted, Action};
+use mentoring::program::Program;
 use mentoring::survey::{QuestionKind, Survey};
 use mentoring::Side;
 use serde::Serialize;
@@ -178,6 +188,10 @@ pub struct QuestionReport {
     /// A text question's answers, sorted (the order says nothing about who
     /// answered); empty for other kinds.
     pub texts: Vec<String>,
+    /// What is shown instead of the distribution, mean or texts when the
+    /// small-group rule withholds them ("fewer than 5 answers"); then those
+    /// are empty.
+    pub withheld: Option<String>,
 }
 
 /// How many picked one option.
@@ -298,8 +312,9 @@ pub async fn build(
         )
         .await?;
         survey_reports.push(survey_report(
+            program,
             survey,
-            cohort.survey_window(survey),
+            (cohort.survey_window(survey), as_of),
             &responses,
             invited_on,
         ));
@@ -318,8 +333,9 @@ pub async fn build(
 }
 
 fn survey_report(
+    program: &Program,
     survey: &Survey,
-    (opens, closes): (NaiveDate, NaiveDate),
+    ((opens, closes), as_of): ((NaiveDate, NaiveDate), NaiveDate),
     responses: &[SurveyResponse],
     invited_on: impl Fn(Side) -> u32,
 ) -> SurveyReport {
@@ -409,6 +425,16 @@ fn survey_report(
                 Vec::new()
             };
             texts.sort();
+            let withheld = if kind == "text" {
+                let shown = u32::try_from(texts.len()).unwrap_or(u32::MAX);
+                disclosure::free_text(program, survey, shown, closes, as_of)
+            } else {
+                disclosure::breakdown(program, summary.answered)
+            };
+            let (distribution, mean, texts) = match withheld {
+                Some(_) => (Vec::new(), None, Vec::new()),
+                None => (distribution, mean, texts),
+            };
             QuestionReport {
                 id: q.id.clone(),
                 prompt: q.prompt.clone(),
@@ -418,6 +444,7 @@ fn survey_report(
                 mean,
                 scale,
                 texts,
+                withheld: withheld.map(|w| w.label()),
             }
         })
         .collect();
@@ -475,10 +502,14 @@ fn row<const N: usize>(cells: [&dyn ToString; N]) -> Vec<String> {
 ///   liaison_coverage;
 /// - `response_rates.csv`: survey, role (mentee, mentor, all), responses,
 ///   invited, response_rate;
-/// - `questions.csv`: survey, question, kind, answered, mean (likert);
+/// - `questions.csv`: survey, question, kind, answered, mean (likert),
+///   withheld (what stands in for a breakdown the small-group rule
+///   withholds, "fewer than 5 answers"; empty otherwise);
 /// - `distributions.csv`: survey, question, option, count (likert and
-///   choice questions);
-/// - `free_text.csv`: survey, question, answer.
+///   choice questions); a withheld question has one row, its option the
+///   `withheld` text and its count empty;
+/// - `free_text.csv`: survey, question, answer; withheld answers are one
+///   row whose answer is the `withheld` text.
 pub fn csv_files(report: &Report) -> Vec<(&'static str, String)> {
     let mut applications = vec![row([
         &"side",
@@ -526,7 +557,14 @@ pub fn csv_files(report: &Report) -> Vec<(&'static str, String)> {
         &"invited",
         &"response_rate",
     ])];
-    let mut questions = vec![row([&"survey", &"question", &"kind", &"answered", &"mean"])];
+    let mut questions = vec![row([
+        &"survey",
+        &"question",
+        &"kind",
+        &"answered",
+        &"mean",
+        &"withheld",
+    ])];
     let mut distributions = vec![row([&"survey", &"question", &"option", &"count"])];
     let mut texts = vec![row([&"survey", &"question", &"answer"])];
     for s in &report.surveys {
@@ -547,7 +585,22 @@ pub fn csv_files(report: &Report) -> Vec<(&'static str, String)> {
             &csv_rate(s.response_rate),
         ]));
         for q in &s.questions {
-            questions.push(row([&s.id, &q.id, &q.kind, &q.answered, &csv_mean(q.mean)]));
+            let withheld = q.withheld.clone().unwrap_or_default();
+            questions.push(row([
+                &s.id,
+                &q.id,
+                &q.kind,
+                &q.answered,
+                &csv_mean(q.mean),
+                &withheld,
+            ]));
+            if let Some(label) = &q.withheld {
+                if q.kind == "text" {
+                    texts.push(row([&s.id, &q.id, label]));
+                } else {
+                    distributions.push(row([&s.id, &q.id, label, &""]));
+                }
+            }
             for o in &q.distribution {
                 distributions.push(row([&s.id, &q.id, &o.option, &o.count]));
             }
