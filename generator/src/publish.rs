@@ -76,15 +76,16 @@ impl Publication {
     /// serve`'s site folder). Each file is written beside its target and
     /// renamed over it, so a reader sees the old page or the new one.
     pub fn write_to(&self, out: &std::path::Path) -> std::io::Result<()> {
-        for (rel, bytes) in &self.files {
+        // In parallel: a change of the term counts writes every term page.
+        self.files.par_iter().try_for_each(|(rel, bytes)| {
             let path = out.join(rel);
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent)?;
             }
             let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
             std::fs::write(&tmp, bytes)?;
-            std::fs::rename(&tmp, &path)?;
-        }
+            std::fs::rename(&tmp, &path)
+        })?;
         for rel in &self.removed {
             match std::fs::remove_file(out.join(rel)) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
