@@ -299,3 +299,82 @@ fn every_public_page_links_the_events_and_the_events_page_links_its_calendar() {
         "the program's events are in it"
     );
 }
+
+/// The 1-based line of the first line of `relative` in `site` that is `line`.
+fn line_of(site: &Path, relative: &str, line: &str) -> usize {
+    fs::read_to_string(site.join(relative))
+        .unwrap()
+        .lines()
+        .position(|l| l == line)
+        .unwrap_or_else(|| panic!("{line:?} not in {relative}"))
+        + 1
+}
+
+fn check_stderr(site: &Path) -> (Option<i32>, String) {
+    let out = duos().args(["check", "--root"]).arg(site).output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn check_refuses_a_calendar_every_runtime_refuses_naming_file_and_line() {
+    // The second cohort launches after it ends.
+    let site = copy_of_site();
+    let program = site.path().join("content/program.yaml");
+    let text = fs::read_to_string(&program).unwrap();
+    fs::write(
+        &program,
+        text.replace("    launch: 2009-07-11", "    launch: 2010-05-01"),
+    )
+    .unwrap();
+    let (code, stderr) = check_stderr(site.path());
+    assert_eq!(code, Some(1), "{stderr}");
+    let cohort_line = line_of(site.path(), "content/program.yaml", "  - id: \"2009\"");
+    let located = stderr.lines().any(|l| {
+        l.starts_with("content/program.yaml:")
+            && l.contains("cohorts[1].")
+            && l.split(':')
+                .nth(1)
+                .and_then(|n| n.parse::<usize>().ok())
+                .is_some_and(|n| n > cohort_line && n <= cohort_line + 9)
+    });
+    assert!(
+        located,
+        "not placed in the 2009 cohort (line {cohort_line}+):\n{stderr}"
+    );
+    // The functions refuse the same file at cold start.
+    let refused = functions::config::Config::load(
+        site.path().join("content"),
+        vec![7; 32],
+        functions::config::utc(),
+    )
+    .expect_err("the functions refuse it too");
+    assert!(
+        refused.problems.iter().any(|p| p.contains("cohorts[1].")),
+        "{:?}",
+        refused.problems
+    );
+
+    // A survey that closes before it opens.
+    let site = copy_of_site();
+    let survey = site.path().join("content/surveys/final.yaml");
+    let text = fs::read_to_string(&survey).unwrap();
+    fs::write(
+        &survey,
+        text.replace(
+            "closes:\n  from: final_survey\n  days: 21",
+            "closes:\n  from: final_survey\n  days: -7",
+        ),
+    )
+    .unwrap();
+    let (code, stderr) = check_stderr(site.path());
+    assert_eq!(code, Some(1), "{stderr}");
+    let closes = line_of(site.path(), "content/surveys/final.yaml", "closes:");
+    assert!(
+        stderr.contains(&format!("content/surveys/final.yaml:{closes}:1:"))
+            && stderr.contains("closes"),
+        "{stderr}"
+    );
+}

@@ -44,7 +44,7 @@ use mentoring::duo::{Duo, DuoStatus};
 use mentoring::matching::{MatchRequest, MatchStatus};
 use mentoring::program::Cohort;
 use mentoring::survey::Survey;
-use mentoring::{Member, Side};
+use mentoring::Member;
 use serde::Serialize;
 
 use crate::app::App;
@@ -517,24 +517,10 @@ impl Run<'_> {
         let (opens, closes) = cohort.survey_window(survey);
         let remind =
             self.today > opens && self.today >= closes - Duration::days(SURVEY_REMINDER_DAYS);
-        let mut audience: Vec<(String, Side)> = Vec::new();
-        for duo in duos {
-            if matches!(
-                duo.status_at(cohort, self.today),
-                DuoStatus::EndedEarly { .. }
-            ) {
-                continue;
-            }
-            for (member, side) in [
-                (&duo.mentee_id, Side::Mentee),
-                (&duo.mentor_id, Side::Mentor),
-            ] {
-                if survey.is_for(side) && !audience.iter().any(|(m, _)| m == member) {
-                    audience.push((member.clone(), side));
-                }
-            }
-        }
-        for (member_id, _side) in audience {
+        // Who is invited: mentoring's one definition, which the response
+        // rates count by too.
+        let audience = mentoring::invitation::invited(survey, cohort, duos);
+        for mentoring::invitation::Invitee { member_id, .. } in audience {
             self.invite(cohort, survey, &member_id, closes).await;
             if remind {
                 self.remind(cohort, survey, &member_id, closes).await;

@@ -1,6 +1,6 @@
 //! `content/program.yaml` and `content/surveys/*.yaml`: parsing and checks.
 
-use crate::diagnostics::{key_pos, key_pos_from, Diagnostic, Pos};
+use crate::diagnostics::{field_path_pos, key_pos, key_pos_from, Diagnostic, Pos};
 use crate::load::SourceFile;
 use mentoring::program::Program;
 use mentoring::survey::{QuestionKind, Survey};
@@ -10,43 +10,19 @@ use std::collections::HashSet;
 pub fn program(file: &SourceFile) -> Result<Program, Vec<Diagnostic>> {
     let program: Program =
         serde_yaml::from_str(&file.text).map_err(|e| vec![Diagnostic::yaml(&file.rel, &e, 0)])?;
-    let mut diags = Vec::new();
-    let mut seen = HashSet::new();
-    for term in &program.expertise {
-        let pos = find_value_line(&file.text, "slug", &term.slug);
-        if !seen.insert(term.slug.as_str()) {
-            diags.push(Diagnostic::at(
+    // One validation: the same rules every runtime loads the program with
+    // (mentoring's), each placed at its field.
+    let diags: Vec<Diagnostic> = program
+        .validate()
+        .into_iter()
+        .map(|e| {
+            Diagnostic::at(
                 &file.rel,
-                pos,
-                format!(
-                    "expertise term \"{}\" is listed twice (field expertise.slug)",
-                    term.slug
-                ),
-            ));
-        }
-        if term.slug.is_empty()
-            || !term
-                .slug
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        {
-            diags.push(Diagnostic::at(
-                &file.rel,
-                pos,
-                format!(
-                    "expertise term slug \"{}\" must be lowercase letters, digits and dashes (field expertise.slug)",
-                    term.slug
-                ),
-            ));
-        }
-    }
-    if !program.base_url.starts_with("http://") && !program.base_url.starts_with("https://") {
-        diags.push(Diagnostic::at(
-            &file.rel,
-            key_pos(&file.text, "base_url"),
-            "base_url must be an absolute http(s) URL (field base_url)",
-        ));
-    }
+                field_path_pos(&file.text, &e.field),
+                format!("{} (field {})", e.message, e.field),
+            )
+        })
+        .collect();
     if diags.is_empty() {
         Ok(program)
     } else {
@@ -69,6 +45,20 @@ fn find_value_line(text: &str, key: &str, value: &str) -> Option<Pos> {
         from = p.line + 1;
     }
     None
+}
+
+/// The survey's windows in every cohort of `program` (mentoring's rule, as
+/// every runtime checks it), placed at the survey's fields.
+pub fn survey_windows(file: &SourceFile, program: &Program, survey: &Survey) -> Vec<Diagnostic> {
+    mentoring::calendar::validate_survey_windows(program, survey)
+        .into_iter()
+        .map(|e| {
+            let pos = field_path_pos(&file.text, &e.field)
+                .or_else(|| key_pos(&file.text, "window"))
+                .or_else(|| key_pos(&file.text, "id"));
+            Diagnostic::at(&file.rel, pos, format!("{} (field {})", e.message, e.field))
+        })
+        .collect()
 }
 
 /// Parses and checks one survey definition.

@@ -215,6 +215,78 @@ pub fn key_pos_from(
     None
 }
 
+/// Position of a field path of mentoring's errors (`cohorts[1].launch`,
+/// `reporting.min_group_size`, `base_url`): each key under the one before,
+/// `[n]` the n-th item (0-based) of that key's list. Falls back to the
+/// deepest part found.
+pub fn field_path_pos(text: &str, path: &str) -> Option<Pos> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut found: Option<Pos> = None;
+    // Search from this 1-based line, deeper than this indentation.
+    let mut from = 1;
+    let mut deeper_than: Option<usize> = None;
+    for segment in path.split('.') {
+        let (name, index) = match segment.split_once('[') {
+            Some((n, rest)) => (n, rest.trim_end_matches(']').parse::<usize>().ok()),
+            None => (segment, None),
+        };
+        let mut at = None;
+        for (i, line) in lines.iter().enumerate().skip(from - 1) {
+            let ind = indent(line);
+            if !line.trim().is_empty() && deeper_than.is_some_and(|d| ind <= d) && i + 1 > from {
+                break; // left the parent's block
+            }
+            if is_key_line(line, name)
+                && deeper_than.is_none_or(|d| ind > d || line.trim_start().starts_with("- "))
+            {
+                at = Some((i, ind));
+                break;
+            }
+        }
+        let Some((i, ind)) = at else { return found };
+        let col = lines[i].find(name).unwrap_or(0);
+        found = Some(Pos {
+            line: i + 1,
+            column: lines[i][..col].chars().count() + 1,
+        });
+        from = i + 2;
+        deeper_than = Some(ind);
+        if let Some(n) = index {
+            // The n-th "- " item of this key's block.
+            let mut seen = 0;
+            let mut item = None;
+            let mut item_indent = None;
+            for (j, line) in lines.iter().enumerate().skip(i + 1) {
+                if line.trim().is_empty() || line.trim_start().starts_with('#') {
+                    continue;
+                }
+                let li = indent(line);
+                if li < ind || (li == ind && !line.trim_start().starts_with("- ")) {
+                    break;
+                }
+                if line.trim_start().starts_with("- ") && item_indent.is_none_or(|x| x == li) {
+                    item_indent = Some(li);
+                    if seen == n {
+                        item = Some(j);
+                        break;
+                    }
+                    seen += 1;
+                }
+            }
+            let Some(j) = item else { return found };
+            let li = indent(lines[j]);
+            found = Some(Pos {
+                line: j + 1,
+                column: li + 3,
+            });
+            from = j + 1;
+            // Keys of the item: on its "- " line or indented past the dash.
+            deeper_than = Some(li);
+        }
+    }
+    found
+}
+
 /// Position of `value` as an item of the top-level list `key` (block or flow
 /// style); falls back to the key's own position.
 pub fn list_item_pos(text: &str, key: &str, value: &str) -> Option<Pos> {

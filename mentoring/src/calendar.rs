@@ -240,6 +240,12 @@ impl Program {
                 "At least one member category is required.",
             ));
         }
+        if !self.base_url.starts_with("http://") && !self.base_url.starts_with("https://") {
+            errors.push(FieldError::new(
+                "base_url",
+                "base_url must be an absolute http(s) URL.",
+            ));
+        }
         for (field, value) in [
             ("request_expiry_days", self.request_expiry_days),
             ("max_pending_requests", self.max_pending_requests),

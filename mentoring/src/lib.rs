@@ -10,7 +10,7 @@
 //! page is about), [`roster`] (eligibility, year-two rules),
 //! [`application`], [`cap`], [`nomination`], [`disclosure`] (the
 //! small-group rule of survey results), [`matching`], [`duo`],
-//! [`answers`] (survey answers), [`permissions`], [`profile`] (the one
+//! [`answers`] (survey answers), [`invitation`] (who is invited to a survey), [`permissions`], [`profile`] (the one
 //! profile model and its validation), [`waitlist`] (freed places offered in
 //! turn), [`suggest`] (compatibility and "suggested for you"),
 //! [`assignment`] (the proposal at the matching deadline), [`pairing`]
@@ -42,6 +42,7 @@ pub mod cohort_plan;
 pub mod disclosure;
 pub mod duo;
 pub mod error;
+pub mod invitation;
 pub mod liaison;
 pub mod matching;
 pub mod nomination;

@@ -232,21 +232,23 @@ pub async fn stats(app: &App, call: Call) -> Outcome {
         .iter()
         .map(|i| records::read::<SurveyResponse>(i).map_err(Problem::from))
         .collect::<Result<_, _>>()?;
-    let duos = cohort_duos(app, &cohort.id).await?.len() as u32;
+    let duos = cohort_duos(app, &cohort.id).await?;
+    let all_invited = mentoring::invitation::invited(survey, cohort, &duos);
     let mut by_role = BTreeMap::new();
     let mut invited = 0;
     for side in [Side::Mentee, Side::Mentor] {
         if !survey.is_for(side) {
             continue;
         }
-        invited += duos;
+        let on_side = mentoring::invitation::count_on(&all_invited, side);
+        invited += on_side;
         let answered = responses.iter().filter(|r| r.side == side).count() as u32;
         by_role.insert(
             side.as_str(),
             serde_json::json!({
                 "responses": answered,
-                "invited": duos,
-                "response_rate": (duos > 0).then(|| f64::from(answered) / f64::from(duos)),
+                "invited": on_side,
+                "response_rate": (on_side > 0).then(|| f64::from(answered) / f64::from(on_side)),
             }),
         );
     }

@@ -41,7 +41,6 @@
 
 pub mod html;
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -284,24 +283,6 @@ pub async fn build(
         liaison_coverage: ratio(with_liaison, formed),
     };
 
-    // Those invited to a survey: the duos' parties, per side.
-    let mut parties: BTreeMap<&'static str, BTreeSet<&str>> = BTreeMap::new();
-    for d in &duos {
-        parties
-            .entry(Side::Mentee.as_str())
-            .or_default()
-            .insert(&d.mentee_id);
-        parties
-            .entry(Side::Mentor.as_str())
-            .or_default()
-            .insert(&d.mentor_id);
-    }
-    let invited_on = |side: Side| -> u32 {
-        parties
-            .get(side.as_str())
-            .map_or(0, |s| u32::try_from(s.len()).unwrap_or(u32::MAX))
-    };
-
     let mut surveys: Vec<&Survey> = config.surveys.values().collect();
     surveys.sort_by_key(|s| (cohort.survey_window(s).0, s.id.clone()));
     let mut survey_reports = Vec::new();
@@ -311,12 +292,15 @@ pub async fn build(
             Query::table(keys::survey_pk(&cohort.id, &survey.id)).prefix(keys::RESPONSE_PREFIX),
         )
         .await?;
+        // Who is invited: mentoring's one definition (the scheduler invites
+        // exactly these).
+        let invited = mentoring::invitation::invited(survey, cohort, &duos);
         survey_reports.push(survey_report(
             program,
             survey,
             (cohort.survey_window(survey), as_of),
             &responses,
-            invited_on,
+            |side| mentoring::invitation::count_on(&invited, side),
         ));
     }
 

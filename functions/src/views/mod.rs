@@ -958,16 +958,6 @@ async fn render_page(
             }
             let c = committee_page_cohort(&mut ctx, program, viewer.today, query, path)?;
             let duos = load_duos(app, &c.id).await?;
-            let running: Vec<&Duo> = duos
-                .iter()
-                .filter(|d| {
-                    d.is_running(c, viewer.today)
-                        || matches!(
-                            d.status,
-                            mentoring::duo::DuoStatus::Formed | mentoring::duo::DuoStatus::Active
-                        )
-                })
-                .collect();
             let mut rows = Vec::new();
             for s in app.config.surveys.values() {
                 let answered = app
@@ -977,13 +967,7 @@ async fn render_page(
                     )
                     .await?
                     .len();
-                let mut invited = 0usize;
-                if s.is_for(mentoring::Side::Mentee) {
-                    invited += running.len();
-                }
-                if s.is_for(mentoring::Side::Mentor) {
-                    invited += running.len();
-                }
+                let invited = mentoring::invitation::invited(s, c, &duos).len();
                 let rate = (answered * 100 + invited / 2)
                     .checked_div(invited)
                     .unwrap_or(0);
