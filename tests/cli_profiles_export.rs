@@ -4,7 +4,13 @@
 //! built from the store; exported into a copy of this repository's
 //! content; built again from the YAML alone: the two outputs are
 //! byte-identical, file for file. Conflicts and unwritable folders are
-//! refused with exit 1, naming the file, and nothing is written.
+//! refused with exit 1, naming the file, and nothing is written. The same
+//! export from a DynamoDB table (`--table`, moto on 127.0.0.1) writes the
+//! same files; skipped loudly without moto outside CI, a failure in CI.
+
+#[allow(dead_code)]
+#[path = "../functions/tests/support/moto.rs"]
+mod moto;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -120,7 +126,10 @@ fn abigail() -> Profile {
 }
 
 async fn seed(data: &Path) -> generator::StoreProfiles {
-    let store = EmbeddedStore::open(data).unwrap();
+    seed_into(&EmbeddedStore::open(data).unwrap()).await
+}
+
+async fn seed_into(store: &dyn Store) -> generator::StoreProfiles {
     let at = Utc.with_ymd_and_hms(2008, 2, 1, 12, 0, 0).unwrap();
     let records = [
         ("M2101", ingrid(), true, false),
@@ -151,7 +160,7 @@ async fn seed(data: &Path) -> generator::StoreProfiles {
         store.put(profile::item(&r), None).await.unwrap();
     }
     let program = generator::prepare(&repo_root(), false).unwrap().program;
-    profile::store_profiles(&store, &program, today())
+    profile::store_profiles(store, &program, today())
         .await
         .unwrap()
 }
@@ -309,4 +318,91 @@ async fn conflicts_and_unwritable_folders_are_refused_and_nothing_is_written() {
     ]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("holds no data"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dynamodb_table_exports_the_same_files() {
+    let endpoint = match tokio::task::spawn_blocking(|| moto::endpoint(moto::Need::Any))
+        .await
+        .unwrap()
+    {
+        Ok(url) => url,
+        Err(why) => {
+            if std::env::var("CI").as_deref() == Ok("true") {
+                panic!("the profiles export --table test needs moto: {why}");
+            }
+            eprintln!(
+                "\n!!!!! SKIPPED duos profiles export against DynamoDB: no DynamoDB endpoint ({why}). \
+                 Run scripts/test.sh, or set {}. !!!!!\n",
+                moto::ENDPOINT_ENV
+            );
+            return;
+        }
+    };
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or_default();
+    let table = format!("duos-cli-export-{}-{nanos}", std::process::id());
+    let dynamo = functions::store::DynamoStore::connect(
+        functions::store::DynamoConfig::new(table.clone())
+            .endpoint_url(endpoint.clone())
+            .region("us-east-1")
+            .credentials("testing", "testing"),
+    )
+    .await;
+    dynamo.ensure_table().await.expect("create the table");
+    seed_into(&dynamo).await;
+    let data = tempfile::tempdir().unwrap();
+    seed(data.path()).await;
+
+    let (from_table, from_data) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let out = Command::new(env!("CARGO_BIN_EXE_duos"))
+        .args(["profiles", "export", "--out"])
+        .arg(from_table.path())
+        .args([
+            "--table",
+            &table,
+            "--region",
+            "us-east-1",
+            "--endpoint",
+            &endpoint,
+        ])
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_SESSION_TOKEN")
+        .output()
+        .expect("duos runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains(&format!("from the DynamoDB table {table}")),
+        "{stdout}"
+    );
+    let (code, _, err) = export(&[
+        "--out",
+        from_data.path().to_str().unwrap(),
+        "--data",
+        data.path().to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let names = |dir: &Path| -> Vec<(String, String)> {
+        files_under(dir)
+            .into_iter()
+            .map(|p| {
+                (
+                    p.file_name().unwrap().to_string_lossy().into_owned(),
+                    fs::read_to_string(&p).unwrap(),
+                )
+            })
+            .collect()
+    };
+    let exported = names(from_table.path());
+    assert_eq!(exported.len(), 3, "{exported:?}");
+    assert_eq!(exported, names(from_data.path()));
 }

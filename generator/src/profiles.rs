@@ -109,6 +109,11 @@ pub struct Mentor {
     pub source: Source,
     /// Directory order: lowercased name.
     pub sort_key: String,
+    /// The mentor's directory card (`_mentor_card.html`), rendered the
+    /// first time a directory or term page needs it and kept with the
+    /// compiled profile: publishing a change renders only the changed
+    /// mentor's card (see [`crate::render`]).
+    pub card_html: std::sync::OnceLock<String>,
 }
 
 /// URL of a mentor's page.
@@ -209,6 +214,7 @@ fn compile(
         profile,
         terms,
         source: who.source,
+        card_html: std::sync::OnceLock::new(),
     })
 }
 

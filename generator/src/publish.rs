@@ -12,13 +12,18 @@
 //! - the mentor's page (and, when its slug changed or it is gone, the old
 //!   page is deleted);
 //! - when what a directory card shows changed (name, title, institution,
-//!   location, role, terms, listed or not): the directory and the pages of
+//!   location, role, the bio's opening, terms, listed or not): the
+//!   directory and the pages of
 //!   its old and new terms; when a term's count changed, every term page
 //!   (each lists the others with their counts);
 //! - `members/access.json` when the slug -> member mapping changed.
 //!
 //! Nothing else is rendered: the cost is one profile page, plus the
-//! directory and term pages only when a card changed.
+//! directory and term pages only when a card changed. Those list every
+//! card, but only the changed mentor's card is rendered: the others were
+//! rendered when their profiles were compiled and are spliced in
+//! ([`crate::render`]); the files are written in parallel. BENCHMARKS.md
+//! ("Publishing one changed profile") has the figures.
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::profiles::{profile_output, Listing, Published};
@@ -76,15 +81,16 @@ impl Publication {
     /// serve`'s site folder). Each file is written beside its target and
     /// renamed over it, so a reader sees the old page or the new one.
     pub fn write_to(&self, out: &std::path::Path) -> std::io::Result<()> {
-        for (rel, bytes) in &self.files {
+        // In parallel: a change of the term counts writes every term page.
+        self.files.par_iter().try_for_each(|(rel, bytes)| {
             let path = out.join(rel);
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent)?;
             }
             let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
             std::fs::write(&tmp, bytes)?;
-            std::fs::rename(&tmp, &path)?;
-        }
+            std::fs::rename(&tmp, &path)
+        })?;
         for rel in &self.removed {
             match std::fs::remove_file(out.join(rel)) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),

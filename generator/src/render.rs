@@ -23,6 +23,10 @@ pub const DIRECTORY_URL: &str = "/members/mentors/";
 /// Output file of the directory.
 pub const DIRECTORY_OUTPUT: &str = "members/mentors/index.html";
 
+/// Stands for the cards in a rendered directory or term page until they
+/// are spliced in ([`Site::render_with_cards`]).
+const CARDS_MARK: &str = "\u{1}duos-cards\u{1}";
+
 /// Output file of the access manifest.
 pub const ACCESS_OUTPUT: &str = "members/access.json";
 
@@ -235,11 +239,51 @@ impl Site {
         Ok((p.output.clone(), html))
     }
 
+    /// One mentor's directory card (`_mentor_card.html`, the card as `m`),
+    /// rendered once per compiled profile ([`Mentor::card_html`]).
+    pub(crate) fn card_html<'m>(&self, m: &'m Mentor) -> Result<&'m str, Diagnostic> {
+        if let Some(html) = m.card_html.get() {
+            return Ok(html);
+        }
+        let mut ctx = tera::Context::new();
+        ctx.insert("m", &Card::of(m));
+        let html = self.templates.render("_mentor_card.html", &ctx)?;
+        Ok(m.card_html.get_or_init(|| html))
+    }
+
+    /// Renders `template` with `cards_html` (the cards of `mentors`, in
+    /// order) and `mentor_count`. The template engine sees a mark in place
+    /// of the cards, which are spliced in afterwards: a page of 10,000
+    /// cards costs copying them, not rendering them again.
+    fn render_with_cards(
+        &self,
+        template: &str,
+        mut ctx: tera::Context,
+        mentors: &[&Mentor],
+    ) -> Result<String, Diagnostic> {
+        ctx.insert("cards_html", CARDS_MARK);
+        ctx.insert("mentor_count", &mentors.len());
+        let page = self.templates.render(template, &ctx)?;
+        let Some(at) = page.find(CARDS_MARK) else {
+            return Ok(page);
+        };
+        let cards = mentors
+            .iter()
+            .map(|m| self.card_html(m))
+            .collect::<Result<Vec<&str>, Diagnostic>>()?;
+        let len = page.len() + cards.iter().map(|c| c.len()).sum::<usize>();
+        let mut out = String::with_capacity(len);
+        out.push_str(&page[..at]);
+        for c in cards {
+            out.push_str(c);
+        }
+        out.push_str(&page[at + CARDS_MARK.len()..]);
+        Ok(out)
+    }
+
     /// The mentor directory.
     pub(crate) fn render_directory(&self, index: &Index) -> Result<Rendered, Diagnostic> {
         let mut ctx = self.base(DIRECTORY_URL, "members");
-        let cards: Vec<Card> = index.order.iter().map(|m| Card::of(m)).collect();
-        ctx.insert("mentors", &cards);
         ctx.insert("terms", &index.terms_value);
         let intro = self.directory_intro();
         if let Some(intro) = intro {
@@ -248,7 +292,7 @@ impl Site {
         let template = intro
             .map(|p| page_template(p, &self.templates))
             .unwrap_or_else(|| "directory.html".into());
-        let html = self.templates.render(&template, &ctx)?;
+        let html = self.render_with_cards(&template, ctx, &index.order)?;
         Ok((PathBuf::from(DIRECTORY_OUTPUT), html))
     }
 
@@ -304,7 +348,6 @@ impl Site {
             .get(t.slug.as_str())
             .map(Vec::as_slice)
             .unwrap_or(&[]);
-        let cards: Vec<Card> = mentors.iter().map(|m| Card::of(m)).collect();
         ctx.insert(
             "term",
             &TermCtx {
@@ -312,12 +355,11 @@ impl Site {
                 name: &t.name,
                 description: &t.description,
                 url: url.clone(),
-                count: cards.len(),
+                count: mentors.len(),
             },
         );
-        ctx.insert("mentors", &cards);
         ctx.insert("terms", &index.terms_value);
-        let html = self.templates.render("expertise.html", &ctx)?;
+        let html = self.render_with_cards("expertise.html", ctx, mentors)?;
         Ok((term_output(&t.slug), html))
     }
 
@@ -387,6 +429,11 @@ pub fn render(site: &Site, sink: &Sink) -> Result<Counts, Vec<Diagnostic>> {
         jobs.extend(site.surveys.iter().map(Job::Survey));
     }
     jobs.extend(mentors.iter().map(|m| Job::Profile(m)));
+    // Every card once, in parallel, before the pages that list them (an
+    // error shows again, with its template, on the directory's job).
+    mentors.par_iter().with_min_len(64).for_each(|m| {
+        let _ = site.card_html(m);
+    });
 
     let render_one = |job: &Job| -> Result<(), Diagnostic> {
         let (output, html) = match job {

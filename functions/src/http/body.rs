@@ -205,7 +205,13 @@ pub fn field_error(path: &str, msg: &str) -> FieldError {
             .strip_suffix(&name)
             .unwrap_or(path)
             .trim_end_matches('.');
-        return FieldError::new(join(parent, &name), "This field is not expected here.");
+        let field = join(parent, &name);
+        if field.is_empty() || name.is_empty() {
+            // `{"": 1}` or a form's `=1`: there is no name to point at.
+            let at = if parent.is_empty() { "body" } else { parent };
+            return FieldError::new(at, "A field without a name is not expected here.");
+        }
+        return FieldError::new(field, "This field is not expected here.");
     }
     if let Some(name) = backticked(msg, "missing field ") {
         return FieldError::new(join(path, &name), "This field is required.");
@@ -304,6 +310,23 @@ mod tests {
                 tags: vec!["a".into(), "b".into()]
             }
         );
+    }
+
+    /// Found by functions/tests/parsers_never_panic.rs: `{"": 1}` was
+    /// refused with an error naming the field "".
+    #[test]
+    fn a_field_without_a_name_is_refused_with_a_field_named() {
+        for b in [
+            json(r#"{"name": "x", "years": 1, "": 1}"#).unwrap(),
+            form("name=x&years=1&=1"),
+        ] {
+            let e = b.decode::<T>(SHAPE).unwrap_err();
+            assert_eq!(e.errors[0].field, "body");
+            assert_eq!(
+                e.errors[0].message,
+                "A field without a name is not expected here."
+            );
+        }
     }
 
     #[test]
