@@ -366,12 +366,13 @@ async fn duos_become_active_at_launch_and_complete_after_the_end(store: Arc<dyn 
     assert_eq!(launch.duos_activated, 1, "{launch}");
     assert_eq!(stored_duo(store.as_ref(), "d1").await.0, "active");
 
-    let end_day = tick_twice(&app, "2009-04-30T23:59:59Z").await;
+    // The program's day is Chicago's (program.yaml timezone:, CDT = UTC-5).
+    let end_day = tick_twice(&app, "2009-05-01T04:59:59Z").await;
     assert_eq!(
         end_day.duos_completed, 0,
         "April 30 is still active: {end_day}"
     );
-    let after = tick_twice(&app, "2009-05-01T00:00:00Z").await;
+    let after = tick_twice(&app, "2009-05-01T05:00:00Z").await;
     assert_eq!(after.duos_completed, 1, "{after}");
     let (state, d1) = stored_duo(store.as_ref(), "d1").await;
     assert_eq!(state, "completed");
