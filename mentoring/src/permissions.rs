@@ -437,7 +437,7 @@ mod tests {
     #[test]
     fn routes_are_unique() {
         let routes: Vec<_> = Action::ALL.iter().filter_map(|a| a.route()).collect();
-        assert_eq!(routes.len(), 26);
+        assert_eq!(routes.len(), 29);
         for (i, r) in routes.iter().enumerate() {
             assert!(!routes[..i].contains(r), "{r:?} twice");
             assert!(r.1.starts_with("/api/"));
