@@ -224,7 +224,7 @@ pub async fn complete(
         )
         .await;
     if let Err(e) = result {
-        eprintln!("duos: storing the response of Idempotency-Key {key:?} failed: {e}");
+        tracing::warn!("storing the response of Idempotency-Key {key:?} failed: {e}");
     }
 }
 
@@ -238,7 +238,7 @@ pub async fn release(app: &App, member: &str, key: &str, claim_id: &str) {
         )
         .await;
     if let Err(e) = result {
-        eprintln!("duos: releasing Idempotency-Key {key:?} failed: {e}");
+        tracing::warn!("releasing Idempotency-Key {key:?} failed: {e}");
     }
 }
 

@@ -56,8 +56,9 @@ use std::sync::Arc;
 use http::header::{HeaderValue, CONTENT_TYPE};
 use http::{Request, Response, Uri};
 use lambda_http::lambda_runtime::LambdaEvent;
-use lambda_http::{service_fn, Body};
+use lambda_http::{service_fn, Body, RequestExt};
 use serde_json::Value;
+use tracing::Instrument;
 
 use crate::app::App;
 use crate::auth::{AuthService, MemberDirectory, OidcConfig, SessionConfig};
@@ -165,20 +166,24 @@ impl Function {
 /// The whole life of one Lambda binary: a Tokio runtime, the [`App`] from
 /// the environment, then the Runtime API loop until the sandbox ends.
 pub fn main(function: Function) -> ExitCode {
+    crate::logging::init(crate::logging::Format::Json);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
     {
         Ok(runtime) => runtime,
         Err(e) => {
-            eprintln!("{}: cannot start the async runtime: {e}", function.name());
+            tracing::error!(
+                function = function.name(),
+                "cannot start the async runtime: {e}"
+            );
             return ExitCode::FAILURE;
         }
     };
     match runtime.block_on(run(function)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("{}: {e}", function.name());
+            tracing::error!(function = function.name(), "{e}");
             ExitCode::FAILURE
         }
     }
@@ -199,9 +204,11 @@ pub async fn run(function: Function) -> Result<(), lambda_http::Error> {
         return lambda_http::lambda_runtime::run(service_fn(move |_event: LambdaEvent<Value>| {
             let app = Arc::clone(&app);
             async move {
-                let report = scheduler::tick(&app, app.clock.now()).await;
+                let report = scheduler::tick(&app, app.clock.now())
+                    .instrument(tracing::info_span!("scheduler_tick"))
+                    .await;
                 for error in &report.errors {
-                    eprintln!("scheduler: {error}");
+                    tracing::error!("scheduler: {error}");
                 }
                 Ok::<_, Infallible>(serde_json::to_value(&report).unwrap_or(Value::Null))
             }
@@ -435,6 +442,11 @@ fn auth_service(app: &App, oidc: Option<OidcConfig>) -> Result<AuthService, Stri
 /// ([`crate::members_area`]: the views and the members bucket); then the
 /// router if the function owns the path, else a 404 problem.
 pub async fn handle(app: &App, function: Function, request: Request<Vec<u8>>) -> Response<Vec<u8>> {
+    let span = crate::logging::request_span(&request);
+    crate::logging::traced(span, answer(app, function, request)).await
+}
+
+async fn answer(app: &App, function: Function, request: Request<Vec<u8>>) -> Response<Vec<u8>> {
     if function == Function::Session {
         if let Some(files) = &app.members {
             if let Some(response) = members_area::handle(app, files, &request).await {
@@ -458,7 +470,14 @@ fn not_here(path: &str) -> Response<Vec<u8>> {
 /// `lambda_http`'s request as the router's: origin-form URI, the same
 /// headers (with `Cookie` from the event's `cookies`), the body as bytes.
 pub fn from_lambda(request: lambda_http::Request) -> Request<Vec<u8>> {
+    let request_id = request
+        .lambda_context_ref()
+        .map(|c| c.request_id.clone())
+        .filter(|id| !id.is_empty());
     let (mut parts, body) = request.into_parts();
+    if let Some(id) = request_id {
+        parts.extensions.insert(crate::logging::RequestId(id));
+    }
     let bytes = match body {
         Body::Text(text) => text.into_bytes(),
         Body::Binary(bytes) => bytes,
@@ -493,7 +512,7 @@ pub fn to_lambda(response: Response<Vec<u8>>) -> Response<Body> {
 /// Posts a start-up failure to the Runtime API (`/runtime/init/error`);
 /// best effort (a failure to report is printed).
 async fn report_init_error(message: &str) {
-    eprintln!("{message}");
+    tracing::error!("{message}");
     let Ok(api) = std::env::var("AWS_LAMBDA_RUNTIME_API") else {
         return;
     };
@@ -509,7 +528,7 @@ async fn report_init_error(message: &str) {
         .send()
         .await;
     if let Err(e) = sent {
-        eprintln!("could not report the start-up error to the Runtime API: {e}");
+        tracing::error!("could not report the start-up error to the Runtime API: {e}");
     }
 }
 

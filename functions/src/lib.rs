@@ -25,6 +25,7 @@ pub mod handlers;
 pub mod http;
 pub mod idempotency;
 pub mod lambda;
+pub mod logging;
 pub mod mail;
 pub mod members_area;
 pub mod members_gate;

@@ -56,7 +56,7 @@ pub async fn shell(files: &dyn MembersFiles) -> Option<String> {
         Ok(Some(bytes)) => String::from_utf8(bytes).ok(),
         Ok(None) => None,
         Err(e) => {
-            eprintln!("members/{VIEW_SHELL}: {e}");
+            tracing::warn!("members/{VIEW_SHELL}: {e}");
             None
         }
     }
@@ -72,7 +72,7 @@ pub async fn members_file(
     let identity = match identity(app, req).await {
         Ok(identity) => identity,
         Err(e) => {
-            eprintln!("duos: the members area: {e}");
+            tracing::warn!("the members area: {e}");
             return Response::builder()
                 .status(StatusCode::SERVICE_UNAVAILABLE)
                 .header(CONTENT_TYPE, "text/plain; charset=utf-8")

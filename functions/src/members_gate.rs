@@ -232,12 +232,12 @@ impl MembersGate {
     async fn manifest(&self) -> AccessManifest {
         match self.files.read(ACCESS_MANIFEST).await {
             Ok(Some(bytes)) => serde_json::from_slice(&bytes).unwrap_or_else(|e| {
-                eprintln!("members/{ACCESS_MANIFEST}: {e}; no mentor owns a profile");
+                tracing::warn!("members/{ACCESS_MANIFEST}: {e}; no mentor owns a profile");
                 AccessManifest::default()
             }),
             Ok(None) => AccessManifest::default(),
             Err(e) => {
-                eprintln!("members/{ACCESS_MANIFEST}: {e}");
+                tracing::warn!("members/{ACCESS_MANIFEST}: {e}");
                 AccessManifest::default()
             }
         }
@@ -325,7 +325,7 @@ impl MembersGate {
                 simple(StatusCode::NOT_FOUND, "Not found")
             }
             Err(e) => {
-                eprintln!("members/{rel}: {e}");
+                tracing::warn!("members/{rel}: {e}");
                 simple(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong")
             }
         }

@@ -314,7 +314,7 @@ impl Publisher {
         match site.render_members_shell(url) {
             Ok(html) => Some(html),
             Err(e) => {
-                eprintln!("duos: the members layout: {e}");
+                tracing::warn!("the members layout: {e}");
                 None
             }
         }
@@ -390,7 +390,7 @@ pub async fn member_changed(app: &App, member_id: &str) -> bool {
     match publisher.member_changed(app, member_id).await {
         Ok(_) => true,
         Err(e) => {
-            eprintln!("duos: publishing the profile of {member_id}: {e}");
+            tracing::warn!("publishing the profile of {member_id}: {e}");
             false
         }
     }

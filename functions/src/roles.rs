@@ -42,6 +42,7 @@ pub async fn active_session(
     if !member.is_some_and(|m| m.good_standing) {
         return Ok(None);
     }
+    crate::logging::record_member(&session.member_id);
     Ok(Some(session))
 }
 

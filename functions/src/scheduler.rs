@@ -212,7 +212,7 @@ struct Run<'a> {
 impl Run<'_> {
     fn error(&mut self, what: impl Into<String>) {
         let what = what.into();
-        eprintln!("scheduler: {what}");
+        tracing::warn!("scheduler: {what}");
         self.report.errors.push(what);
     }
 
@@ -300,7 +300,7 @@ impl Run<'_> {
         match self.app.mailer.send(mail).await {
             Ok(_) => true,
             Err(e) => {
-                eprintln!("scheduler: {e} (will retry on the next run)");
+                tracing::warn!("scheduler: {e} (will retry on the next run)");
                 self.report.mail_failures += 1;
                 let release = Condition::eq("claim", claim.as_str());
                 if let Err(e) = self.app.store.delete(&marker, Some(release)).await {

@@ -13,6 +13,7 @@ use support::app::{TestApp, CHAIR, COMMITTEE, STAFF};
 app_cases!(
     pairing_at_the_deadline_forms_duos_once_both_accept,
     pairing_refuses_bad_pairs_and_changes_nothing,
+    a_duo_formed_by_pairing_closes_both_peoples_pending_requests,
     liaisons_see_only_their_duos_and_the_duo_is_told,
     the_chair_reads_the_audit_trail_filtered_and_as_csv,
     suggestions_rank_mentors_and_name_conflicts,
@@ -368,6 +369,22 @@ mod cases {
         ))
         .await
         .expect_problem(403);
+        // More pairs than one transaction holds: refused whole.
+        let many: Vec<Value> = (0..26)
+            .map(|i| json!({"mentee_id": format!("X{i}"), "mentor_id": format!("Y{i}")}))
+            .collect();
+        let v = t
+            .send(post(json!({ "pairs": many })))
+            .await
+            .expect_problem(400);
+        assert_eq!(v["errors"][0]["field"], "pairs", "{v}");
+        assert!(
+            v["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("at most 25 pairs"),
+            "{v}"
+        );
         assert_eq!(stored_pairings(&t).await.len(), before, "nothing stored");
         assert!(subjects(&t, "E1").iter().all(|s| !s.contains("proposes")));
         // An unknown pairing.
@@ -377,6 +394,94 @@ mod cases {
         )
         .await
         .expect_problem(404);
+    }
+
+    pub async fn a_duo_formed_by_pairing_closes_both_peoples_pending_requests(t: TestApp) {
+        deadline_cohort(&t).await;
+        mentee(&t, "E4", "Pine County Library", &["strategic-planning"]).await;
+        // A week before the deadline E1 asks R2 and E4 asks R1; neither
+        // answers.
+        t.set_time("2008-06-06T15:00:00Z");
+        let ask = |mentee: &'static str, mentor: &'static str| {
+            t.as_member(mentee).post_json(
+                "/api/matches",
+                &json!({"mentor_id": mentor, "message": "Please mentor me."}),
+            )
+        };
+        let e1_to_r2 = t.send(ask("E1", "R2")).await.expect(201).json()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let e4_to_r1 = t.send(ask("E4", "R1")).await.expect(201).json()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        // At the deadline the chair pairs E1 with R1 instead; both accept.
+        t.set_time(DEADLINE);
+        t.send(t.as_member(CHAIR).post_json(
+            "/api/pairings?cohort=2008",
+            &json!({"pairs": [{"mentee_id": "E1", "mentor_id": "R1"}]}),
+        ))
+        .await
+        .expect(201);
+        let pairing = stored_pairings(&t).await[0]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        for who in ["E1", "R1"] {
+            t.send(
+                t.as_member(who)
+                    .post_json(&format!("/api/pairings/{pairing}/accept"), &json!({})),
+            )
+            .await
+            .expect(200);
+        }
+        // E1's request to R2 is withdrawn, E4's to R1 declined: R2 has no
+        // request left to answer, and E4 is told and may ask again.
+        let t = &t;
+        let sent = |who: &'static str| async move {
+            t.send(t.as_member(who).get("/api/matches"))
+                .await
+                .expect(200)
+                .json()
+        };
+        let state_of = |v: &Value, side: &str, id: &str| {
+            v[side]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["id"] == id)
+                .map(|r| (r["status"]["state"].clone(), r["status"]["reason"].clone()))
+        };
+        let e1 = sent("E1").await;
+        assert_eq!(
+            state_of(&e1, "sent", &e1_to_r2),
+            Some((json!("withdrawn"), json!("mentee matched"))),
+            "{e1}"
+        );
+        let e4 = sent("E4").await;
+        assert_eq!(
+            state_of(&e4, "sent", &e4_to_r1),
+            Some((json!("declined"), json!("mentor full"))),
+            "{e4}"
+        );
+        assert!(
+            subjects(t, "E4")
+                .iter()
+                .any(|s| s.contains("your request to Member R1")),
+            "{:?}",
+            subjects(t, "E4")
+        );
+        let (_, html) = page(t, "R2", "/members/requests/").await;
+        assert!(
+            !html.contains(&format!("/api/matches/{e1_to_r2}/accept")),
+            "R2 can no longer accept a request of a matched mentee: {html}"
+        );
+        // E4 is still without a duo: the chair's page offers them R2.
+        let (_, html) = page(t, CHAIR, "/members/committee/pairing/").await;
+        assert!(html.contains("data-mentee=\"E4\""), "{html}");
+        assert!(!html.contains("data-mentee=\"E1\""), "{html}");
+        assert!(html.contains("Mentors still free (1)"), "{html}");
     }
 
     pub async fn liaisons_see_only_their_duos_and_the_duo_is_told(t: TestApp) {

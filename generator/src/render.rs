@@ -115,6 +115,9 @@ pub(crate) struct Card<'a> {
     name: &'a str,
     title: &'a str,
     institution: &'a str,
+    /// The institution as conflicts of interest compare it
+    /// ([`mentoring::suggest::institution_key`]), for `data-institution`.
+    institution_key: String,
     location: &'a str,
     role: &'a str,
     /// The bio's opening, plain text.
@@ -132,6 +135,8 @@ impl<'a> Card<'a> {
             name: &m.profile.name,
             title: &m.profile.title,
             institution: &m.profile.institution,
+            institution_key: mentoring::suggest::institution_key(&m.profile.institution)
+                .unwrap_or_default(),
             location: &m.profile.location,
             role: &m.role,
             bio: &m.bio_excerpt,

@@ -370,49 +370,80 @@ pub fn side_effects_of_accept(
     mentor_requests: &[MatchRequest],
     now: DateTime<Utc>,
 ) -> Vec<Transition> {
+    let duo = DuoParties {
+        cohort: &accepted.cohort,
+        mentee_id: &accepted.mentee_id,
+        mentor_id: &accepted.mentor_id,
+        formed_by_request: Some(&accepted.id),
+    };
+    side_effects_of_duo(&duo, mentee_requests.iter().chain(mentor_requests), now)
+}
+
+/// The two people a new duo binds, and the request it came from (none when
+/// the chair's pairing formed it).
+#[derive(Debug, Clone, Copy)]
+pub struct DuoParties<'a> {
+    /// The cohort.
+    pub cohort: &'a str,
+    /// The mentee.
+    pub mentee_id: &'a str,
+    /// The mentor.
+    pub mentor_id: &'a str,
+    /// The accepted request, which is not a side effect of itself.
+    pub formed_by_request: Option<&'a str>,
+}
+
+/// The transitions a new duo causes, however it formed (a request accepted
+/// or a pairing both accepted): every other request of the mentee still
+/// pending becomes `withdrawn` ("mentee matched"), every other request to
+/// the mentor still pending becomes `declined` ("mentor full"); a pending
+/// request already past its expiry becomes `expired` instead. Requests of
+/// other people, non-pending requests and repeats are skipped.
+pub fn side_effects_of_duo<'r>(
+    duo: &DuoParties<'_>,
+    requests: impl IntoIterator<Item = &'r MatchRequest>,
+    now: DateTime<Utc>,
+) -> Vec<Transition> {
     let mut out: Vec<Transition> = Vec::new();
-    let mentee_side = mentee_requests
-        .iter()
-        .filter(|r| r.cohort == accepted.cohort && r.mentee_id == accepted.mentee_id)
-        .map(|r| {
-            (
-                r,
-                MatchStatus::Withdrawn {
-                    at: now,
-                    reason: Some(REASON_MENTEE_MATCHED.into()),
-                },
-            )
-        });
-    let mentor_side = mentor_requests
-        .iter()
-        .filter(|r| r.cohort == accepted.cohort && r.mentor_id == accepted.mentor_id)
-        .map(|r| {
-            (
-                r,
-                MatchStatus::Declined {
-                    at: now,
-                    reason: Some(REASON_MENTOR_FULL.into()),
-                },
-            )
-        });
-    for (r, to) in mentee_side.chain(mentor_side) {
-        if r.id == accepted.id
+    let mut mentor_side: Vec<Transition> = Vec::new();
+    for r in requests {
+        if r.cohort != duo.cohort
+            || Some(r.id.as_str()) == duo.formed_by_request
             || r.status != MatchStatus::Pending
-            || out.iter().any(|t| t.request_id == r.id)
+            || out.iter().chain(&mentor_side).any(|t| t.request_id == r.id)
         {
             continue;
         }
+        let to = if r.mentee_id == duo.mentee_id {
+            MatchStatus::Withdrawn {
+                at: now,
+                reason: Some(REASON_MENTEE_MATCHED.into()),
+            }
+        } else if r.mentor_id == duo.mentor_id {
+            MatchStatus::Declined {
+                at: now,
+                reason: Some(REASON_MENTOR_FULL.into()),
+            }
+        } else {
+            continue;
+        };
         let to = if r.is_expired(now) {
             MatchStatus::Expired { at: r.expires_at }
         } else {
             to
         };
-        out.push(Transition {
+        let transition = Transition {
             request_id: r.id.clone(),
             from: MatchStatus::Pending,
             to,
-        });
+        };
+        if r.mentee_id == duo.mentee_id {
+            out.push(transition);
+        } else {
+            mentor_side.push(transition);
+        }
     }
+    out.extend(mentor_side);
     out
 }
 
@@ -852,6 +883,45 @@ mod tests {
                 .unwrap_err()
                 .code(),
             "forbidden"
+        );
+    }
+
+    #[test]
+    fn a_duo_formed_by_pairing_closes_every_pending_request_of_both() {
+        let now = at("2008-04-02T12:00:00Z");
+        let mut answered = req("me-old", "me", "m4");
+        answered.status = MatchStatus::Declined {
+            at: t("2008-04-01T13:00:00Z"),
+            reason: None,
+        };
+        let mut last_year = req("mo-2007", "z", "mo");
+        last_year.cohort = "2007".into();
+        let requests = vec![
+            req("me-mo", "me", "mo"),
+            req("me-2", "me", "m2"),
+            answered,
+            req("x-mo", "x", "mo"),
+            req("x-m2", "x", "m2"),
+            last_year,
+        ];
+        let duo = DuoParties {
+            cohort: "2008",
+            mentee_id: "me",
+            mentor_id: "mo",
+            formed_by_request: None,
+        };
+        let transitions = side_effects_of_duo(&duo, &requests, now.now);
+        let moved: Vec<(&str, &str)> = transitions
+            .iter()
+            .map(|t| (t.request_id.as_str(), t.to.name()))
+            .collect();
+        assert_eq!(
+            moved,
+            vec![
+                ("me-mo", "withdrawn"),
+                ("me-2", "withdrawn"),
+                ("x-mo", "declined")
+            ]
         );
     }
 

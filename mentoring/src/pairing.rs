@@ -25,8 +25,11 @@ use crate::program::Cohort;
 use crate::suggest::same_institution;
 use crate::Moment;
 
-/// Most pairs in one confirmed batch (one store transaction each).
-pub const MAX_PAIRS: usize = 200;
+/// Most pairs in one confirmed batch. The batch is stored in one
+/// transaction — four items a pair (the pairing, both people's lock checks,
+/// the audit entry) within DynamoDB's 100 — so it is stored whole or not at
+/// all; the chair confirms more in a next round.
+pub const MAX_PAIRS: usize = 25;
 
 /// One person's answer to a proposed pairing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -166,7 +169,11 @@ pub fn confirm_pairs(
     if pairs.len() > MAX_PAIRS {
         return Err(RuleError::Invalid(vec![FieldError::new(
             "pairs",
-            format!("At most {MAX_PAIRS} pairs at once."),
+            format!(
+                "Confirm at most {MAX_PAIRS} pairs at a time ({} were sent); \
+                 the rest stay on the pairing page for the next round.",
+                pairs.len()
+            ),
         )]));
     }
     let mut errors = Vec::new();

@@ -79,17 +79,24 @@ pub struct Suggestions {
     pub conflicts: Vec<String>,
 }
 
+/// An institution as conflicts of interest compare it: blanks collapsed,
+/// lower case; `None` when blank (unknown institutions never conflict). The
+/// directory's cards carry it (`data-institution`) and `GET /api/me` gives
+/// the mentee's, so the page marks the same conflicts the suggestions skip.
+pub fn institution_key(institution: &str) -> Option<String> {
+    let key = institution
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    (!key.is_empty()).then_some(key)
+}
+
 /// Same institution, ignoring case and surrounding blanks; unknown or blank
 /// institutions never conflict.
 pub fn same_institution(a: Option<&str>, b: &str) -> bool {
-    let norm = |s: &str| {
-        s.split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase()
-    };
-    match a {
-        Some(a) if !a.trim().is_empty() && !b.trim().is_empty() => norm(a) == norm(b),
+    match (a.and_then(institution_key), institution_key(b)) {
+        (Some(a), Some(b)) => a == b,
         _ => false,
     }
 }

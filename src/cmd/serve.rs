@@ -32,6 +32,7 @@ fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
 }
 
 pub fn serve(args: ServeArgs) -> ExitCode {
+    functions::logging::init(functions::logging::Format::Readable);
     let options = crate::serve::Options {
         root: args.root,
         port: args.port,

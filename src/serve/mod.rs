@@ -479,8 +479,14 @@ fn redirect(to: &str) -> Response {
         .expect("valid response")
 }
 
-/// Everything but the server's own pages.
+/// Everything but the server's own pages, each request in its log span
+/// ([`functions::logging`]).
 async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
+    let span = functions::logging::request_span(&req);
+    functions::logging::traced(span, answer(shared, req)).await
+}
+
+async fn answer(shared: Arc<Shared>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
     let body = match tokio::time::timeout(
         guard::BODY_READ_TIMEOUT,

@@ -1,7 +1,9 @@
 // The matching deadline in a real browser, over two runs of `duos serve` on
 // one store: on 2008-03-01 two first-year members, Ada (M3001) and Bram
 // (M3002), apply as mentees; the copy of the sample keeps two mentors,
-// Daniel Whitcombe (M2002) and Abigail Fenwick (M2009). Nobody asks anyone.
+// Daniel Whitcombe (M2002) and Abigail Fenwick (M2009). Ada works at
+// Daniel's university: the directory marks his card for her (a conflict of
+// interest), and the proposal never pairs them. Nobody asks anyone.
 // On 2008-06-13, the deadline, the chair (M1001) sees the two mentees and the
 // two free mentors, confirms duos's proposed pairing, and each of the four
 // accepts from the requests page (no JavaScript); both duos form. The chair
@@ -67,8 +69,24 @@ async function acceptPairing(memberId) {
 
 test("at the matching deadline the chair pairs the unmatched, both accept, and the audit trail shows it", async () => {
   server = await startServer({ root, data, today: "2008-03-01" });
-  assert.match(await applyAsMentee("M3001", "Lakeside Library"), /Accepted/);
+  // Ada works where Daniel does: a conflict of interest.
+  assert.match(await applyAsMentee("M3001", "  northfield state university LIBRARIES"), /Accepted/);
   assert.match(await applyAsMentee("M3002", "Pine County Library"), /Accepted/);
+  // The directory marks Daniel's card for Ada (with JavaScript), not for Bram.
+  const marked = async (memberId) => {
+    const { context, page } = await signIn(browser, server, memberId);
+    await page.goto(server.url + "/members/mentors/");
+    await page.locator("[data-mentors] .card").first().waitFor();
+    await page.waitForLoadState("networkidle");
+    const names = await page.locator(".card.card-conflict .card-title").allInnerTexts();
+    const note = names.length ? await page.locator(".card-conflict-note").first().innerText() : "";
+    await context.close();
+    return { names, note };
+  };
+  const forAda = await marked("M3001");
+  assert.deepEqual(forAda.names, ["Daniel Whitcombe"]);
+  assert.match(forAda.note, /conflict of interest/);
+  assert.deepEqual((await marked("M3002")).names, []);
   await server.stop();
 
   // The deadline: the same store, a later day.
@@ -87,6 +105,8 @@ test("at the matching deadline the chair pairs the unmatched, both accept, and t
     chosen.push(value);
   }
   assert.deepEqual([...chosen].sort(), ["M2002", "M2009"], "one mentee per mentor");
+  assert.equal(await chair.page.locator('tr[data-mentee="M3001"] select').inputValue(), "M2009", "never Ada's own institution");
+  assert.match(await chair.page.locator('tr[data-mentee="M3001"]').innerText(), /Daniel Whitcombe: same institution \(conflict of interest\)/);
   assert.deepEqual(await axe(chair.page), [], "axe-core on the pairing page");
   await screenshot(chair.page, "pairing-deadline");
   await chair.page.locator("button", { hasText: "Confirm and ask each pair" }).click();

@@ -414,7 +414,7 @@ async fn logout<B: AsRef<[u8]>>(svc: &AuthService, req: &Request<B>) -> Response
             .revoke_session(&session.family(), session.lifetime_end(&svc.session))
             .await
         {
-            eprintln!("duos: sign-out of {}: {e}", session.member_id);
+            tracing::warn!("sign-out of {}: {e}", session.member_id);
             return page(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "Not signed out",
@@ -496,7 +496,7 @@ fn method_not_allowed(allow: &'static str) -> Response<Vec<u8>> {
 }
 
 fn provider_unavailable(e: &OidcError) -> Response<Vec<u8>> {
-    eprintln!("sign-in: {e}");
+    tracing::warn!("sign-in: {e}");
     page(
         StatusCode::BAD_GATEWAY,
         "Sign-in is unavailable",
@@ -506,7 +506,7 @@ fn provider_unavailable(e: &OidcError) -> Response<Vec<u8>> {
 }
 
 fn internal(detail: &str) -> Response<Vec<u8>> {
-    eprintln!("sign-in: {detail}");
+    tracing::error!("sign-in: {detail}");
     page(
         StatusCode::INTERNAL_SERVER_ERROR,
         "Something went wrong",

@@ -348,11 +348,11 @@ async fn store_mentee(
     let ordinal = match counted.map(|item| item.get_i64("count")) {
         Ok(Some(n)) if n > 0 => n.unsigned_abs(),
         Ok(_) => {
-            eprintln!("duos: the mentee counter of {} holds no count", cohort.id);
+            tracing::warn!("the mentee counter of {} holds no count", cohort.id);
             return Ok(application);
         }
         Err(e) => {
-            eprintln!("duos: counting the mentee application of {me}: {e}");
+            tracing::warn!("counting the mentee application of {me}: {e}");
             return Ok(application);
         }
     };
@@ -375,7 +375,7 @@ async fn store_mentee(
     match written {
         Ok(()) => Ok(application),
         Err(e) => {
-            eprintln!("duos: admitting the mentee application of {me} (ordinal {ordinal}): {e}");
+            tracing::warn!("admitting the mentee application of {me} (ordinal {ordinal}): {e}");
             Ok(submitted)
         }
     }

@@ -273,8 +273,8 @@ pub async fn end_early(app: &App, call: Call) -> Outcome {
             )
             .await
         }
-        None => eprintln!(
-            "duos: duo {} ended early, and the program has no chair to tell",
+        None => tracing::warn!(
+            "duo {} ended early, and the program has no chair to tell",
             duo.id
         ),
     }

@@ -17,7 +17,6 @@
 //!   DynamoDB's 100 items per transaction follow, each in its own
 //!   transaction with its audit entry.)
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use mentoring::application::{MenteeStatus, MentorApplication};
@@ -308,7 +307,6 @@ pub async fn accept(app: &App, call: Call) -> Outcome {
         };
         let acceptance =
             accept_request(&request, &me, &ctx, cohort, records::new_id(), call.moment)?;
-        let by_id: BTreeMap<&str, &MatchRequest> = all.iter().map(|r| (r.id.as_str(), r)).collect();
         let mut accepted = request.clone();
         accepted.status = acceptance.status.clone();
         let duo = acceptance.duo.clone();
@@ -345,22 +343,7 @@ pub async fn accept(app: &App, call: Call) -> Outcome {
             TransactOp::put_if(records::duo_item(&duo), Condition::not_exists()),
             audit.op(),
         ];
-        let mut later: Vec<(MatchRequest, &Transition)> = Vec::new();
-        for t in &acceptance.side_effects {
-            let Some(other) = by_id.get(t.request_id.as_str()) else {
-                continue;
-            };
-            let mut changed = (*other).clone();
-            changed.status = t.to.clone();
-            if ops.len() < MAX_TRANSACT_OPS {
-                ops.push(TransactOp::put_if(
-                    records::match_item(&changed),
-                    Condition::eq(records::STATE, "pending"),
-                ));
-            } else {
-                later.push((changed, t));
-            }
-        }
+        let later = push_closed_requests(&mut ops, &all, &acceptance.side_effects);
         match app.store.transact(ops).await {
             Ok(()) => {}
             Err(StoreError::ConditionFailed { .. }) => {
@@ -376,33 +359,15 @@ pub async fn accept(app: &App, call: Call) -> Outcome {
             }
             Err(e) => return Err(e.into()),
         }
-        for (changed, t) in &later {
-            let key = keys::match_request(&cohort.id, &changed.id);
-            let entry = Entry::new(
-                &cohort.id,
-                "side_effect_of_accept",
-                &me,
-                &key,
-                call.moment.now,
-            )
-            .detail(serde_json::json!({"to": t.to.name(), "accepted": request.id}));
-            let result = app
-                .store
-                .transact(vec![
-                    TransactOp::put_if(
-                        records::match_item(changed),
-                        Condition::eq(records::STATE, "pending"),
-                    ),
-                    entry.op(),
-                ])
-                .await;
-            if let Err(e) = result {
-                eprintln!(
-                    "duos: side effect on request {} of accepting {}: {e}",
-                    changed.id, request.id
-                );
-            }
-        }
+        close_later(
+            app,
+            &cohort.id,
+            &me,
+            ("accepted", &request.id),
+            &later,
+            call.moment,
+        )
+        .await;
         // The mentor is taken: their profile says so, without "Ask" link.
         crate::publish::member_changed(app, &request.mentor_id).await;
         let mentor_name = email_of(app, &me)
@@ -415,22 +380,7 @@ pub async fn accept(app: &App, call: Call) -> Outcome {
             messages::match_accepted(program, &mentor_name),
         )
         .await;
-        for t in &acceptance.side_effects {
-            if let MatchStatus::Declined { reason, .. } = &t.to {
-                if let Some(other) = by_id.get(t.request_id.as_str()) {
-                    notify(
-                        app,
-                        &other.mentee_id,
-                        messages::match_declined(
-                            program,
-                            &mentor_name,
-                            reason.as_deref().or(Some(REASON_MENTOR_FULL)),
-                        ),
-                    )
-                    .await;
-                }
-            }
-        }
+        tell_declined(app, &all, &acceptance.side_effects, &mentor_name).await;
         return Ok(Reply::ok(&serde_json::json!({
             "match": accepted,
             "duo": duo,
@@ -439,6 +389,96 @@ pub async fn accept(app: &App, call: Call) -> Outcome {
         .redirect(format!("{REQUESTS_PAGE}?status=accepted")));
     }
     Err(busy())
+}
+
+/// The requests a new duo closes (`transitions`, of `all`): as many as fit
+/// are added to the duo's own transaction (`ops`, each conditional on still
+/// being `pending`); the rest are returned, for [`close_later`].
+pub(super) fn push_closed_requests(
+    ops: &mut Vec<TransactOp>,
+    all: &[MatchRequest],
+    transitions: &[Transition],
+) -> Vec<MatchRequest> {
+    let mut later = Vec::new();
+    for t in transitions {
+        let Some(other) = all.iter().find(|r| r.id == t.request_id) else {
+            continue;
+        };
+        let mut changed = other.clone();
+        changed.status = t.to.clone();
+        if ops.len() < MAX_TRANSACT_OPS {
+            ops.push(TransactOp::put_if(
+                records::match_item(&changed),
+                Condition::eq(records::STATE, "pending"),
+            ));
+        } else {
+            later.push(changed);
+        }
+    }
+    later
+}
+
+/// Closes the requests that did not fit the duo's transaction, each in its
+/// own transaction with its audit entry naming the `cause` (`("accepted",
+/// request id)` or `("pairing", pairing id)`).
+pub(super) async fn close_later(
+    app: &App,
+    cohort: &str,
+    actor: &str,
+    cause: (&str, &str),
+    later: &[MatchRequest],
+    moment: mentoring::Moment,
+) {
+    for changed in later {
+        let key = keys::match_request(cohort, &changed.id);
+        let mut detail = serde_json::json!({"to": changed.status.name()});
+        detail[cause.0] = serde_json::json!(cause.1);
+        let entry =
+            Entry::new(cohort, "side_effect_of_accept", actor, &key, moment.now).detail(detail);
+        let result = app
+            .store
+            .transact(vec![
+                TransactOp::put_if(
+                    records::match_item(changed),
+                    Condition::eq(records::STATE, "pending"),
+                ),
+                entry.op(),
+            ])
+            .await;
+        if let Err(e) = result {
+            tracing::warn!(
+                "closing request {} after a duo formed ({} {}): {e}",
+                changed.id,
+                cause.0,
+                cause.1
+            );
+        }
+    }
+}
+
+/// Mails each mentee whose request a new duo declined ("mentor full").
+pub(super) async fn tell_declined(
+    app: &App,
+    all: &[MatchRequest],
+    transitions: &[Transition],
+    mentor_name: &str,
+) {
+    for t in transitions {
+        if let MatchStatus::Declined { reason, .. } = &t.to {
+            if let Some(other) = all.iter().find(|r| r.id == t.request_id) {
+                notify(
+                    app,
+                    &other.mentee_id,
+                    messages::match_declined(
+                        &app.config.program,
+                        mentor_name,
+                        reason.as_deref().or(Some(REASON_MENTOR_FULL)),
+                    ),
+                )
+                .await;
+            }
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]

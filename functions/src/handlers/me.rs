@@ -21,7 +21,11 @@ use crate::store::Query;
 /// [{"id": "mentee-M2001", "side", "cohort", "status": {...}, "ordinal"?}],
 /// "duo": <duo as in GET /api/duos> | null (the duo of the cohort their duo
 /// page shows: the running one while the next cohort applies), "requests": {"sent": [...],
-/// "received": [...]}, "nominations": [<pending nominations of me>]}`.
+/// "received": [...]}, "nominations": [<pending nominations of me>],
+/// "institution_key": the institution of their latest mentee application
+/// as conflicts of interest compare it
+/// ([`mentoring::suggest::institution_key`]) | null}` — the directory marks
+/// the cards of mentors with the same key (`data-institution`).
 pub async fn me(app: &App, call: Call) -> Outcome {
     let me = call.caller.member_id.clone();
     let program = &app.config.program;
@@ -82,6 +86,13 @@ pub async fn me(app: &App, call: Call) -> Outcome {
             }
         }
     }
+    let institution_key = call
+        .caller
+        .participations
+        .iter()
+        .rev()
+        .find_map(|p| p.mentee.as_ref())
+        .and_then(|a| mentoring::suggest::institution_key(&a.form.institution));
     let (sent, received) = own_requests(app, &call).await?;
     let nominations: Vec<NominationView> = app
         .store
@@ -103,5 +114,6 @@ pub async fn me(app: &App, call: Call) -> Outcome {
         "duo": duo,
         "requests": {"sent": sent, "received": received},
         "nominations": nominations,
+        "institution_key": institution_key,
     })))
 }

@@ -121,7 +121,7 @@ pub async fn email_of(app: &App, member_id: &str) -> Option<(String, String)> {
         Ok(Some(m)) => Some((m.name, m.email)),
         Ok(None) => None,
         Err(e) => {
-            eprintln!("duos: reading member {member_id} for mail: {e}");
+            tracing::warn!("reading member {member_id} for mail: {e}");
             None
         }
     }
@@ -131,9 +131,9 @@ pub async fn email_of(app: &App, member_id: &str) -> Option<(String, String)> {
 /// stored change.
 pub async fn notify(app: &App, member_id: &str, message: messages::Message) {
     let Some((_, email)) = email_of(app, member_id).await else {
-        eprintln!(
-            "duos: no address for member {member_id}; message {:?} not sent",
-            message.subject
+        tracing::warn!(
+            to_member = member_id,
+            "no address in the roster; a message was not sent"
         );
         return;
     };
@@ -143,7 +143,8 @@ pub async fn notify(app: &App, member_id: &str, message: messages::Message) {
         text: message.text,
     };
     if let Err(e) = app.mailer.send(mail).await {
-        eprintln!("duos: {e}");
+        // The address is personal data: the member id says who.
+        tracing::error!(to_member = member_id, "mail not sent: {}", e.reason);
     }
 }
 

@@ -5,21 +5,26 @@
 //! [`mentoring::suggest::compatibility`] ([`proposal`]).
 //!
 //! Concurrency: each pairing is stored on the condition that neither person
-//! holds a lock (a duo) — and a batch is one transaction per 12 pairs, each
-//! pair's item conditional on not existing; the second acceptance is one
+//! holds a lock (a duo) — and a batch is one transaction (at most
+//! [`MAX_PAIRS`] pairs), each pair's item conditional on not
+//! existing, so it is stored whole or not at all; the second acceptance is one
 //! transaction: the pairing `proposed -> formed` (conditional on the state
-//! it was read in), both locks (`attribute_not_exists`), the duo and the
-//! audit entry, exactly as accepting a request.
+//! it was read in), both locks (`attribute_not_exists`), the duo, the
+//! audit entry and the pending requests of either that the duo closes,
+//! exactly as accepting a request.
 
 use mentoring::application::{MenteeApplication, MenteeStatus, MentorApplication};
 use mentoring::assignment::{propose, PairFacts, Proposal};
-use mentoring::matching::MatchRequest;
-use mentoring::pairing::{confirm_pairs, MenteeFacts, MentorFacts, Pairing, PairingStatus};
+use mentoring::matching::{side_effects_of_duo, DuoParties, MatchRequest, Transition};
+use mentoring::pairing::{
+    confirm_pairs, MenteeFacts, MentorFacts, Pairing, PairingStatus, MAX_PAIRS,
+};
 use mentoring::program::{Cohort, Program};
 use mentoring::suggest::{compatibility, MenteeSide, MentorSide};
 use serde::Deserialize;
 
 use super::applications::changed_meanwhile;
+use super::matches::{close_later, push_closed_requests, tell_declined};
 use super::{cohort_in_query, email_of, messages, notify, site_url, Call};
 use crate::app::App;
 use crate::audit::Entry;
@@ -27,7 +32,7 @@ use crate::http::body::MAX_ID_LEN;
 use crate::http::response::query_value;
 use crate::http::{Outcome, Problem, Reply, Shape};
 use crate::records::{self, keys};
-use crate::store::{Condition, Query, StoreError, TransactOp};
+use crate::store::{Condition, Query, StoreError, TransactOp, MAX_TRANSACT_OPS};
 
 /// The chair's pairing page (result of confirming).
 pub const PAIRING_PAGE: &str = "/members/committee/pairing/";
@@ -37,8 +42,12 @@ pub const REQUESTS_PAGE: &str = "/members/requests/";
 /// How often an answer that lost a race is read and tried again.
 const ATTEMPTS: usize = 4;
 
-/// Pairs written per store transaction (two items each: pairing, audit).
-const PAIRS_PER_TRANSACTION: usize = 12;
+/// Operations per confirmed pair in the batch's one transaction: the
+/// pairing, the two lock checks, the audit entry.
+const OPS_PER_PAIR: usize = 4;
+
+// A whole batch (mentoring::pairing::MAX_PAIRS) fits one transaction.
+const _: () = assert!(MAX_PAIRS * OPS_PER_PAIR <= MAX_TRANSACT_OPS);
 
 /// Who is still to be paired in a cohort, as the store holds it now.
 #[derive(Debug, Default)]
@@ -305,30 +314,28 @@ pub async fn confirm(app: &App, mut call: Call) -> Outcome {
         records::new_id,
         call.moment,
     )?;
-    for chunk in pairings.chunks(PAIRS_PER_TRANSACTION) {
-        let mut ops = Vec::with_capacity(chunk.len() * 4);
-        for p in chunk {
-            let key = keys::pairing(&cohort.id, &p.id);
-            ops.push(TransactOp::put_if(
-                records::pairing_item(p),
-                Condition::not_exists(),
-            ));
-            ops.push(TransactOp::check(
-                keys::mentor_lock(&cohort.id, &p.mentor_id),
-                Condition::not_exists(),
-            ));
-            ops.push(TransactOp::check(
-                keys::mentee_lock(&cohort.id, &p.mentee_id),
-                Condition::not_exists(),
-            ));
-            ops.push(
-                Entry::new(&cohort.id, "propose_pairing", &chair, &key, call.moment.now)
-                    .detail(serde_json::json!({"mentee": p.mentee_id, "mentor": p.mentor_id}))
-                    .op(),
-            );
-        }
-        app.store.transact(ops).await.map_err(changed_meanwhile)?;
+    let mut ops = Vec::with_capacity(pairings.len() * OPS_PER_PAIR);
+    for p in &pairings {
+        let key = keys::pairing(&cohort.id, &p.id);
+        ops.push(TransactOp::put_if(
+            records::pairing_item(p),
+            Condition::not_exists(),
+        ));
+        ops.push(TransactOp::check(
+            keys::mentor_lock(&cohort.id, &p.mentor_id),
+            Condition::not_exists(),
+        ));
+        ops.push(TransactOp::check(
+            keys::mentee_lock(&cohort.id, &p.mentee_id),
+            Condition::not_exists(),
+        ));
+        ops.push(
+            Entry::new(&cohort.id, "propose_pairing", &chair, &key, call.moment.now)
+                .detail(serde_json::json!({"mentee": p.mentee_id, "mentor": p.mentor_id}))
+                .op(),
+        );
     }
+    app.store.transact(ops).await.map_err(changed_meanwhile)?;
     let name = |id: String| async move { email_of(app, &id).await.map(|(n, _)| n).unwrap_or(id) };
     let link = site_url(app, REQUESTS_PAGE);
     for p in &pairings {
@@ -400,17 +407,16 @@ async fn answer(app: &App, mut call: Call, accept: bool) -> Outcome {
     for _attempt in 0..ATTEMPTS {
         let (cohort, pairing) = find(app, &id).await?;
         let answered = pairing.answer(&me, accept, cohort, records::new_id(), call.moment)?;
-        match store_answer(app, &call, cohort, &pairing, &answered, accept).await {
-            Ok(true) => {
-                done = Some((pairing, answered));
+        match store_answer(app, &call, cohort, &pairing, &answered, accept).await? {
+            Some(closed) => {
+                done = Some((cohort, pairing, answered, closed));
                 break;
             }
             // The other of the pair answered at the same moment: read again.
-            Ok(false) => continue,
-            Err(p) => return Err(p),
+            None => continue,
         }
     }
-    let (pairing, answered) = done.ok_or_else(|| {
+    let (cohort, pairing, answered, closed) = done.ok_or_else(|| {
         Problem::conflict(
             "conflict",
             "This pairing is changing right now; please try again in a moment.",
@@ -424,11 +430,22 @@ async fn answer(app: &App, mut call: Call, accept: bool) -> Outcome {
     };
     let my_name = name(me.clone()).await;
     if answered.duo.is_some() {
+        close_later(
+            app,
+            &cohort.id,
+            &me,
+            ("pairing", &pairing.id),
+            &closed.later,
+            call.moment,
+        )
+        .await;
         crate::publish::member_changed(app, &pairing.mentor_id).await;
         for (to, partner) in [(&me, other.clone()), (&other, me.clone())] {
             let partner = name(partner).await;
             notify(app, to, messages::pairing_formed(program, &partner)).await;
         }
+        let mentor_name = name(pairing.mentor_id.clone()).await;
+        tell_declined(app, &closed.all, &closed.transitions, &mentor_name).await;
     } else if !accept {
         notify(app, &other, messages::pairing_declined(program, &my_name)).await;
         if let Some(chair) = &program.committee.chair {
@@ -454,9 +471,22 @@ async fn answer(app: &App, mut call: Call, accept: bool) -> Outcome {
     .redirect(format!("{REQUESTS_PAGE}?status={status}")))
 }
 
+/// The match requests a duo formed by pairing closed.
+#[derive(Debug, Default)]
+struct ClosedRequests {
+    /// The cohort's requests as read.
+    all: Vec<MatchRequest>,
+    /// What the duo did to them ([`side_effects_of_duo`]).
+    transitions: Vec<Transition>,
+    /// Those that did not fit the duo's transaction.
+    later: Vec<MatchRequest>,
+}
+
 /// Writes one answer: the pairing as read (its state and both answers
-/// unchanged), its audit entry and, on the second acceptance, both locks and
-/// the duo. `Ok(false)`: the pairing changed since it was read.
+/// unchanged), its audit entry and, on the second acceptance, both locks,
+/// the duo and every pending request of either that the duo closes (as
+/// accepting a request does). `Ok(None)`: something changed since it was
+/// read.
 async fn store_answer(
     app: &App,
     call: &Call,
@@ -464,7 +494,7 @@ async fn store_answer(
     pairing: &Pairing,
     answered: &mentoring::pairing::Answered,
     accept: bool,
-) -> Result<bool, Problem> {
+) -> Result<Option<ClosedRequests>, Problem> {
     let me = call.me();
     let key = keys::pairing(&cohort.id, &pairing.id);
     let mut detail = serde_json::json!({"answer": if accept { "accept" } else { "decline" }});
@@ -484,6 +514,7 @@ async fn store_answer(
         TransactOp::put_if(records::pairing_item(&answered.pairing), as_read),
         audit.op(),
     ];
+    let mut closed = ClosedRequests::default();
     if let Some(duo) = &answered.duo {
         ops.push(TransactOp::put_if(
             records::lock_item(
@@ -505,17 +536,28 @@ async fn store_answer(
             records::duo_item(duo),
             Condition::not_exists(),
         ));
+        closed.all = super::matches::cohort_requests(app, &cohort.id).await?;
+        let parties = DuoParties {
+            cohort: &cohort.id,
+            mentee_id: &duo.mentee_id,
+            mentor_id: &duo.mentor_id,
+            formed_by_request: None,
+        };
+        closed.transitions = side_effects_of_duo(&parties, &closed.all, call.moment.now);
+        closed.later = push_closed_requests(&mut ops, &closed.all, &closed.transitions);
     }
     match app.store.transact(ops).await {
-        Ok(()) => Ok(true),
-        Err(StoreError::ConditionFailed { op_index: Some(0) }) => Ok(false),
+        Ok(()) => Ok(Some(closed)),
         Err(StoreError::ConditionFailed {
             op_index: Some(2 | 3),
         }) => Err(Problem::conflict(
             "conflict",
             "One of this pair found a partner meanwhile; the chair will propose again.",
         )),
-        Err(e) if e.is_retryable() => Ok(false),
+        // The pairing, or a request the duo closes, changed since it was
+        // read: read again.
+        Err(StoreError::ConditionFailed { .. }) => Ok(None),
+        Err(e) if e.is_retryable() => Ok(None),
         Err(e) => Err(changed_meanwhile(e)),
     }
 }

@@ -186,7 +186,7 @@ pub async fn check(
             Ok(_) => {}
             Err(PreviewError::Invalid(problems)) => return Err(Problem::invalid(problems)),
             Err(PreviewError::Unavailable(e)) => {
-                eprintln!("duos: checking a profile against the site: {e}");
+                tracing::warn!("checking a profile against the site: {e}");
             }
         }
     }

@@ -267,7 +267,7 @@ pub async fn withdraw(app: &App, call: Call) -> Outcome {
     // Offer the freed place (and any place still open) now; the scheduler
     // retries if this fails.
     if let Err(e) = fill_vacancies(app, cohort, &me, now).await {
-        eprintln!("duos: offering freed places of {}: {e}", cohort.id);
+        tracing::warn!("offering freed places of {}: {e}", cohort.id);
     }
     Ok(Reply::ok(&Withdrawn {
         id: application_id(side, &member),

@@ -126,7 +126,7 @@ impl Problem {
 
     /// 500/503 for a store failure (details go to the log, not the caller).
     pub fn from_store(e: &StoreError) -> Problem {
-        eprintln!("duos: store error: {e}");
+        tracing::error!("store error: {e}");
         if e.is_retryable() {
             Problem::new(
                 StatusCode::SERVICE_UNAVAILABLE,

@@ -638,7 +638,7 @@ pub async fn page(app: &App, member_id: &str, cohort: &str) -> Response<Vec<u8>>
     {
         Ok((roles, _)) => roles,
         Err(e) => {
-            eprintln!("duos: report page: {e}");
+            tracing::warn!("report page: {e}");
             return html_page(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "Report unavailable",
@@ -676,7 +676,7 @@ pub async fn page(app: &App, member_id: &str, cohort: &str) -> Response<Vec<u8>>
             "<p>The program has no such cohort.</p>\n",
         ),
         Err(e) => {
-            eprintln!("duos: report page: {e}");
+            tracing::warn!("report page: {e}");
             html_page(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "Report unavailable",

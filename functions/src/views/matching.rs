@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use mentoring::application::{MenteeApplication, MenteeStatus, MentorApplication};
-use mentoring::pairing::PairingStatus;
+use mentoring::pairing::{PairingStatus, MAX_PAIRS};
 use mentoring::permissions::Action;
 use mentoring::suggest::{reason, suggest, MenteeSide, MentorSide};
 use serde_json::{json, Value as Json};
@@ -73,12 +73,24 @@ pub(super) async fn pairing_page(
     let s = snapshot(app, c).await.map_err(problem)?;
     let proposed = proposal(program, &s);
     let mut rows = Vec::new();
+    // One confirmation stores at most MAX_PAIRS pairs (one
+    // transaction): the first are preselected, the rest wait for the next.
+    let mut preselected = 0;
+    let mut held_back = 0;
     for mentee in &s.mentees {
-        let chosen = proposed
+        let mut chosen = proposed
             .pairs
             .iter()
             .find(|p| p.mentee_id == mentee.member_id)
             .map(|p| p.mentor_id.as_str());
+        if chosen.is_some() {
+            if preselected < MAX_PAIRS {
+                preselected += 1;
+            } else {
+                held_back += 1;
+                chosen = None;
+            }
+        }
         let mut choices = Vec::new();
         for mentor in &s.mentors {
             let (facts, comp) = pair_facts(program, &s, mentee, mentor);
@@ -125,6 +137,8 @@ pub(super) async fn pairing_page(
         }));
     }
     ctx.insert("mentees", &rows);
+    ctx.insert("max_pairs", &MAX_PAIRS);
+    ctx.insert("held_back", &held_back);
     ctx.insert("free_mentors", &mentors);
     ctx.insert("pairings", &pairings);
     ctx.insert(

@@ -37,6 +37,31 @@
   apply();
 })();
 
+/* Conflicts of interest in the directory: a mentee's own institution's
+   mentors (the cards whose data-institution is the mentee's
+   institution_key from /api/me) are marked; the suggestions page already
+   leaves them out. Without JavaScript the cards are simply not marked. */
+(function () {
+  "use strict";
+  var list = document.querySelector("[data-mentors]");
+  if (!list || !window.fetch) return;
+  fetch("/api/me", { credentials: "same-origin", headers: { Accept: "application/json" } })
+    .then(function (r) { return r.ok ? r.json() : null; })
+    .then(function (me) {
+      if (!me || !me.institution_key) return;
+      var cards = list.querySelectorAll(".card[data-institution]");
+      Array.prototype.forEach.call(cards, function (card) {
+        if (card.getAttribute("data-institution") !== me.institution_key) return;
+        card.classList.add("card-conflict");
+        var note = document.createElement("p");
+        note.className = "card-conflict-note";
+        note.textContent = "Same institution as yours (conflict of interest): not suggested to you, and the committee does not pair you at the deadline.";
+        card.insertBefore(note, card.children[1] || null);
+      });
+    })
+    .catch(function () {});
+})();
+
 /* The server-rendered forms (form[data-enhance]): errors next to the fields
    before sending, and the post sent without leaving the page; on success
    the browser goes to the result page the server named (its 303), on an
