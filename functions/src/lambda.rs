@@ -378,21 +378,7 @@ pub async fn app_from_env(function: Function) -> Result<App, String> {
 
 /// 32 random bytes from the system's generator, as hex text.
 fn random_secret() -> Vec<u8> {
-    use ring::rand::SecureRandom;
-    let mut bytes = [0u8; 32];
-    if ring::rand::SystemRandom::new().fill(&mut bytes).is_err() {
-        // No system randomness: per-process values are still better than
-        // a fixed key; it signs nothing that is ever accepted (see
-        // `app_from_env`).
-        for chunk in bytes.chunks_mut(8) {
-            chunk.copy_from_slice(&fastrand::u64(..).to_le_bytes());
-        }
-    }
-    bytes
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect::<String>()
-        .into_bytes()
+    crate::records::hex(&crate::records::random_bytes(32)).into_bytes()
 }
 
 /// A non-empty env var.

@@ -124,7 +124,8 @@ pub fn resolve_path(url_path: &str) -> Result<(String, MembersPage), BadPath> {
         .strip_prefix(MEMBERS_PREFIX)
         .or_else(|| (url_path == "/members").then_some(""))
         .ok_or_else(|| BadPath("not under /members/".into()))?;
-    let decoded = percent_decode(rest).ok_or_else(|| BadPath("bad percent-encoding".into()))?;
+    let decoded = crate::http::text::percent_decode_path(rest)
+        .ok_or_else(|| BadPath("bad percent-encoding".into()))?;
     if decoded.contains('\\') || decoded.chars().any(char::is_control) {
         return Err(BadPath("backslash or control character".into()));
     }
@@ -301,7 +302,10 @@ impl MembersGate {
                 };
                 let mut resp = Response::new(body);
                 let h = resp.headers_mut();
-                h.insert(CONTENT_TYPE, HeaderValue::from_static(content_type(&rel)));
+                h.insert(
+                    CONTENT_TYPE,
+                    HeaderValue::from_static(crate::http::text::content_type(&rel)),
+                );
                 h.insert(CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
                 h.insert(
                     "x-content-type-options",
@@ -346,47 +350,6 @@ fn sign_in_redirect(path: &str) -> Response<Vec<u8>> {
 
 fn simple(status: StatusCode, title: &str) -> Response<Vec<u8>> {
     crate::auth::error_page(status, title)
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3)?;
-            let hex = std::str::from_utf8(hex).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
-fn content_type(rel: &str) -> &'static str {
-    let ext = rel.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
-    match ext.as_deref() {
-        Some("html") => "text/html; charset=utf-8",
-        Some("css") => "text/css; charset=utf-8",
-        Some("js") => "text/javascript; charset=utf-8",
-        Some("json") => "application/json",
-        Some("txt") => "text/plain; charset=utf-8",
-        Some("xml") => "application/xml",
-        Some("svg") => "image/svg+xml",
-        Some("png") => "image/png",
-        Some("jpg" | "jpeg") => "image/jpeg",
-        Some("gif") => "image/gif",
-        Some("webp") => "image/webp",
-        Some("avif") => "image/avif",
-        Some("ico") => "image/x-icon",
-        Some("pdf") => "application/pdf",
-        Some("woff2") => "font/woff2",
-        Some("ics") => "text/calendar; charset=utf-8",
-        _ => "application/octet-stream",
-    }
 }
 
 #[cfg(test)]

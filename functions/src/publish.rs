@@ -98,16 +98,6 @@ impl S3Target {
     }
 }
 
-fn content_type(key: &str) -> &'static str {
-    if key.ends_with(".html") {
-        "text/html; charset=utf-8"
-    } else if key.ends_with(".json") {
-        "application/json"
-    } else {
-        "application/octet-stream"
-    }
-}
-
 #[async_trait]
 impl PublishTarget for S3Target {
     async fn write(&self, publication: &Publication) -> io::Result<()> {
@@ -118,7 +108,7 @@ impl PublishTarget for S3Target {
                 .put_object()
                 .bucket(&self.bucket)
                 .key(&key)
-                .content_type(content_type(&key))
+                .content_type(crate::http::text::content_type(&key))
                 .body(bytes.clone().into())
                 .send()
                 .await

@@ -242,18 +242,9 @@ pub fn parse_roster(
         }
 
         let email = get("email");
-        let email_ok = match email.split_once('@') {
-            Some((local, domain)) => {
-                !local.is_empty()
-                    && domain.contains('.')
-                    && !domain.starts_with('.')
-                    && !domain.ends_with('.')
-                    && !domain.contains('@')
-                    && !email.chars().any(|c| c.is_whitespace() || c.is_control())
-                    && email.len() <= 254
-            }
-            None => false,
-        };
+        // The profile form's rule for an address (mentoring), and the
+        // 254 characters a mailbox can hold.
+        let email_ok = mentoring::profile::is_email(email) && email.len() <= 254;
         if !email_ok {
             errors.push(err(
                 Some(line),

@@ -325,21 +325,13 @@ pub fn match_path(template: &str, path: &str) -> Option<Vec<String>> {
                 if ps.is_empty() {
                     return None;
                 }
-                let decoded = percent_decode(ps)?;
+                let decoded = crate::http::text::percent_decode_path(ps)?;
                 params.push(decoded);
             }
             (Some(ts), Some(ps)) if ts == ps => {}
             _ => return None,
         }
     }
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes: Vec<u8> =
-        url::form_urlencoded::parse(format!("x={}", s.replace('+', "%2B")).as_bytes())
-            .next()
-            .map(|(_, v)| v.into_owned().into_bytes())?;
-    String::from_utf8(bytes).ok()
 }
 
 /// The route for `method` and `path`: `Ok(route, params)`, or the problem

@@ -3,6 +3,9 @@
 
 use std::path::{Component, Path, PathBuf};
 
+pub use functions::http::text::escape;
+use functions::http::text::percent_decode_path;
+
 /// What a request path resolves to inside a folder of the built site.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Resolved {
@@ -18,7 +21,7 @@ pub enum Resolved {
 /// `/`) inside `dir`: `/a/` is `a/index.html`, `/a` a file or a redirect to
 /// `/a/`. Refuses `..`, backslashes and NUL.
 pub fn resolve(dir: &Path, url_path: &str, prefix: &str) -> Resolved {
-    let Some(decoded) = percent_decode(url_path) else {
+    let Some(decoded) = percent_decode_path(url_path) else {
         return Resolved::NotFound;
     };
     if decoded.contains('\\') || decoded.contains('\0') {
@@ -50,58 +53,10 @@ pub fn resolve(dir: &Path, url_path: &str, prefix: &str) -> Resolved {
     }
 }
 
-/// `%XX` decoding of a URL path; `None` when the result is not UTF-8.
-pub fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok()?;
-            match u8::from_str_radix(hex, 16) {
-                Ok(b) => {
-                    out.push(b);
-                    i += 3;
-                    continue;
-                }
-                Err(_) => return None,
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).ok()
-}
-
-/// The `Content-Type` of a file by its extension.
+/// The `Content-Type` of a file by its extension (the same table as the
+/// deployed site's: [`functions::http::text::content_type`]).
 pub fn content_type(path: &Path) -> &'static str {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    match ext.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "xml" => "application/xml; charset=utf-8",
-        "txt" => "text/plain; charset=utf-8",
-        "ics" => "text/calendar; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "ico" => "image/x-icon",
-        "woff" => "font/woff",
-        "woff2" => "font/woff2",
-        "pdf" => "application/pdf",
-        "webmanifest" => "application/manifest+json",
-        "map" => "application/json",
-        _ => "application/octet-stream",
-    }
+    functions::http::text::content_type(&path.to_string_lossy())
 }
 
 /// Whether a content type is HTML (gets the live-reload script).
@@ -159,22 +114,6 @@ pub fn inject_reload(html: &[u8], generation: u64) -> Vec<u8> {
             out.into_bytes()
         }
     }
-}
-
-/// Minimal HTML escaping for the server's own pages.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -519,21 +519,7 @@ fn clip(s: &str) -> String {
     s.chars().take(80).collect()
 }
 
-/// Escapes text for HTML.
-pub(crate) fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub(crate) use crate::http::text::escape as escape_html;
 
 /// A plain error page for `status` (members-only pages, other handlers).
 pub fn error_page(status: StatusCode, title: &str) -> Response<Vec<u8>> {

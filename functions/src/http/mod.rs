@@ -18,6 +18,7 @@
 pub mod body;
 pub mod problem;
 pub mod response;
+pub mod text;
 
 pub use body::{Body, Shape, MAX_BODY};
 pub use problem::Problem;

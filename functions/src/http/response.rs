@@ -57,21 +57,7 @@ pub fn html_page(status: StatusCode, title: &str, body_html: &str) -> Response<V
     r
 }
 
-/// HTML-escapes text for element content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use super::text::escape;
 
 /// Percent-encodes a query-string value.
 pub fn query_value(s: &str) -> String {
