@@ -13,8 +13,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
-use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::error::ProvideErrorMetadata;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue, BillingMode, ConditionCheck, Delete, GlobalSecondaryIndex,
     IndexStatus, KeySchemaElement, KeyType, Projection, ProjectionType, Put, ReturnValue,
@@ -22,13 +21,20 @@ use aws_sdk_dynamodb::types::{
 };
 use aws_sdk_dynamodb::Client;
 
-use super::types::{
+mod codec;
+mod errors;
+
+use codec::{from_attrs, to_attrs, Expr};
+use errors::{backend_error, classify, classify_transact};
+
+use super::stats::StatsCounter;
+use super::validate::{
     validate_actions, validate_condition, validate_item, validate_key, validate_query,
-    validate_transact, StatsCounter,
+    validate_transact,
 };
 use super::{
     Condition, Index, Item, Key, OpStats, Query, Store, StoreError, StoreResult, TransactOp,
-    UpdateAction, Value, GSI1_NAME, GSI1_PK, GSI1_SK, TABLE_PK, TABLE_SK,
+    UpdateAction, GSI1_NAME, GSI1_PK, GSI1_SK, TABLE_PK, TABLE_SK,
 };
 
 /// Attempts (first try included) for a cancelled-by-conflict transaction or
@@ -403,233 +409,6 @@ fn backoff(attempt: u32) -> Duration {
     Duration::from_millis(fastrand::u64(..=ceiling.as_millis() as u64))
 }
 
-/// Builds expressions with `#nN` name and `:vN` value placeholders, so any
-/// attribute name (reserved words included) is safe.
-#[derive(Default)]
-struct Expr {
-    names: HashMap<String, String>,
-    values: HashMap<String, AttributeValue>,
-}
-
-impl Expr {
-    fn name(&mut self, attr: &str) -> String {
-        if let Some((placeholder, _)) = self.names.iter().find(|(_, a)| *a == attr) {
-            return placeholder.clone();
-        }
-        let placeholder = format!("#n{}", self.names.len());
-        self.names.insert(placeholder.clone(), attr.to_owned());
-        placeholder
-    }
-
-    fn value(&mut self, value: AttributeValue) -> String {
-        let placeholder = format!(":v{}", self.values.len());
-        self.values.insert(placeholder.clone(), value);
-        placeholder
-    }
-
-    fn condition(&mut self, condition: &Condition) -> String {
-        match condition {
-            Condition::NotExists => format!("attribute_not_exists({})", self.name(TABLE_PK)),
-            Condition::Exists => format!("attribute_exists({})", self.name(TABLE_PK)),
-            Condition::AttrExists(a) => format!("attribute_exists({})", self.name(a)),
-            Condition::AttrNotExists(a) => format!("attribute_not_exists({})", self.name(a)),
-            Condition::Equals(a, v) => {
-                let name = self.name(a);
-                format!("{name} = {}", self.value(to_av(v)))
-            }
-            Condition::LessThan(a, n) => {
-                let name = self.name(a);
-                format!("{name} < {}", self.value(AttributeValue::N(n.to_string())))
-            }
-            Condition::And(list) => self.join(list, " AND "),
-            Condition::Or(list) => self.join(list, " OR "),
-        }
-    }
-
-    fn join(&mut self, list: &[Condition], op: &str) -> String {
-        let parts: Vec<String> = list
-            .iter()
-            .map(|c| format!("({})", self.condition(c)))
-            .collect();
-        parts.join(op)
-    }
-
-    fn update(&mut self, actions: &[UpdateAction]) -> String {
-        let (mut set, mut add, mut remove) = (Vec::new(), Vec::new(), Vec::new());
-        for action in actions {
-            match action {
-                UpdateAction::Set(a, v) => {
-                    let name = self.name(a);
-                    set.push(format!("{name} = {}", self.value(to_av(v))));
-                }
-                UpdateAction::Add(a, n) => {
-                    let name = self.name(a);
-                    add.push(format!(
-                        "{name} {}",
-                        self.value(AttributeValue::N(n.to_string()))
-                    ));
-                }
-                UpdateAction::Remove(a) => remove.push(self.name(a)),
-            }
-        }
-        let mut clauses = Vec::new();
-        for (keyword, parts) in [("SET", set), ("ADD", add), ("REMOVE", remove)] {
-            if !parts.is_empty() {
-                clauses.push(format!("{keyword} {}", parts.join(", ")));
-            }
-        }
-        clauses.join(" ")
-    }
-
-    fn names(&self) -> Option<HashMap<String, String>> {
-        (!self.names.is_empty()).then(|| self.names.clone())
-    }
-
-    fn values(&self) -> Option<HashMap<String, AttributeValue>> {
-        (!self.values.is_empty()).then(|| self.values.clone())
-    }
-}
-
-// ---- Value <-> AttributeValue -------------------------------------------------
-
-fn to_av(value: &Value) -> AttributeValue {
-    match value {
-        Value::S(s) => AttributeValue::S(s.clone()),
-        Value::N(n) => AttributeValue::N(n.to_string()),
-        Value::Bool(b) => AttributeValue::Bool(*b),
-        Value::L(l) => AttributeValue::L(l.iter().map(to_av).collect()),
-        Value::M(m) => AttributeValue::M(m.iter().map(|(k, v)| (k.clone(), to_av(v))).collect()),
-        Value::Null => AttributeValue::Null(true),
-    }
-}
-
-fn from_av(av: &AttributeValue) -> StoreResult<Value> {
-    Ok(match av {
-        AttributeValue::S(s) => Value::S(s.clone()),
-        AttributeValue::N(n) => Value::N(n.parse().map_err(|_| {
-            StoreError::Backend(format!("dynamodb: number {n} is not a whole i64"))
-        })?),
-        AttributeValue::Bool(b) => Value::Bool(*b),
-        AttributeValue::L(l) => Value::L(l.iter().map(from_av).collect::<StoreResult<_>>()?),
-        AttributeValue::M(m) => Value::M(
-            m.iter()
-                .map(|(k, v)| Ok((k.clone(), from_av(v)?)))
-                .collect::<StoreResult<_>>()?,
-        ),
-        AttributeValue::Null(_) => Value::Null,
-        other => {
-            return Err(StoreError::Backend(format!(
-                "dynamodb: unsupported attribute type {other:?}"
-            )))
-        }
-    })
-}
-
-fn to_attrs(item: &Item) -> HashMap<String, AttributeValue> {
-    item.attrs()
-        .iter()
-        .map(|(k, v)| (k.clone(), to_av(v)))
-        .collect()
-}
-
-fn from_attrs(attrs: &HashMap<String, AttributeValue>) -> StoreResult<Item> {
-    Ok(Item::from_attrs(
-        attrs
-            .iter()
-            .map(|(k, v)| Ok((k.clone(), from_av(v)?)))
-            .collect::<StoreResult<_>>()?,
-    ))
-}
-
-// ---- errors --------------------------------------------------------------------
-
-fn backend_error<E, R>(context: &str, err: &SdkError<E, R>) -> StoreError
-where
-    E: std::error::Error + 'static,
-    R: std::fmt::Debug,
-{
-    StoreError::Backend(format!("dynamodb {context}: {}", DisplayErrorContext(err)))
-}
-
-/// Maps an SDK error of a single-item call onto [`StoreError`].
-fn classify<E, R>(context: &str, err: &SdkError<E, R>) -> StoreError
-where
-    E: std::error::Error + ProvideErrorMetadata + 'static,
-    R: std::fmt::Debug,
-{
-    match err.code() {
-        Some("ConditionalCheckFailedException") => StoreError::ConditionFailed { op_index: None },
-        Some("TransactionConflictException") => StoreError::TransactionConflict,
-        Some(
-            "ThrottlingException"
-            | "ProvisionedThroughputExceededException"
-            | "RequestLimitExceeded",
-        ) => StoreError::Throttled,
-        Some("ValidationException") => StoreError::Invalid(format!(
-            "dynamodb {context}: {}",
-            err.message().unwrap_or("validation error")
-        )),
-        _ => backend_error(context, err),
-    }
-}
-
-/// Maps the cancellation reasons of a cancelled transaction (one per op, in
-/// order; code `None` for ops that were fine) onto [`StoreError`].
-fn classify_cancellation<'a>(codes: impl IntoIterator<Item = Option<&'a str>>) -> StoreError {
-    let codes: Vec<Option<&str>> = codes.into_iter().collect();
-    if let Some(i) = codes
-        .iter()
-        .position(|c| *c == Some("ConditionalCheckFailed"))
-    {
-        return StoreError::ConditionFailed { op_index: Some(i) };
-    }
-    if codes.contains(&Some("TransactionConflict")) {
-        return StoreError::TransactionConflict;
-    }
-    if codes.iter().any(|c| {
-        matches!(
-            c,
-            Some("ThrottlingError" | "ProvisionedThroughputExceeded" | "RequestLimitExceeded")
-        )
-    }) {
-        return StoreError::Throttled;
-    }
-    let listed: Vec<&str> = codes.iter().map(|c| c.unwrap_or("None")).collect();
-    if codes.contains(&Some("ValidationError")) {
-        return StoreError::Invalid(format!(
-            "dynamodb transaction cancelled: [{}]",
-            listed.join(", ")
-        ));
-    }
-    StoreError::Backend(format!(
-        "dynamodb transaction cancelled: [{}]",
-        listed.join(", ")
-    ))
-}
-
-fn classify_transact<R: std::fmt::Debug>(err: &SdkError<TransactWriteItemsError, R>) -> StoreError {
-    if let Some(TransactWriteItemsError::TransactionCanceledException(e)) = err.as_service_error() {
-        let reasons = e.cancellation_reasons();
-        if !reasons.is_empty() {
-            return classify_cancellation(reasons.iter().map(|r| r.code()));
-        }
-        // Some emulators only list the reasons in the message:
-        // "... cancellation reasons for specific reasons [None, ConditionalCheckFailed]".
-        let message = e.message().unwrap_or_default();
-        if let Some(list) = message
-            .rsplit_once('[')
-            .and_then(|(_, rest)| rest.split_once(']'))
-            .map(|(list, _)| list)
-        {
-            return classify_cancellation(list.split(',').map(|c| match c.trim() {
-                "None" | "" => None,
-                code => Some(code),
-            }));
-        }
-    }
-    classify("transact_write_items", err)
-}
-
 #[async_trait]
 impl Store for DynamoStore {
     async fn get(&self, key: &Key) -> StoreResult<Option<Item>> {
@@ -767,7 +546,10 @@ impl Store for DynamoStore {
 
 #[cfg(test)]
 mod tests {
+    use super::codec::{from_av, to_av};
+    use super::errors::classify_cancellation;
     use super::*;
+    use crate::store::Value;
 
     #[test]
     fn expressions_use_placeholders() {

@@ -21,9 +21,10 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use redb::{Database, ReadableDatabase, ReadableTable, Table, TableDefinition};
 
-use super::types::{
+use super::stats::StatsCounter;
+use super::validate::{
     validate_actions, validate_condition, validate_item, validate_key, validate_query,
-    validate_transact, StatsCounter,
+    validate_transact,
 };
 use super::{
     Condition, Index, Item, Key, OpStats, Query, Store, StoreError, StoreResult, TransactOp,

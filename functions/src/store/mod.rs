@@ -77,13 +77,16 @@
 
 mod dynamo;
 mod embedded;
+mod error;
+mod stats;
 mod types;
+mod validate;
 
 pub use dynamo::{DynamoConfig, DynamoStore, StaticCredentials};
 pub use embedded::EmbeddedStore;
-pub use types::{
-    Condition, Index, Item, Key, OpStats, Query, StoreError, TransactOp, UpdateAction, Value,
-};
+pub use error::StoreError;
+pub use stats::OpStats;
+pub use types::{Condition, Index, Item, Key, Query, TransactOp, UpdateAction, Value};
 
 use async_trait::async_trait;
 
