@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod app;
+pub mod cohort;
 pub mod moto;
 
 use std::io::Write;
