@@ -12,7 +12,10 @@ use http::{Response, StatusCode};
 use mentoring::permissions::Action;
 use serde::Serialize;
 
-use super::{member_name, render, Page, ViewError, Viewer};
+use super::cohorts::{committee_cohort, committee_focus, CommitteeFocus};
+use super::load::member_name;
+use super::page::{render_with, text_response};
+use super::{Page, ViewError, Viewer};
 use crate::app::App;
 use crate::records::keys;
 use crate::store::{Item, Query, Value};
@@ -163,11 +166,29 @@ fn filters(query: &BTreeMap<String, String>) -> (String, String) {
     (get("member"), get("action"))
 }
 
+#[derive(Serialize)]
+struct AuditPage<'a> {
+    #[serde(flatten)]
+    focus: CommitteeFocus<'a>,
+    entries: Vec<Row>,
+    /// Every action of the cohort's trail (the filter's choices).
+    actions: Vec<String>,
+    filter: Filter,
+    csv_link: String,
+}
+
+/// The filters of the query, trimmed.
+#[derive(Serialize)]
+struct Filter {
+    member: String,
+    action: String,
+}
+
 /// The page (HTML).
 pub(super) async fn page(
     app: &App,
     viewer: &Viewer,
-    ctx: &mut tera::Context,
+    ctx: tera::Context,
     query: &BTreeMap<String, String>,
 ) -> Result<Page, ViewError> {
     if !viewer.may(Action::ViewAuditTrail) {
@@ -175,16 +196,9 @@ pub(super) async fn page(
             "Only the committee's chair reads the audit trail.",
         ));
     }
-    let c =
-        super::committee_page_cohort(ctx, &app.config.program, viewer.today, query, AUDIT_PATH)?;
+    let (c, focus) = committee_focus(&app.config.program, viewer.today, query, AUDIT_PATH)?;
     let (member, action) = filters(query);
-    let (rows, actions) = rows(app, &c.id, &member, &action).await?;
-    ctx.insert("entries", &rows);
-    ctx.insert("actions", &actions);
-    ctx.insert(
-        "filter",
-        &serde_json::json!({"member": member, "action": action}),
-    );
+    let (entries, actions) = rows(app, &c.id, &member, &action).await?;
     let mut csv_link = format!("{AUDIT_PATH}?format=csv&cohort={}", enc(&c.id));
     if !member.is_empty() {
         csv_link.push_str(&format!("&member={}", enc(&member)));
@@ -192,8 +206,14 @@ pub(super) async fn page(
     if !action.is_empty() {
         csv_link.push_str(&format!("&action={}", enc(&action)));
     }
-    ctx.insert("csv_link", &csv_link);
-    render("committee_audit.html", ctx, "Audit trail")
+    let data = AuditPage {
+        focus,
+        entries,
+        actions,
+        filter: Filter { member, action },
+        csv_link,
+    };
+    render_with("committee_audit.html", ctx, &data, "Audit trail")
 }
 
 fn enc(s: &str) -> String {
@@ -211,14 +231,7 @@ pub(super) async fn csv_reply(
     if query.get("format").map(String::as_str) != Some("csv") {
         return None;
     }
-    let plain = |status: StatusCode, text: &str| {
-        Response::builder()
-            .status(status)
-            .header(CONTENT_TYPE, "text/plain; charset=utf-8")
-            .header(CACHE_CONTROL, "no-store")
-            .body(text.as_bytes().to_vec())
-            .expect("valid response")
-    };
+    let plain = text_response;
     if !viewer.may(Action::ViewAuditTrail) {
         return Some(plain(
             StatusCode::FORBIDDEN,
@@ -226,7 +239,7 @@ pub(super) async fn csv_reply(
         ));
     }
     let program = &app.config.program;
-    let cohort = match super::cohorts::committee_cohort(program, today, query) {
+    let cohort = match committee_cohort(program, today, query) {
         Ok(c) => c,
         Err(e) => return Some(plain(e.status, &e.message)),
     };

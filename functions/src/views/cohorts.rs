@@ -9,24 +9,21 @@ use http::StatusCode;
 use mentoring::cohort_focus;
 use mentoring::duo::Duo;
 use mentoring::program::{Cohort, Program};
-use serde_json::{json, Value as Json};
+use serde::Serialize;
 
-use super::{load_duos, ViewError, Viewer};
+use super::cards::CohortCard;
+use super::load::load_duos;
+use super::ViewError;
 use crate::app::App;
 
 /// The query parameter that picks the cohort of a committee page.
 pub const COHORT_PARAM: &str = "cohort";
 
-impl Viewer {
-    /// The cohorts (ids) the viewer takes part in: those of the cohorts in
-    /// view where they applied, on either side.
-    pub(super) fn taking_part(&self) -> Vec<&str> {
-        self.participations
-            .iter()
-            .filter(|p| p.mentee.is_some() || p.mentor.is_some())
-            .map(|p| p.cohort.as_str())
-            .collect()
-    }
+/// The cohort of the pages about applying (apply, nominate, a new match
+/// request): the one taking applications, else the current one.
+pub(super) fn applications_cohort(app: &App, today: NaiveDate) -> Option<&Cohort> {
+    let program = &app.config.program;
+    cohort_focus::taking_applications(program, today).or_else(|| program.current_cohort(today))
 }
 
 /// The cohort a committee page shows: `?cohort=ID`, else the running one
@@ -42,7 +39,7 @@ pub(super) fn committee_cohort<'a>(
         query.get(COHORT_PARAM).map(String::as_str),
     ) {
         Ok(Some(c)) => Ok(c),
-        Ok(None) => Err(super::no_cohort()),
+        Ok(None) => Err(ViewError::no_cohort()),
         Err(id) => Err(ViewError::new(
             StatusCode::NOT_FOUND,
             "No such cohort",
@@ -51,40 +48,102 @@ pub(super) fn committee_cohort<'a>(
     }
 }
 
-/// The selector's data for a committee page at `path` showing `selected`:
-/// `{"selected": {...}, "choices": [{"id", "name", "label", "default",
-/// "selected", "href"}], "next": {...} | null}`.
-pub(super) fn selector(program: &Program, today: NaiveDate, selected: &Cohort, path: &str) -> Json {
-    let href = |id: &str| {
-        format!(
-            "{path}?{COHORT_PARAM}={}",
-            crate::http::response::query_value(id)
-        )
+/// A committee page's cohort in its context: `cohort` (the one shown) and
+/// `cohorts` (the selector). A page's context flattens it in.
+#[derive(Serialize)]
+pub(super) struct CommitteeFocus<'a> {
+    cohort: CohortCard<'a>,
+    cohorts: Selector<'a>,
+}
+
+/// The cohort a committee page at `path` shows (`?cohort=ID`, else the
+/// running one), with its context.
+pub(super) fn committee_focus<'a>(
+    program: &'a Program,
+    today: NaiveDate,
+    query: &BTreeMap<String, String>,
+    path: &str,
+) -> Result<(&'a Cohort, CommitteeFocus<'a>), ViewError> {
+    let c = committee_cohort(program, today, query)?;
+    let focus = CommitteeFocus {
+        cohort: CohortCard::of(c, today),
+        cohorts: selector(program, today, c, path),
     };
-    let choices: Vec<Json> = cohort_focus::choices(program, today, Some(selected))
+    Ok((c, focus))
+}
+
+/// The committee's cohort selector.
+#[derive(Serialize)]
+struct Selector<'a> {
+    selected: Selected<'a>,
+    choices: Vec<Choice<'a>>,
+    next: Option<Next<'a>>,
+}
+
+#[derive(Serialize)]
+struct Selected<'a> {
+    id: &'a str,
+    name: &'a str,
+    label: &'static str,
+}
+
+#[derive(Serialize)]
+struct Choice<'a> {
+    id: &'a str,
+    name: &'a str,
+    label: &'a str,
+    default: bool,
+    selected: bool,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct Next<'a> {
+    id: &'a str,
+    name: &'a str,
+    href: String,
+}
+
+/// The href of `path` showing cohort `id`.
+fn cohort_href(path: &str, id: &str) -> String {
+    format!(
+        "{path}?{COHORT_PARAM}={}",
+        crate::http::response::query_value(id)
+    )
+}
+
+/// The selector of a committee page at `path` showing `selected`.
+fn selector<'a>(
+    program: &'a Program,
+    today: NaiveDate,
+    selected: &'a Cohort,
+    path: &str,
+) -> Selector<'a> {
+    let choices = cohort_focus::choices(program, today, Some(selected))
         .into_iter()
-        .map(|c| {
-            json!({
-                "id": c.id,
-                "name": c.name,
-                "label": c.label,
-                "default": c.default,
-                "selected": c.selected,
-                "href": href(c.id),
-            })
+        .map(|c| Choice {
+            id: c.id,
+            name: c.name,
+            label: c.label,
+            default: c.default,
+            selected: c.selected,
+            href: cohort_href(path, c.id),
         })
         .collect();
-    let next = cohort_focus::next_after(program, selected)
-        .map(|n| json!({"id": n.id, "name": n.name, "href": href(&n.id)}));
-    json!({
-        "selected": {
-            "id": selected.id,
-            "name": selected.name,
-            "label": cohort_focus::phase_label(selected.phase(today)),
+    let next = cohort_focus::next_after(program, selected).map(|n| Next {
+        id: &n.id,
+        name: &n.name,
+        href: cohort_href(path, &n.id),
+    });
+    Selector {
+        selected: Selected {
+            id: &selected.id,
+            name: &selected.name,
+            label: cohort_focus::phase_label(selected.phase(today)),
         },
-        "choices": choices,
-        "next": next,
-    })
+        choices,
+        next,
+    }
 }
 
 /// The selector as HTML, for pages outside the views' templates (the
@@ -96,10 +155,7 @@ pub fn selector_html(program: &Program, today: NaiveDate, selected: &str, path: 
     };
     let mut out = String::from("<nav class=\"cohorts\" aria-label=\"Cohorts\"><p>Cohort:</p><ul>");
     for c in cohort_focus::choices(program, today, Some(selected)) {
-        let href = format!(
-            "{path}?{COHORT_PARAM}={}",
-            crate::http::response::query_value(c.id)
-        );
+        let href = cohort_href(path, c.id);
         let current = if c.selected {
             " aria-current=\"page\""
         } else {

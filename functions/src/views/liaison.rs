@@ -12,9 +12,13 @@ use mentoring::duo::{liaison_loads, Duo, DuoStatus};
 use mentoring::liaison::liaison_options;
 use mentoring::permissions::Action;
 use mentoring::program::Cohort;
-use serde_json::{json, Value as Json};
+use serde::Serialize;
 
-use super::{duo_json, load_duos, member_name, render, Page, ViewError, Viewer};
+use super::cards::DuoCard;
+use super::cohorts::{committee_focus, CommitteeFocus};
+use super::load::{load_duos, member_name};
+use super::page::render_with;
+use super::{Page, ViewError, Viewer};
 use crate::app::App;
 
 /// The page.
@@ -32,6 +36,17 @@ pub(super) fn end_reason(d: &Duo, viewer: &Viewer) -> Option<String> {
     }
 }
 
+/// A committee member the chair may make a duo's liaison.
+#[derive(Serialize)]
+pub(super) struct LiaisonOption {
+    id: String,
+    name: String,
+    /// Their running duos as liaison.
+    duos: u32,
+    suggested: bool,
+    current: bool,
+}
+
 /// The liaison options of one duo, for the chair's select.
 pub(super) async fn options(
     app: &App,
@@ -39,7 +54,7 @@ pub(super) async fn options(
     duos: &[Duo],
     duo: &Duo,
     today: chrono::NaiveDate,
-) -> Vec<Json> {
+) -> Vec<LiaisonOption> {
     let committee = &app.config.program.committee;
     let everyone: Vec<String> = committee
         .chair
@@ -54,22 +69,36 @@ pub(super) async fn options(
         &loads,
         &[duo.mentor_id.as_str(), duo.mentee_id.as_str()],
     ) {
-        out.push(json!({
-            "id": o.member_id,
-            "name": member_name(app, &o.member_id).await,
-            "duos": o.duos,
-            "suggested": o.suggested,
-            "current": duo.liaison_id.as_deref() == Some(o.member_id.as_str()),
-        }));
+        out.push(LiaisonOption {
+            name: member_name(app, &o.member_id).await,
+            duos: o.duos,
+            suggested: o.suggested,
+            current: duo.liaison_id.as_deref() == Some(o.member_id.as_str()),
+            id: o.member_id,
+        });
     }
     out
+}
+
+#[derive(Serialize)]
+struct LiaisonPage<'a> {
+    #[serde(flatten)]
+    focus: CommitteeFocus<'a>,
+    duos: Vec<LiaisonDuo<'a>>,
+}
+
+#[derive(Serialize)]
+struct LiaisonDuo<'a> {
+    #[serde(flatten)]
+    duo: DuoCard<'a>,
+    end_reason: Option<String>,
 }
 
 /// `/members/committee/liaison/[?cohort=ID]`.
 pub(super) async fn page(
     app: &App,
     viewer: &Viewer,
-    ctx: &mut tera::Context,
+    ctx: tera::Context,
     query: &BTreeMap<String, String>,
 ) -> Result<Page, ViewError> {
     if !viewer.may(Action::ViewLiaisonDuos) {
@@ -77,18 +106,18 @@ pub(super) async fn page(
             "Only committee members have duos to support as liaison.",
         ));
     }
-    let c =
-        super::committee_page_cohort(ctx, &app.config.program, viewer.today, query, LIAISON_PATH)?;
-    let mut rows = Vec::new();
-    for d in load_duos(app, &c.id)
-        .await?
+    let (c, focus) = committee_focus(&app.config.program, viewer.today, query, LIAISON_PATH)?;
+    let all = load_duos(app, &c.id).await?;
+    let mut duos = Vec::new();
+    for d in all
         .iter()
         .filter(|d| d.liaison_id.as_deref() == Some(viewer.member_id.as_str()))
     {
-        let mut j = duo_json(app, c, d, viewer.today).await;
-        j["end_reason"] = json!(end_reason(d, viewer));
-        rows.push(j);
+        duos.push(LiaisonDuo {
+            duo: DuoCard::of(app, c, d, viewer.today).await,
+            end_reason: end_reason(d, viewer),
+        });
     }
-    ctx.insert("duos", &rows);
-    render("committee_liaison.html", ctx, "Your duos as liaison")
+    let data = LiaisonPage { focus, duos };
+    render_with("committee_liaison.html", ctx, &data, "Your duos as liaison")
 }

@@ -14,9 +14,13 @@ use mentoring::application::{MenteeApplication, MenteeStatus, MentorApplication}
 use mentoring::pairing::{PairingStatus, MAX_PAIRS};
 use mentoring::permissions::Action;
 use mentoring::suggest::{reason, suggest, MenteeSide, MentorSide};
-use serde_json::{json, Value as Json};
+use serde::Serialize;
 
-use super::{member_name, render, shorten, Page, ViewError, Viewer};
+use super::cards::{shorten, Person};
+use super::cohorts::{committee_focus, CommitteeFocus};
+use super::load::member_name;
+use super::page::render_with;
+use super::{Page, ViewError, Viewer};
 use crate::app::App;
 use crate::handlers::pairings::{pair_facts, proposal, snapshot};
 use crate::records::{self, keys};
@@ -25,12 +29,6 @@ use crate::records::{self, keys};
 pub const PAIRING_PATH: &str = "/members/committee/pairing/";
 /// The mentee's page.
 pub const SUGGESTIONS_PATH: &str = "/members/suggestions/";
-
-fn problem(p: crate::http::Problem) -> ViewError {
-    let status =
-        http::StatusCode::from_u16(p.status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
-    ViewError::new(status, &p.title, p.detail)
-}
 
 fn term_names(app: &App, slugs: &[String]) -> Vec<String> {
     slugs
@@ -56,11 +54,69 @@ async fn profile_url(app: &App, member_id: &str) -> Option<String> {
         .map(|r| generator::profiles::profile_url(&r.slug))
 }
 
+#[derive(Serialize)]
+struct PairingPage<'a> {
+    #[serde(flatten)]
+    focus: CommitteeFocus<'a>,
+    mentees: Vec<UnpairedMentee<'a>>,
+    max_pairs: usize,
+    /// Proposed pairs left for the next confirmation.
+    held_back: usize,
+    free_mentors: Vec<FreeMentor<'a>>,
+    pairings: Vec<Proposed<'a>>,
+    pairing_open: bool,
+}
+
+/// A mentee without a duo, with every free mentor to choose from.
+#[derive(Serialize)]
+struct UnpairedMentee<'a> {
+    id: &'a str,
+    name: String,
+    institution: &'a str,
+    interests: Vec<String>,
+    goals: String,
+    choices: Vec<MentorChoice<'a>>,
+    /// The mentor preselected (duos's proposal).
+    proposed: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct MentorChoice<'a> {
+    id: &'a str,
+    name: String,
+    score: u32,
+    pending: bool,
+    conflict: bool,
+    reason: String,
+    selected: bool,
+}
+
+#[derive(Serialize)]
+struct FreeMentor<'a> {
+    id: &'a str,
+    name: String,
+    title: &'a str,
+    institution: &'a str,
+    expertise: Vec<String>,
+}
+
+/// A pairing proposed, with both answers.
+#[derive(Serialize)]
+struct Proposed<'a> {
+    id: &'a str,
+    mentee: Person,
+    mentor: Person,
+    mentee_answer: &'static str,
+    mentor_answer: &'static str,
+    state: &'static str,
+    proposed_on: chrono::NaiveDate,
+}
+
 /// `/members/committee/pairing/[?cohort=ID]`.
 pub(super) async fn pairing_page(
     app: &App,
     viewer: &Viewer,
-    ctx: &mut tera::Context,
+    ctx: tera::Context,
     query: &BTreeMap<String, String>,
 ) -> Result<Page, ViewError> {
     if !viewer.may(Action::ViewPairing) {
@@ -69,10 +125,10 @@ pub(super) async fn pairing_page(
         ));
     }
     let program = &app.config.program;
-    let c = super::committee_page_cohort(ctx, program, viewer.today, query, PAIRING_PATH)?;
-    let s = snapshot(app, c).await.map_err(problem)?;
+    let (c, focus) = committee_focus(program, viewer.today, query, PAIRING_PATH)?;
+    let s = snapshot(app, c).await.map_err(ViewError::problem)?;
     let proposed = proposal(program, &s);
-    let mut rows = Vec::new();
+    let mut mentees = Vec::new();
     // One confirmation stores at most MAX_PAIRS pairs (one
     // transaction): the first are preselected, the rest wait for the next.
     let mut preselected = 0;
@@ -94,67 +150,87 @@ pub(super) async fn pairing_page(
         let mut choices = Vec::new();
         for mentor in &s.mentors {
             let (facts, comp) = pair_facts(program, &s, mentee, mentor);
-            choices.push(json!({
-                "id": mentor.member_id,
-                "name": member_name(app, &mentor.member_id).await,
-                "score": facts.score,
-                "pending": facts.pending_request,
-                "conflict": facts.conflict_of_interest,
-                "reason": reason(program, &comp.shared),
-                "selected": chosen == Some(mentor.member_id.as_str()),
-            }));
+            choices.push(MentorChoice {
+                id: &mentor.member_id,
+                name: member_name(app, &mentor.member_id).await,
+                score: facts.score,
+                pending: facts.pending_request,
+                conflict: facts.conflict_of_interest,
+                reason: reason(program, &comp.shared),
+                selected: chosen == Some(mentor.member_id.as_str()),
+            });
         }
-        rows.push(json!({
-            "id": mentee.member_id,
-            "name": member_name(app, &mentee.member_id).await,
-            "institution": mentee.form.institution,
-            "interests": term_names(app, &mentee.form.interests),
-            "goals": shorten(&mentee.form.goals, 200),
-            "choices": choices,
-            "proposed": chosen,
-        }));
+        mentees.push(UnpairedMentee {
+            id: &mentee.member_id,
+            name: member_name(app, &mentee.member_id).await,
+            institution: &mentee.form.institution,
+            interests: term_names(app, &mentee.form.interests),
+            goals: shorten(&mentee.form.goals, 200),
+            choices,
+            proposed: chosen,
+        });
     }
-    let mut mentors = Vec::new();
+    let mut free_mentors = Vec::new();
     for m in &s.mentors {
-        mentors.push(json!({
-            "id": m.member_id,
-            "name": member_name(app, &m.member_id).await,
-            "title": m.form.title,
-            "institution": m.form.institution,
-            "expertise": term_names(app, &m.form.expertise),
-        }));
+        free_mentors.push(FreeMentor {
+            id: &m.member_id,
+            name: member_name(app, &m.member_id).await,
+            title: &m.form.title,
+            institution: &m.form.institution,
+            expertise: term_names(app, &m.form.expertise),
+        });
     }
     let mut pairings = Vec::new();
     for p in s.pairings.iter().rev() {
-        pairings.push(json!({
-            "id": p.id,
-            "mentee": {"id": p.mentee_id, "name": member_name(app, &p.mentee_id).await},
-            "mentor": {"id": p.mentor_id, "name": member_name(app, &p.mentor_id).await},
-            "mentee_answer": p.mentee_answer.name(),
-            "mentor_answer": p.mentor_answer.name(),
-            "state": p.status.name(),
-            "proposed_on": p.proposed_at.date_naive(),
-        }));
+        pairings.push(Proposed {
+            id: &p.id,
+            mentee: Person::of(app, &p.mentee_id).await,
+            mentor: Person::of(app, &p.mentor_id).await,
+            mentee_answer: p.mentee_answer.name(),
+            mentor_answer: p.mentor_answer.name(),
+            state: p.status.name(),
+            proposed_on: p.proposed_at.date_naive(),
+        });
     }
-    ctx.insert("mentees", &rows);
-    ctx.insert("max_pairs", &MAX_PAIRS);
-    ctx.insert("held_back", &held_back);
-    ctx.insert("free_mentors", &mentors);
-    ctx.insert("pairings", &pairings);
-    ctx.insert(
-        "pairing_open",
-        &(viewer.today >= c.matching_deadline && viewer.today <= c.end),
-    );
-    render("committee_pairing.html", ctx, "Pairing at the deadline")
+    let data = PairingPage {
+        focus,
+        mentees,
+        max_pairs: MAX_PAIRS,
+        held_back,
+        free_mentors,
+        pairings,
+        pairing_open: viewer.today >= c.matching_deadline && viewer.today <= c.end,
+    };
+    render_with(
+        "committee_pairing.html",
+        ctx,
+        &data,
+        "Pairing at the deadline",
+    )
 }
 
-/// The pairings proposed to `viewer` in `cohort`, for the requests page:
-/// `[{id, other: {id, name}, other_side, my_answer, other_answer, state}]`.
+/// A pairing proposed to the viewer, for the requests page.
+#[derive(Serialize)]
+pub(super) struct MyPairing {
+    id: String,
+    other: Person,
+    other_side: &'static str,
+    my_answer: &'static str,
+    other_answer: &'static str,
+    state: &'static str,
+    /// Waiting for the viewer's answer.
+    open: bool,
+    /// The mentee's background, for the mentor asked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mentee_information: Option<serde_json::Value>,
+}
+
+/// The pairings proposed to `viewer` in `cohort`, for the requests page.
 pub(super) async fn my_pairings(
     app: &App,
     viewer: &Viewer,
     cohort: &str,
-) -> Result<Vec<Json>, ViewError> {
+) -> Result<Vec<MyPairing>, ViewError> {
     let items = app
         .store
         .query(&crate::store::Query::table(keys::cohort_pk(cohort)).prefix(keys::PAIRING_PREFIX))
@@ -171,32 +247,62 @@ pub(super) async fn my_pairings(
         } else {
             (&p.mentee_id, "mentee", p.mentor_answer, p.mentee_answer)
         };
-        let mut j = json!({
-            "id": p.id,
-            "other": {"id": other, "name": member_name(app, other).await},
-            "other_side": other_side,
-            "my_answer": mine.name(),
-            "other_answer": theirs.name(),
-            "state": p.status.name(),
-            "open": p.status == PairingStatus::Proposed && mine.name() == "waiting",
-        });
         // The mentor asked sees the mentee's background, as with a request.
-        if !mentee && viewer.may(Action::ViewMenteeBackground) {
-            j["mentee_information"] =
+        let mentee_information = if !mentee && viewer.may(Action::ViewMenteeBackground) {
+            Some(
                 crate::handlers::matches::mentee_information(app, cohort, other)
                     .await
-                    .map_err(problem)?;
-        }
-        out.push(j);
+                    .map_err(ViewError::problem)?,
+            )
+        } else {
+            None
+        };
+        out.push(MyPairing {
+            id: p.id.clone(),
+            other: Person::of(app, other).await,
+            other_side,
+            my_answer: mine.name(),
+            other_answer: theirs.name(),
+            state: p.status.name(),
+            open: p.status == PairingStatus::Proposed && mine.name() == "waiting",
+            mentee_information,
+        });
     }
     Ok(out)
+}
+
+#[derive(Serialize)]
+struct Suggestions<'a> {
+    suggested: Vec<SuggestedMentor<'a>>,
+    /// Mentors not suggested: the mentee's own institution.
+    conflicts: Vec<Person>,
+    suggestions_for: SuggestionsFor<'a>,
+}
+
+#[derive(Serialize)]
+struct SuggestedMentor<'a> {
+    id: &'a str,
+    name: String,
+    title: &'a str,
+    institution: &'a str,
+    reason: &'a str,
+    score: u32,
+    /// Their directory page, when listed.
+    url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct SuggestionsFor<'a> {
+    cohort_name: &'a str,
+    institution: &'a str,
+    interests: Vec<String>,
 }
 
 /// `/members/suggestions/`: an accepted mentee's suggested mentors.
 pub(super) async fn suggestions_page(
     app: &App,
     viewer: &Viewer,
-    ctx: &mut tera::Context,
+    ctx: tera::Context,
 ) -> Result<Page, ViewError> {
     if !viewer.may(Action::ViewSuggestions) {
         return Err(ViewError::forbidden(
@@ -209,13 +315,13 @@ pub(super) async fn suggestions_page(
         p.mentee
             .as_ref()
             .filter(|a| a.status == MenteeStatus::Accepted)
-            .and_then(|a| program.cohort(&p.cohort).map(|c| (c, a.clone())))
+            .and_then(|a| program.cohort(&p.cohort).map(|c| (c, a)))
     }) else {
         return Err(ViewError::forbidden(
             "Suggestions are for the cohort's accepted mentees.",
         ));
     };
-    let mine: MenteeApplication = mine;
+    let mine: &MenteeApplication = mine;
     let items = app
         .store
         .query(
@@ -255,31 +361,33 @@ pub(super) async fn suggestions_page(
         },
         &sides,
     );
-    let card = |id: &str| mentors.iter().find(|m| m.member_id == id);
     let mut suggested = Vec::new();
     for s in &got.suggested {
-        let Some(m) = card(&s.mentor_id) else {
+        let Some(m) = mentors.iter().find(|m| m.member_id == s.mentor_id) else {
             continue;
         };
-        suggested.push(json!({
-            "id": m.member_id,
-            "name": member_name(app, &m.member_id).await,
-            "title": m.form.title,
-            "institution": m.form.institution,
-            "reason": s.reason,
-            "score": s.score,
-            "url": profile_url(app, &m.member_id).await,
-        }));
+        suggested.push(SuggestedMentor {
+            id: &m.member_id,
+            name: member_name(app, &m.member_id).await,
+            title: &m.form.title,
+            institution: &m.form.institution,
+            reason: &s.reason,
+            score: s.score,
+            url: profile_url(app, &m.member_id).await,
+        });
     }
     let mut conflicts = Vec::new();
     for id in &got.conflicts {
-        conflicts.push(json!({"id": id, "name": member_name(app, id).await}));
+        conflicts.push(Person::of(app, id).await);
     }
-    ctx.insert("suggested", &suggested);
-    ctx.insert("conflicts", &conflicts);
-    ctx.insert(
-        "suggestions_for",
-        &json!({"cohort_name": cohort.name, "institution": mine.form.institution, "interests": term_names(app, &mine.form.interests)}),
-    );
-    render("suggestions.html", ctx, "Suggested for you")
+    let data = Suggestions {
+        suggested,
+        conflicts,
+        suggestions_for: SuggestionsFor {
+            cohort_name: &cohort.name,
+            institution: &mine.form.institution,
+            interests: term_names(app, &mine.form.interests),
+        },
+    };
+    render_with("suggestions.html", ctx, &data, "Suggested for you")
 }

@@ -19,14 +19,17 @@
 
 use std::collections::BTreeMap;
 
-use http::StatusCode;
-use mentoring::profile::limits;
-use mentoring::{CareerEntry, EducationEntry, FieldError, Profile};
-use serde_json::{json, Map, Value as Json};
+use http::{Request, StatusCode};
+use mentoring::permissions::Action;
+use mentoring::{FieldError, Profile};
 
-use super::{render, Page, ViewError, Viewer};
+use super::page::{html_response, render};
+use super::profile_form::{form, hidden_fields, profile_as_sent, record_card};
+use super::viewer::QUERY_KEYS;
+use super::{Page, ViewError, Viewer};
 use crate::app::App;
-use crate::handlers::profile::{check, profile_from_object, PROFILE_SHAPE};
+use crate::auth::Session;
+use crate::handlers::profile::{check, PROFILE_SHAPE};
 use crate::http::Body;
 use crate::publish::PreviewError;
 use crate::records::profile::{self, ProfileRecord};
@@ -36,31 +39,79 @@ pub const PROFILE_PATH: &str = "/members/profile/";
 /// Where the form posts for its preview.
 pub const PREVIEW_PATH: &str = "/members/profile/preview/";
 
-/// Blank career rows offered below the stored ones.
-const BLANK_CAREER: usize = 2;
-/// Blank education rows offered below the stored ones.
-const BLANK_EDUCATION: usize = 1;
-
-/// `GET /members/profile/`.
-pub(super) async fn form_page(
+/// The form page or the preview (`body`: the form a preview was posted
+/// with), for those who may write a profile.
+pub(super) async fn page(
     app: &App,
     viewer: &Viewer,
-    mut ctx: tera::Context,
+    ctx: tera::Context,
+    body: Option<Body>,
 ) -> Result<Page, ViewError> {
+    if !viewer.may(Action::EditProfilePage) {
+        return Err(ViewError::forbidden("Sign in to write your profile."));
+    }
+    match body {
+        Some(body) => preview_page(app, viewer, ctx, body).await,
+        None => form_page(app, viewer, ctx).await,
+    }
+}
+
+/// The form body of a preview post, its CSRF token checked (the same
+/// check as every state-changing API call, though a preview changes
+/// nothing: the form is the member's own).
+pub(super) fn preview_body(
+    app: &App,
+    session: &Session,
+    req: &Request<Vec<u8>>,
+) -> Result<Body, ViewError> {
+    if req.body().len() > crate::http::MAX_BODY {
+        return Err(ViewError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Too large",
+            "The form is larger than the server accepts.",
+        ));
+    }
+    let mut body = crate::http::body::parse(req.headers(), req.body()).map_err(|p| {
+        ViewError::new(
+            StatusCode::BAD_REQUEST,
+            "The form could not be read",
+            p.detail,
+        )
+    })?;
+    let token = body.take_csrf();
+    crate::auth::check_csrf(
+        &app.session,
+        session,
+        req.method(),
+        req.headers(),
+        token.as_deref(),
+    )
+    .map_err(|e| {
+        ViewError::new(
+            StatusCode::FORBIDDEN,
+            "Not accepted",
+            crate::http::Problem::csrf(&e).detail,
+        )
+    })?;
+    Ok(body)
+}
+
+/// `GET /members/profile/`.
+async fn form_page(app: &App, viewer: &Viewer, mut ctx: tera::Context) -> Result<Page, ViewError> {
     let record = profile::load(app.store.as_ref(), &viewer.member_id).await?;
     let shown = match &record {
         Some(r) => r.profile.clone(),
         None => roster_defaults(app, viewer).await?,
     };
-    ctx.insert("record", &record_json(record.as_ref()));
-    ctx.insert("form", &form_json(app, &shown, &[]));
+    ctx.insert("record", &record_card(record.as_ref()));
+    ctx.insert("form", &form(app, &shown, &[]));
     render("profile.html", &ctx, "Your profile")
 }
 
 /// `POST /members/profile/preview/` with the form's fields (the CSRF token
 /// already checked): the preview, or the form again with its problems;
 /// `edit=1` (the preview's "Change" button) goes back to the form as sent.
-pub(super) async fn preview_page(
+async fn preview_page(
     app: &App,
     viewer: &Viewer,
     mut ctx: tera::Context,
@@ -78,9 +129,9 @@ pub(super) async fn preview_page(
     let roster = crate::records::load_member(app.store.as_ref(), &viewer.member_id).await?;
     let (profile, unreadable) = profile_as_sent(object, roster.as_ref());
     let record = profile::load(app.store.as_ref(), &viewer.member_id).await?;
-    ctx.insert("record", &record_json(record.as_ref()));
+    ctx.insert("record", &record_card(record.as_ref()));
     if edit {
-        ctx.insert("form", &form_json(app, &profile, &unreadable));
+        ctx.insert("form", &form(app, &profile, &unreadable));
         return render("profile.html", &ctx, "Your profile");
     }
     let slug = slug_of(record.as_ref(), &profile, &viewer.member_id);
@@ -115,7 +166,7 @@ pub(super) async fn preview_page(
 /// cannot be shown (the caller shows the problem as it is).
 pub async fn save_refused(
     app: &App,
-    session: &crate::auth::Session,
+    session: &Session,
     headers: &http::HeaderMap,
     bytes: &[u8],
     refused: &crate::http::Problem,
@@ -140,12 +191,12 @@ pub async fn save_refused(
         problems.clone_from(&refused.errors);
     }
     let mut ctx = viewer.context(app);
-    let query: BTreeMap<String, String> = super::QUERY_KEYS
+    let query: BTreeMap<String, String> = QUERY_KEYS
         .iter()
         .map(|k| ((*k).to_owned(), String::new()))
         .collect();
     ctx.insert("query", &query);
-    ctx.insert("record", &record_json(record.as_ref()));
+    ctx.insert("record", &record_card(record.as_ref()));
     let page = form_again(app, ctx, &profile, &problems).ok()?;
     let shell = match (&app.members, &app.publisher) {
         (Some(files), _) => crate::members_area::shell(files.as_ref()).await,
@@ -158,12 +209,7 @@ pub async fn save_refused(
         &page.main,
         &app.config.program.name,
     );
-    http::Response::builder()
-        .status(page.status)
-        .header(http::header::CONTENT_TYPE, "text/html; charset=utf-8")
-        .header(http::header::CACHE_CONTROL, "no-store")
-        .body(html.into_bytes())
-        .ok()
+    Some(html_response(page.status, html))
 }
 
 /// The form again with `problems` (400).
@@ -173,7 +219,7 @@ fn form_again(
     profile: &Profile,
     problems: &[FieldError],
 ) -> Result<Page, ViewError> {
-    ctx.insert("form", &form_json(app, profile, problems));
+    ctx.insert("form", &form(app, profile, problems));
     let mut page = render("profile.html", &ctx, "Your profile: please check")?;
     page.status = StatusCode::BAD_REQUEST;
     Ok(page)
@@ -201,87 +247,6 @@ async fn problems_of(
     unreadable
 }
 
-/// The profile a form sent, as far as it reads: a value that is not of
-/// its field's kind (`years_involved=ten`, a field the profile does not
-/// have) is left out and named, so that the form can be shown again with
-/// everything else as it was sent.
-fn profile_as_sent(
-    object: Map<String, Json>,
-    roster: Option<&mentoring::Member>,
-) -> (Profile, Vec<FieldError>) {
-    let mut object = crate::handlers::profile::nest(object);
-    let mut unreadable: Vec<FieldError> = Vec::new();
-    // Each round removes at least one value; a profile has few.
-    for _ in 0..64 {
-        match profile_from_object(object.clone(), roster) {
-            Ok(p) => return (p, unreadable),
-            Err(problem) => {
-                let before = unreadable.len();
-                for e in problem.errors {
-                    if remove_path(&mut object, &e.field) {
-                        unreadable.push(e);
-                    }
-                }
-                if unreadable.len() == before {
-                    break;
-                }
-            }
-        }
-    }
-    unreadable.push(FieldError::new("profile", "The form could not be read."));
-    (Profile::default(), unreadable)
-}
-
-/// Removes the value at a field path (`years_involved`, `contact.website`,
-/// `career[1].from`) from `object`; whether there was one.
-fn remove_path(object: &mut Map<String, Json>, path: &str) -> bool {
-    let mut steps: Vec<String> = Vec::new();
-    for part in path.split('.') {
-        let mut rest = part;
-        if let Some(open) = rest.find('[') {
-            steps.push(rest[..open].to_owned());
-            rest = &rest[open..];
-            while let Some(close) = rest.find(']') {
-                steps.push(rest[1..close].to_owned());
-                rest = &rest[close + 1..];
-            }
-        } else {
-            steps.push(rest.to_owned());
-        }
-    }
-    let Some((last, parents)) = steps.split_last() else {
-        return false;
-    };
-    let mut node = match parents.first() {
-        None => return object.remove(last.as_str()).is_some(),
-        Some(first) => match object.get_mut(first.as_str()) {
-            Some(n) => n,
-            None => return false,
-        },
-    };
-    for step in &parents[1..] {
-        node = match (node, step.parse::<usize>()) {
-            (Json::Array(a), Ok(i)) => match a.get_mut(i) {
-                Some(n) => n,
-                None => return false,
-            },
-            (Json::Object(o), _) => match o.get_mut(step.as_str()) {
-                Some(n) => n,
-                None => return false,
-            },
-            _ => return false,
-        };
-    }
-    match (node, last.parse::<usize>()) {
-        (Json::Array(a), Ok(i)) if i < a.len() => {
-            a.remove(i);
-            true
-        }
-        (Json::Object(o), _) => o.remove(last.as_str()).is_some(),
-        _ => false,
-    }
-}
-
 /// A new profile's defaults: the roster's name, e-mail and joining date.
 async fn roster_defaults(app: &App, viewer: &Viewer) -> Result<Profile, ViewError> {
     let member = crate::records::load_member(app.store.as_ref(), &viewer.member_id).await?;
@@ -297,188 +262,6 @@ async fn roster_defaults(app: &App, viewer: &Viewer) -> Result<Profile, ViewErro
         },
         None => Profile::default(),
     })
-}
-
-fn record_json(record: Option<&ProfileRecord>) -> Json {
-    match record {
-        Some(r) => json!({
-            "exists": true,
-            "published": r.published,
-            "paused": r.paused,
-            "url": generator::profiles::profile_url(&r.slug),
-        }),
-        None => json!({"exists": false, "published": false, "paused": false, "url": ""}),
-    }
-}
-
-/// The form's fields that show their own message (`errors.<name>`);
-/// messages about any other field are listed at the top of the form.
-const SHOWN_AT_FIELDS: &[&str] = &[
-    "name",
-    "title",
-    "institution",
-    "location",
-    "member_since",
-    "years_involved",
-    "expertise",
-    "career",
-    "education",
-    "bio",
-    "availability",
-    "photo",
-    "contact_email",
-    "contact_phone",
-    "contact_website",
-];
-
-/// The form's values, rows and messages (field paths: `name`,
-/// `contact.email` -> `contact_email`, `career[1].from` -> the row's).
-fn form_json(app: &App, p: &Profile, problems: &[FieldError]) -> Json {
-    let mut errors: BTreeMap<String, String> = BTreeMap::new();
-    let mut row_errors: BTreeMap<(String, usize), Map<String, Json>> = BTreeMap::new();
-    for e in problems {
-        let row = ["career[", "education["].iter().find_map(|prefix| {
-            let rest = e.field.strip_prefix(prefix)?;
-            let (n, field) = rest.split_once("].")?;
-            Some((
-                prefix.trim_end_matches('[').to_owned(),
-                n.parse().ok()?,
-                field,
-            ))
-        });
-        match row {
-            Some((list, n, field)) => {
-                row_errors
-                    .entry((list, n))
-                    .or_default()
-                    .entry(field.to_owned())
-                    .or_insert(Json::String(e.message.clone()));
-            }
-            None => {
-                errors
-                    .entry(e.field.replace('.', "_"))
-                    .and_modify(|m| {
-                        m.push(' ');
-                        m.push_str(&e.message)
-                    })
-                    .or_insert(e.message.clone());
-            }
-        }
-    }
-    let with_errors = |list: &str, i: usize, mut row: Json| {
-        row["index"] = json!(i);
-        row["errors"] = Json::Object(
-            row_errors
-                .get(&(list.to_owned(), i))
-                .cloned()
-                .unwrap_or_default(),
-        );
-        row
-    };
-    let career_rows = (p.career.len() + BLANK_CAREER).min(limits::MAX_CAREER.max(p.career.len()));
-    let career: Vec<Json> = (0..career_rows)
-        .map(|i| {
-            let e = p
-                .career
-                .get(i)
-                .cloned()
-                .unwrap_or_else(CareerEntry::default);
-            with_errors("career", i, serde_json::to_value(e).unwrap_or_default())
-        })
-        .collect();
-    let education_rows =
-        (p.education.len() + BLANK_EDUCATION).min(limits::MAX_EDUCATION.max(p.education.len()));
-    let education: Vec<Json> = (0..education_rows)
-        .map(|i| {
-            let e = p
-                .education
-                .get(i)
-                .cloned()
-                .unwrap_or_else(EducationEntry::default);
-            with_errors("education", i, serde_json::to_value(e).unwrap_or_default())
-        })
-        .collect();
-    let expertise: Vec<Json> = app
-        .config
-        .program
-        .expertise
-        .iter()
-        .map(|t| json!({"slug": t.slug, "name": t.name, "checked": p.expertise.contains(&t.slug)}))
-        .collect();
-    json!({
-        "values": {
-            "name": p.name,
-            "title": p.title,
-            "institution": p.institution,
-            "location": p.location,
-            "member_since": p.member_since,
-            "years_involved": p.years_involved.map(|y| y.to_string()).unwrap_or_default(),
-            "bio": p.bio,
-            "availability": p.availability,
-            "photo": p.photo,
-            "contact_email": p.contact.email,
-            "contact_phone": p.contact.phone,
-            "contact_website": p.contact.website,
-        },
-        "expertise": expertise,
-        "career": career,
-        "education": education,
-        "other_errors": errors
-            .iter()
-            .filter(|(k, _)| !SHOWN_AT_FIELDS.contains(&k.as_str()))
-            .map(|(k, m)| json!({"field": k, "message": m}))
-            .collect::<Vec<_>>(),
-        "errors": errors,
-        "has_errors": !problems.is_empty(),
-        "limits": {
-            "name": limits::NAME, "title": limits::TITLE, "institution": limits::INSTITUTION,
-            "location": limits::LOCATION, "entry": limits::ENTRY_TEXT, "bio": limits::BIO,
-            "availability": limits::AVAILABILITY, "url": limits::URL, "email": limits::EMAIL,
-            "phone": limits::PHONE, "years": limits::MAX_YEARS_INVOLVED,
-            "expertise": limits::MAX_EXPERTISE,
-        },
-    })
-}
-
-/// The profile as form fields (name, value), for the preview's hidden
-/// "Save" and "Change" forms.
-fn hidden_fields(p: &Profile) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = vec![
-        ("name".into(), p.name.clone()),
-        ("title".into(), p.title.clone()),
-        ("institution".into(), p.institution.clone()),
-        ("location".into(), p.location.clone()),
-        ("member_since".into(), p.member_since.clone()),
-        (
-            "years_involved".into(),
-            p.years_involved.map(|y| y.to_string()).unwrap_or_default(),
-        ),
-    ];
-    out.extend(
-        p.expertise
-            .iter()
-            .map(|t| ("expertise".to_owned(), t.clone())),
-    );
-    for (i, e) in p.career.iter().enumerate() {
-        out.push((format!("career.{i}.title"), e.title.clone()));
-        out.push((format!("career.{i}.organization"), e.organization.clone()));
-        out.push((format!("career.{i}.from"), e.from.clone()));
-        out.push((format!("career.{i}.to"), e.to.clone()));
-    }
-    for (i, e) in p.education.iter().enumerate() {
-        out.push((format!("education.{i}.degree"), e.degree.clone()));
-        out.push((format!("education.{i}.institution"), e.institution.clone()));
-        out.push((format!("education.{i}.year"), e.year.clone()));
-    }
-    out.extend([
-        ("bio".to_owned(), p.bio.clone()),
-        ("availability".to_owned(), p.availability.clone()),
-        ("photo".to_owned(), p.photo.clone()),
-        ("contact.email".to_owned(), p.contact.email.clone()),
-        ("contact.phone".to_owned(), p.contact.phone.clone()),
-        ("contact.website".to_owned(), p.contact.website.clone()),
-    ]);
-    out
 }
 
 /// The inside of a page's `<main ...>` (the generator's profile page).
