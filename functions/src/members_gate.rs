@@ -307,11 +307,9 @@ impl MembersGate {
                     HeaderValue::from_static(crate::http::text::content_type(&rel)),
                 );
                 h.insert(CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-                h.insert(
-                    "x-content-type-options",
-                    HeaderValue::from_static("nosniff"),
-                );
                 h.insert(http::header::VARY, HeaderValue::from_static("Cookie"));
+                // The site's own pages: the site's policy comes from the edge.
+                crate::http::security::add_security_headers(h, None);
                 resp
             }
             Ok(None) => {

@@ -129,7 +129,7 @@ async fn app(args: &TickArgs) -> Result<App, String> {
             let outbox: Arc<dyn Mailer> = Arc::new(
                 Outbox::new(
                     data.join("outbox"),
-                    format!("{} <{}>", config.program.name, config.program.contact_email),
+                    functions::mail::mailbox(&config.program.name, &config.program.contact_email),
                 )
                 .with_clock(Arc::clone(&clock)),
             );

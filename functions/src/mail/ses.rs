@@ -1,5 +1,6 @@
-//! The SES sender (AWS): one SES v2 `SendEmail` call with `Simple` content
-//! (UTF-8 subject and text body) per [`Mail`].
+//! The SES sender (AWS): one SES v2 `SendEmail` call per [`Mail`], with the
+//! message as raw content, the same RFC 5322 text the outbox writes
+//! ([`super::message::render`]).
 //!
 //! The from-address must be a verified SES identity (the address or its
 //! domain); the SAM template grants the functions `ses:SendEmail` on it.
@@ -8,11 +9,11 @@
 
 use async_trait::async_trait;
 use aws_sdk_sesv2::error::DisplayErrorContext;
-use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
+use aws_sdk_sesv2::primitives::Blob;
+use aws_sdk_sesv2::types::{Destination, EmailContent, RawMessage};
 use aws_sdk_sesv2::Client;
 
-use super::outbox::mailbox_header;
-use super::{Mail, MailError, Mailer};
+use super::{message, Mail, MailError, Mailbox, Mailer};
 use crate::store::StaticCredentials;
 
 /// How to reach SES and who the mail is from.
@@ -124,14 +125,6 @@ impl SesMailer {
     }
 }
 
-fn utf8(text: &str) -> Result<Content, String> {
-    Content::builder()
-        .data(text)
-        .charset("UTF-8")
-        .build()
-        .map_err(|e| e.to_string())
-}
-
 #[async_trait]
 impl Mailer for SesMailer {
     async fn send(&self, mail: Mail) -> Result<String, MailError> {
@@ -139,31 +132,21 @@ impl Mailer for SesMailer {
             to: mail.to.clone(),
             reason: format!("SES: {reason}"),
         };
-        let to = mail.to.trim();
-        if to.is_empty() || to.contains(['\r', '\n']) {
-            return Err(fail("not a usable address".into()));
-        }
-        // A non-ASCII display name must reach SES as an encoded-word.
-        let from = mailbox_header(&self.from).map_err(&fail)?;
-        let subject: String = mail
-            .subject
-            .chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .collect();
-        let message = Message::builder()
-            .subject(utf8(subject.trim()).map_err(&fail)?)
-            .body(
-                Body::builder()
-                    .text(utf8(&mail.text).map_err(&fail)?)
-                    .build(),
-            )
-            .build();
+        let from = Mailbox::parse(&self.from).map_err(|e| fail(format!("From: {e}")))?;
+        let to = super::usable_address(&mail.to).map_err(&fail)?;
+        let now = chrono::Utc::now();
+        let id = message::message_id(&message::stem(now, 0), &from);
+        let raw = message::render(&mail, &from, &id, now).map_err(&fail)?;
+        let raw = RawMessage::builder()
+            .data(Blob::new(raw))
+            .build()
+            .map_err(|e| fail(e.to_string()))?;
         let mut request = self
             .client
             .send_email()
-            .from_email_address(from)
+            .from_email_address(&from.address)
             .destination(Destination::builder().to_addresses(to).build())
-            .content(EmailContent::builder().simple(message).build());
+            .content(EmailContent::builder().raw(raw).build());
         if let Some(set) = &self.configuration_set {
             request = request.configuration_set_name(set);
         }

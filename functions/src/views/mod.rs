@@ -349,12 +349,7 @@ pub async fn handle(
         }
     };
     let body = wrap(shell, &title, &main, &app.config.program.name);
-    let mut resp = Response::builder()
-        .status(status)
-        .header(CONTENT_TYPE, "text/html; charset=utf-8")
-        .header(CACHE_CONTROL, "no-store")
-        .body(body.into_bytes())
-        .expect("valid response");
+    let mut resp = crate::http::response::html_in_site_shell(status, body);
     if session.needs_rotation {
         if let Some(rotated) = rotate_session(&app.session, &session, now) {
             if let Ok(v) = HeaderValue::from_str(&rotated.set_cookie) {

@@ -158,12 +158,7 @@ pub async fn save_refused(
         &page.main,
         &app.config.program.name,
     );
-    http::Response::builder()
-        .status(page.status)
-        .header(http::header::CONTENT_TYPE, "text/html; charset=utf-8")
-        .header(http::header::CACHE_CONTROL, "no-store")
-        .body(html.into_bytes())
-        .ok()
+    Some(crate::http::response::html_in_site_shell(page.status, html))
 }
 
 /// The form again with `problems` (400).
