@@ -335,7 +335,7 @@ impl MembersGate {
 }
 
 fn sign_in_redirect(path: &str) -> Response<Vec<u8>> {
-    let next: String = url::form_urlencoded::byte_serialize(path.as_bytes()).collect();
+    let next = crate::http::response::query_value(path);
     let mut resp = Response::new(Vec::new());
     *resp.status_mut() = StatusCode::SEE_OTHER;
     if let Ok(v) = HeaderValue::from_str(&format!("/auth/login?next={next}")) {

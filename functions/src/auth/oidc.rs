@@ -480,9 +480,7 @@ pub fn pkce_challenge(verifier: &str) -> String {
     URL_SAFE_NO_PAD.encode(digest.as_ref())
 }
 
-fn form_encode(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
-}
+use crate::http::response::query_value as form_encode;
 
 /// Sends `request` asking for JSON; a failure names `what` was asked.
 async fn read_json(request: reqwest::RequestBuilder, what: &str) -> Result<Value, OidcError> {

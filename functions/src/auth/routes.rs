@@ -444,9 +444,7 @@ pub(super) fn form_field(body: &[u8], name: &str) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
-fn encode(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
-}
+use crate::http::response::query_value as encode;
 
 /// A same-site path to go to after sign-in: must start with one `/`, hold
 /// no backslash or control character, and not be an `/auth/` page.

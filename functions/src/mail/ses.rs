@@ -14,7 +14,7 @@ use aws_sdk_sesv2::types::{Destination, EmailContent, RawMessage};
 use aws_sdk_sesv2::Client;
 
 use super::{message, Mail, MailError, Mailbox, Mailer};
-use crate::store::StaticCredentials;
+use crate::aws::AwsTarget;
 
 /// How to reach SES and who the mail is from.
 #[derive(Clone, Debug)]
@@ -22,15 +22,8 @@ pub struct SesConfig {
     /// The `From` mailbox: `address` or `Display Name <address>` (a verified
     /// SES identity).
     pub from: String,
-    /// Endpoint override (e.g. `http://127.0.0.1:5000` for moto); `None`
-    /// for AWS (or whatever `AWS_ENDPOINT_URL_SESV2` / `AWS_ENDPOINT_URL` say).
-    pub endpoint_url: Option<String>,
-    /// Region; `None` takes the SDK's default chain (`AWS_REGION` on Lambda),
-    /// or `us-east-1` with static credentials.
-    pub region: Option<String>,
-    /// Fixed credentials (tests); `None` takes the SDK's default chain (the
-    /// function's role on Lambda).
-    pub credentials: Option<StaticCredentials>,
+    /// Where the SES client connects.
+    pub aws: AwsTarget,
     /// SES configuration set to send through (event publishing), if any.
     pub configuration_set: Option<String>,
 }
@@ -40,40 +33,12 @@ impl SesConfig {
     pub fn new(from: impl Into<String>) -> SesConfig {
         SesConfig {
             from: from.into(),
-            endpoint_url: None,
-            region: None,
-            credentials: None,
+            aws: AwsTarget::default(),
             configuration_set: None,
         }
     }
 
-    /// Builder: talk to this endpoint instead of AWS's.
-    #[must_use]
-    pub fn endpoint_url(mut self, url: impl Into<String>) -> SesConfig {
-        self.endpoint_url = Some(url.into());
-        self
-    }
-
-    /// Builder: this region.
-    #[must_use]
-    pub fn region(mut self, region: impl Into<String>) -> SesConfig {
-        self.region = Some(region.into());
-        self
-    }
-
-    /// Builder: these fixed credentials (set on the SDK config only).
-    #[must_use]
-    pub fn credentials(
-        mut self,
-        access_key_id: impl Into<String>,
-        secret_access_key: impl Into<String>,
-    ) -> SesConfig {
-        self.credentials = Some(StaticCredentials {
-            access_key_id: access_key_id.into(),
-            secret_access_key: secret_access_key.into(),
-        });
-        self
-    }
+    crate::aws::aws_target_builders!();
 
     /// Builder: send through this SES configuration set.
     #[must_use]
@@ -95,12 +60,7 @@ impl SesMailer {
     /// Builds the SDK client for `config`. With static credentials no
     /// environment is consulted; otherwise the SDK's default chains are.
     pub async fn connect(config: SesConfig) -> SesMailer {
-        let shared = crate::aws::sdk_config(
-            config.endpoint_url.as_deref(),
-            config.region.as_deref(),
-            config.credentials.as_ref(),
-        )
-        .await;
+        let shared = config.aws.sdk_config().await;
         let client = Client::new(&shared);
         SesMailer::from_client(client, config.from, config.configuration_set)
     }

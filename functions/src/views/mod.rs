@@ -249,15 +249,7 @@ pub async fn handle(
     if req.method() != Method::GET && req.method() != Method::HEAD && !preview_post {
         return None;
     }
-    let query: BTreeMap<String, String> = req
-        .uri()
-        .query()
-        .map(|q| {
-            url::form_urlencoded::parse(q.as_bytes())
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect()
-        })
-        .unwrap_or_default();
+    let query: BTreeMap<String, String> = crate::http::text::query_pairs(req.uri());
     let moment = app.moment();
     let now = system_time(moment.now);
     let session =
@@ -285,7 +277,7 @@ pub async fn handle(
         }
         let to = format!(
             "/auth/login?next={}",
-            url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+            crate::http::response::query_value(&next)
         );
         return Some(see_other(&to));
     };
