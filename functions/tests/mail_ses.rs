@@ -62,24 +62,36 @@ fn domain(test: &str) -> String {
     )
 }
 
+/// A sender from `name <address>`, the address verified in moto's SES.
+async fn verified_sender(endpoint: &str, name: &str, address: &str) -> SesMailer {
+    let mailer = SesMailer::connect(config(endpoint, &format!("{name} <{address}>"))).await;
+    mailer
+        .client()
+        .create_email_identity()
+        .email_identity(address)
+        .send()
+        .await
+        .expect("CreateEmailIdentity");
+    mailer
+}
+
+/// The message moto recorded with `id`.
+async fn sent_message(endpoint: &str, id: &str) -> Value {
+    let messages = sent_messages(endpoint).await;
+    messages
+        .iter()
+        .find(|m| m["id"] == id)
+        .cloned()
+        .unwrap_or_else(|| panic!("message {id} not in moto's data: {messages:#?}"))
+}
+
 #[tokio::test]
 async fn sends_through_ses_v2_and_moto_records_the_message() {
     let Some(endpoint) = moto("sends_through_ses_v2").await else {
         return;
     };
     let from_address = format!("mentoring@{}", domain("send"));
-    let mailer = SesMailer::connect(config(
-        &endpoint,
-        &format!("LLAMA Mentoring <{from_address}>"),
-    ))
-    .await;
-    mailer
-        .client()
-        .create_email_identity()
-        .email_identity(&from_address)
-        .send()
-        .await
-        .expect("CreateEmailIdentity");
+    let mailer = verified_sender(&endpoint, "LLAMA Mentoring", &from_address).await;
 
     let subject = "Votre demande de mentorat — réponse de Zoë";
     let text = "Bonjour,\n\nZoë a accepté votre demande. ✓\n";
@@ -93,11 +105,7 @@ async fn sends_through_ses_v2_and_moto_records_the_message() {
         .expect("SendEmail");
     assert!(!id.is_empty());
 
-    let messages = sent_messages(&endpoint).await;
-    let sent = messages
-        .iter()
-        .find(|m| m["id"] == id.as_str())
-        .unwrap_or_else(|| panic!("message {id} not in moto's data: {messages:#?}"));
+    let sent = sent_message(&endpoint, &id).await;
     assert_eq!(sent["source"], from_address.as_str());
     assert_eq!(sent["destinations"][0], "ada@example.org");
     let raw = sent["raw_data"].as_str().expect("the raw message");
@@ -126,15 +134,7 @@ async fn a_non_ascii_sender_name_is_encoded_and_a_bad_recipient_refused() {
         return;
     };
     let from_address = format!("mentorat@{}", domain("encoded"));
-    let mailer =
-        SesMailer::connect(config(&endpoint, &format!("Mentorat Ça <{from_address}>"))).await;
-    mailer
-        .client()
-        .create_email_identity()
-        .email_identity(&from_address)
-        .send()
-        .await
-        .expect("CreateEmailIdentity");
+    let mailer = verified_sender(&endpoint, "Mentorat Ça", &from_address).await;
     let id = mailer
         .send(Mail {
             to: "zoe@example.org".into(),
@@ -143,11 +143,7 @@ async fn a_non_ascii_sender_name_is_encoded_and_a_bad_recipient_refused() {
         })
         .await
         .expect("SendEmail");
-    let messages = sent_messages(&endpoint).await;
-    let sent = messages
-        .iter()
-        .find(|m| m["id"] == id.as_str())
-        .expect("sent");
+    let sent = sent_message(&endpoint, &id).await;
     let raw = sent["raw_data"].as_str().unwrap();
     let from_line = raw
         .lines()
@@ -239,8 +235,5 @@ async fn the_sdk_request_shape_matches_what_the_sender_builds() {
         .await
         .unwrap();
     let id = out.message_id().unwrap();
-    let messages = sent_messages(&endpoint).await;
-    assert!(messages
-        .iter()
-        .any(|m| m["id"] == id && m["raw_data"] == raw.as_str()));
+    assert_eq!(sent_message(&endpoint, id).await["raw_data"], raw.as_str());
 }
