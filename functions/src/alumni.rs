@@ -32,7 +32,7 @@ use crate::handlers::{member, messages, notify, open_cohort, Call};
 use crate::http::body::decode;
 use crate::http::{Outcome, Problem, Reply, Shape};
 use crate::records::{self, keys};
-use crate::store::{Condition, Item, Query, Store, StoreError, TransactOp};
+use crate::store::{Item, Query, Store, StoreError, TransactOp};
 
 /// The alumni page: one's duos, the group, volunteering (also where the
 /// alumni form posts answer).
@@ -463,25 +463,7 @@ pub async fn volunteer(app: &App, call: Call) -> Outcome {
             "alumni_of": alumni_cohort.id,
             "alumni_side": side.as_str(),
         }));
-    app.store
-        .transact(vec![
-            TransactOp::put_if(
-                records::mentor_app_item(&application),
-                Condition::not_exists(),
-            ),
-            audit.op(),
-        ])
-        .await
-        .map_err(|e| {
-            if e.is_condition_failed() {
-                Problem::conflict(
-                    "duplicate",
-                    "You have already applied as a mentor in this cohort.",
-                )
-            } else {
-                e.into()
-            }
-        })?;
+    crate::handlers::applications::insert_mentor_application(app, &application, audit).await?;
     notify(
         app,
         &me,
