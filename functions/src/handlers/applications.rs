@@ -497,16 +497,7 @@ async fn decide(app: &App, call: Call, approve: bool) -> Outcome {
                 }
             }
             let audit = Entry::new(&cohort.id, action, &me, &key, now).detail(detail);
-            app.store
-                .transact(vec![
-                    TransactOp::put_if(
-                        records::mentee_app_item(&a),
-                        Condition::eq(records::STATE, old.name()),
-                    ),
-                    audit.op(),
-                ])
-                .await
-                .map_err(changed_meanwhile)?;
+            save_transition(app, records::mentee_app_item(&a), old.name(), audit).await?;
             Listed {
                 id: id.clone(),
                 application: Application::Mentee(a),
@@ -566,6 +557,24 @@ async fn decide(app: &App, call: Call, approve: bool) -> Outcome {
         query_value(&id),
         query_value(&cohort.id)
     )))
+}
+
+/// Writes `item`, a record whose state was `old_state` when it was read,
+/// with its audit entry, in one transaction: 409 when someone changed it
+/// meanwhile ([`changed_meanwhile`]).
+pub async fn save_transition(
+    app: &App,
+    item: crate::store::Item,
+    old_state: &str,
+    audit: Entry,
+) -> Result<(), Problem> {
+    app.store
+        .transact(vec![
+            TransactOp::put_if(item, Condition::eq(records::STATE, old_state)),
+            audit.op(),
+        ])
+        .await
+        .map_err(changed_meanwhile)
 }
 
 /// A failed condition on a record read a moment ago: someone changed it.
