@@ -6,9 +6,7 @@
 //!   A duo ended early makes no alumni.
 //! - Who is in the group: an alumnus whose choice item
 //!   `COHORT#<c> / ALUMNI#<member>` ([`keys::alumni`]) says `join: true`.
-//!   The item is written by [`opt_in`] (`POST /api/alumni`); the same item
-//!   as `handlers::me::alumni_opt_in` writes, so either handler may serve
-//!   the route.
+//!   The item is written by [`opt_in`] (`POST /api/alumni`).
 //! - `duos alumni export` ([`export`], [`write_export`]): a CSV (member id,
 //!   name, e-mail, role in the duo, cohort) and a mailing-list file (one
 //!   RFC 5322 `Name <email>` mailbox per line) of opted-in alumni only.
@@ -34,7 +32,7 @@ use crate::handlers::{member, messages, notify, open_cohort, Call};
 use crate::http::body::decode;
 use crate::http::{Outcome, Problem, Reply, Shape};
 use crate::records::{self, keys};
-use crate::store::{Condition, Item, Query, Store, StoreError, TransactOp};
+use crate::store::{Item, Query, Store, StoreError, TransactOp};
 
 /// The alumni page: one's duos, the group, volunteering (also where the
 /// alumni form posts answer).
@@ -142,41 +140,7 @@ pub fn csv(alumni: &[Alumnus]) -> String {
     String::from_utf8(w.into_inner().expect("flushing CSV")).expect("UTF-8 CSV")
 }
 
-fn is_atext(c: char) -> bool {
-    // RFC 5322 atext; non-ASCII letters as RFC 6532 allows.
-    c.is_ascii_alphanumeric()
-        || "!#$%&'*+-/=?^_`{|}~".contains(c)
-        || (!c.is_ascii() && !c.is_control())
-}
-
-/// One RFC 5322 mailbox: `Name <email>`, the name as a quoted string
-/// (with `"` and `\` escaped) when it holds anything but atoms and spaces;
-/// just `<email>` without a name. Line breaks and other control
-/// characters are dropped from the name.
-pub fn mailbox(name: &str, email: &str) -> String {
-    let clean: String = name
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    let name = clean.split_whitespace().collect::<Vec<_>>().join(" ");
-    if name.is_empty() {
-        return format!("<{email}>");
-    }
-    if name.chars().all(|c| c == ' ' || is_atext(c)) {
-        format!("{name} <{email}>")
-    } else {
-        let quoted: String = name
-            .chars()
-            .flat_map(|c| match c {
-                '"' | '\\' => vec!['\\', c],
-                c => vec![c],
-            })
-            .collect();
-        format!("\"{quoted}\" <{email}>")
-    }
-}
-
-/// The mailing list: one [`mailbox`] per line (LF), alumni without an
+/// The mailing list: one [`crate::mail::mailbox`] per line (LF), alumni without an
 /// address left out, each address once.
 pub fn mailing_list(alumni: &[Alumnus]) -> String {
     let mut seen = std::collections::BTreeSet::new();
@@ -185,7 +149,7 @@ pub fn mailing_list(alumni: &[Alumnus]) -> String {
         if a.email.is_empty() || !seen.insert(a.email.to_lowercase()) {
             continue;
         }
-        out.push_str(&mailbox(&a.name, &a.email));
+        out.push_str(&crate::mail::mailbox(&a.name, &a.email));
         out.push('\n');
     }
     out
@@ -499,25 +463,7 @@ pub async fn volunteer(app: &App, call: Call) -> Outcome {
             "alumni_of": alumni_cohort.id,
             "alumni_side": side.as_str(),
         }));
-    app.store
-        .transact(vec![
-            TransactOp::put_if(
-                records::mentor_app_item(&application),
-                Condition::not_exists(),
-            ),
-            audit.op(),
-        ])
-        .await
-        .map_err(|e| {
-            if e.is_condition_failed() {
-                Problem::conflict(
-                    "duplicate",
-                    "You have already applied as a mentor in this cohort.",
-                )
-            } else {
-                e.into()
-            }
-        })?;
+    crate::handlers::applications::insert_mentor_application(app, &application, audit).await?;
     notify(
         app,
         &me,

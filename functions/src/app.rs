@@ -4,8 +4,9 @@
 //!
 //! On Lambda: [`crate::lambda::app_from_env`] with the DynamoDB store and the
 //! SES mailer. Under `duos serve`: [`App::new`] with the embedded store, the outbox
-//! mailer, [`SystemClock`], [`Config::load`] of the site's content folder and
-//! the development session configuration.
+//! mailer, the server's clock (the system clock moved to `--today`),
+//! [`Config::load`] of the site's content folder and the development session
+//! configuration.
 
 use std::sync::Arc;
 

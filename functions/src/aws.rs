@@ -12,6 +12,69 @@ use aws_sdk_dynamodb::config::{Credentials, SharedCredentialsProvider};
 
 use crate::store::StaticCredentials;
 
+/// Where an AWS client connects: each part optional, the SDK's default
+/// chains taking the place of what is left out (see the module docs).
+#[derive(Clone, Debug, Default)]
+pub struct AwsTarget {
+    /// Endpoint override (e.g. `http://127.0.0.1:5000` for moto); `None`
+    /// for AWS (or whatever `AWS_ENDPOINT_URL[_<SERVICE>]` says).
+    pub endpoint_url: Option<String>,
+    /// Region; `None` takes the SDK's default chain (`AWS_REGION` on
+    /// Lambda), or `us-east-1` with static credentials.
+    pub region: Option<String>,
+    /// Fixed credentials (tests, local servers), set on the SDK config
+    /// only, never in the process environment; `None` takes the SDK's
+    /// default chain (the function's role on Lambda).
+    pub credentials: Option<StaticCredentials>,
+}
+
+impl AwsTarget {
+    /// The shared SDK configuration for this target.
+    pub async fn sdk_config(&self) -> SdkConfig {
+        sdk_config(
+            self.endpoint_url.as_deref(),
+            self.region.as_deref(),
+            self.credentials.as_ref(),
+        )
+        .await
+    }
+}
+
+/// The builder methods `endpoint_url`, `region` and `credentials` of a
+/// client's configuration that keeps its [`AwsTarget`] in a field `aws`.
+macro_rules! aws_target_builders {
+    () => {
+        /// Builder: talk to this endpoint instead of AWS's.
+        #[must_use]
+        pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
+            self.aws.endpoint_url = Some(url.into());
+            self
+        }
+
+        /// Builder: this region.
+        #[must_use]
+        pub fn region(mut self, region: impl Into<String>) -> Self {
+            self.aws.region = Some(region.into());
+            self
+        }
+
+        /// Builder: these fixed credentials (set on the SDK config only).
+        #[must_use]
+        pub fn credentials(
+            mut self,
+            access_key_id: impl Into<String>,
+            secret_access_key: impl Into<String>,
+        ) -> Self {
+            self.aws.credentials = Some($crate::store::StaticCredentials {
+                access_key_id: access_key_id.into(),
+                secret_access_key: secret_access_key.into(),
+            });
+            self
+        }
+    };
+}
+pub(crate) use aws_target_builders;
+
 /// The shared SDK configuration: the default chains, each overridden by
 /// what is given (see the module docs).
 pub async fn sdk_config(
@@ -47,6 +110,20 @@ pub async fn sdk_config(
             loader.load().await
         }
     }
+}
+
+/// An S3 client with the SDK's default chains (region, credentials,
+/// `AWS_ENDPOINT_URL[_S3]`). With an endpoint override (a local S3 such as
+/// moto) keys go in the path, not the host name.
+pub async fn s3_client() -> aws_sdk_s3::Client {
+    let shared = sdk_config(None, None, None).await;
+    let local = ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"]
+        .iter()
+        .any(|v| std::env::var(v).is_ok_and(|v| !v.is_empty()));
+    let config = aws_sdk_s3::config::Builder::from(&shared)
+        .force_path_style(local)
+        .build();
+    aws_sdk_s3::Client::from_conf(config)
 }
 
 /// The value of the SSM SecureString parameter `name` (decrypted), read

@@ -307,11 +307,9 @@ impl MembersGate {
                     HeaderValue::from_static(crate::http::text::content_type(&rel)),
                 );
                 h.insert(CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-                h.insert(
-                    "x-content-type-options",
-                    HeaderValue::from_static("nosniff"),
-                );
                 h.insert(http::header::VARY, HeaderValue::from_static("Cookie"));
+                // The site's own pages: the site's policy comes from the edge.
+                crate::http::security::add_security_headers(h, None);
                 resp
             }
             Ok(None) => {
@@ -337,7 +335,7 @@ impl MembersGate {
 }
 
 fn sign_in_redirect(path: &str) -> Response<Vec<u8>> {
-    let next: String = url::form_urlencoded::byte_serialize(path.as_bytes()).collect();
+    let next = crate::http::response::query_value(path);
     let mut resp = Response::new(Vec::new());
     *resp.status_mut() = StatusCode::SEE_OTHER;
     if let Ok(v) = HeaderValue::from_str(&format!("/auth/login?next={next}")) {

@@ -36,18 +36,10 @@ impl S3MembersFiles {
         }
     }
 
-    /// Over `bucket`, with the SDK's default configuration chain (region,
-    /// credentials, `AWS_ENDPOINT_URL[_S3]`). With an endpoint override (a
-    /// local S3 such as moto) keys go in the path, not the host name.
+    /// Over `bucket`, with the SDK's default configuration chain
+    /// ([`crate::aws::s3_client`]).
     pub async fn connect(bucket: impl Into<String>) -> S3MembersFiles {
-        let shared = crate::aws::sdk_config(None, None, None).await;
-        let local = ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"]
-            .iter()
-            .any(|v| std::env::var(v).is_ok_and(|v| !v.is_empty()));
-        let config = aws_sdk_s3::config::Builder::from(&shared)
-            .force_path_style(local)
-            .build();
-        S3MembersFiles::new(aws_sdk_s3::Client::from_conf(config), bucket)
+        S3MembersFiles::new(crate::aws::s3_client().await, bucket)
     }
 
     /// The object key of `rel` (a checked path relative to `members/`).

@@ -83,14 +83,7 @@ impl S3Target {
     /// Over `bucket`, with the SDK's default chains (as
     /// [`crate::members_s3::S3MembersFiles::connect`]).
     pub async fn connect(bucket: impl Into<String>) -> S3Target {
-        let shared = crate::aws::sdk_config(None, None, None).await;
-        let local = ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"]
-            .iter()
-            .any(|v| std::env::var(v).is_ok_and(|v| !v.is_empty()));
-        let config = aws_sdk_s3::config::Builder::from(&shared)
-            .force_path_style(local)
-            .build();
-        S3Target::new(aws_sdk_s3::Client::from_conf(config), bucket)
+        S3Target::new(crate::aws::s3_client().await, bucket)
     }
 
     fn key(rel: &Path) -> String {

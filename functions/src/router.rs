@@ -459,15 +459,7 @@ pub async fn handle(app: &App, req: Request<Vec<u8>>) -> Response<Vec<u8>> {
         } else {
             None
         };
-    let query: Vec<(String, String)> = req
-        .uri()
-        .query()
-        .map(|q| {
-            url::form_urlencoded::parse(q.as_bytes())
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect()
-        })
-        .unwrap_or_default();
+    let query: Vec<(String, String)> = crate::http::text::query_pairs(req.uri());
     let call = Call {
         caller,
         params,

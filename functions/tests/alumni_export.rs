@@ -8,11 +8,12 @@ mod support;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use functions::alumni::{self, mailbox};
+use functions::alumni;
 use functions::app::App;
 use functions::config::Config;
 use functions::handlers::Call;
 use functions::http::{Body, Outcome};
+use functions::mail::mailbox;
 use functions::records::{self, keys};
 use functions::roles::Caller;
 use functions::store::{Item, Store};

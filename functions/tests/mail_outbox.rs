@@ -1,6 +1,6 @@
 //! The outbox mailer: `.eml` files read back and decoded here independently
-//! of the crate's own parser (headers, RFC 2047 subject, quoted-printable
-//! body), then through `Outbox::messages` as `/_outbox` reads them.
+//! of the crate's own reader (headers, RFC 2047 subject, quoted-printable or
+//! base64 body), then through `Outbox::messages` as `/_outbox` reads them.
 
 use std::collections::HashSet;
 
@@ -47,13 +47,15 @@ fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
     &found[0].1
 }
 
-/// RFC 2047: only `=?UTF-8?B?...?=` words separated by folding whitespace.
+/// RFC 2047: only `=?UTF-8?B?...?=` words (the charset in any case)
+/// separated by folding whitespace.
 fn decode_b_words(value: &str) -> String {
     let mut bytes = Vec::new();
     for word in value.split_whitespace() {
         let data = word
-            .strip_prefix("=?UTF-8?B?")
-            .and_then(|w| w.strip_suffix("?="))
+            .get(..10)
+            .filter(|p| p.eq_ignore_ascii_case("=?UTF-8?B?"))
+            .and_then(|_| word[10..].strip_suffix("?="))
             .unwrap_or_else(|| panic!("not a B encoded-word: {word:?}"));
         assert!(word.len() <= 75, "encoded-word over 75 characters");
         let chunk = base64::engine::general_purpose::STANDARD
@@ -101,6 +103,30 @@ fn decode_qp(body: &str) -> String {
     String::from_utf8(out).expect("UTF-8 body")
 }
 
+/// RFC 2045 6.8 base64, checking the 76-column limit.
+fn decode_base64(body: &str) -> String {
+    let mut data = String::new();
+    for line in body.split("\r\n") {
+        assert!(line.len() <= 76, "encoded line over 76: {line:?}");
+        data.push_str(line);
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(data)
+        .expect("base64 body");
+    String::from_utf8(bytes)
+        .expect("UTF-8 body")
+        .replace("\r\n", "\n")
+}
+
+/// The body decoded as its `Content-Transfer-Encoding` says.
+fn decode_body(fields: &[(String, String)], body: &str) -> String {
+    match field(fields, "Content-Transfer-Encoding") {
+        "quoted-printable" => decode_qp(body),
+        "base64" => decode_base64(body),
+        other => panic!("a non-ASCII body sent as {other}"),
+    }
+}
+
 #[tokio::test]
 async fn writes_rfc5322_files_with_encoded_subject_and_body() {
     let dir = tempfile::tempdir().unwrap();
@@ -137,18 +163,17 @@ async fn writes_rfc5322_files_with_encoded_subject_and_body() {
         field(&fields, "From"),
         "\"LLAMA Mentoring\" <mentoring@llama.example.org>"
     );
-    assert_eq!(field(&fields, "To"), "zoe@example.org");
+    assert_eq!(field(&fields, "To"), "<zoe@example.org>");
     assert_eq!(decode_b_words(field(&fields, "Subject")), subject);
     let message_id = field(&fields, "Message-ID");
     assert_eq!(message_id, format!("<{id}>"));
     assert!(id.ends_with("@llama.example.org"), "{id}");
     assert_eq!(field(&fields, "MIME-Version"), "1.0");
-    assert_eq!(field(&fields, "Content-Type"), "text/plain; charset=utf-8");
     assert_eq!(
-        field(&fields, "Content-Transfer-Encoding"),
-        "quoted-printable"
+        field(&fields, "Content-Type"),
+        "text/plain; charset=\"utf-8\""
     );
-    assert_eq!(decode_qp(&body), text);
+    assert_eq!(decode_body(&fields, &body), text);
 
     // The crate's own reader (used by /_outbox) agrees.
     let messages = outbox.messages().unwrap();
@@ -156,6 +181,10 @@ async fn writes_rfc5322_files_with_encoded_subject_and_body() {
     assert_eq!(messages[0].subject, subject);
     assert_eq!(messages[0].text, text.trim_end_matches('\n'));
     assert_eq!(messages[0].to, "zoe@example.org");
+    assert_eq!(
+        messages[0].from,
+        "LLAMA Mentoring <mentoring@llama.example.org>"
+    );
     assert_eq!(messages[0].message_id, id);
     assert_eq!(messages[0].file, files[0]);
 }
@@ -176,9 +205,35 @@ async fn ascii_mail_is_7bit_and_readable() {
     let raw = std::fs::read_to_string(file).unwrap();
     let (fields, body) = split(&raw);
     assert_eq!(field(&fields, "Subject"), "Your application was received");
-    assert_eq!(field(&fields, "From"), "mentoring@example.org");
+    assert_eq!(field(&fields, "From"), "<mentoring@example.org>");
     assert_eq!(field(&fields, "Content-Transfer-Encoding"), "7bit");
     assert_eq!(body, "Hello Ada,\r\n\r\nThanks.\r\n");
+}
+
+/// A mostly English body with a few accents and a long line: 7-bit clean,
+/// short lines, and the same text back.
+#[tokio::test]
+async fn a_long_line_with_accents_is_encoded_in_short_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let outbox = Outbox::new(dir.path(), "Mentorat Ça <mentoring@example.org>");
+    let text = "Dear Zoë,\n\n".to_owned()
+        + &"Your mentor's café = the meeting place. ".repeat(20)
+        + " \n\ttab, trailing space \nEnd.\n";
+    outbox
+        .send(mail("zoe@example.org", "Your mentor", &text))
+        .await
+        .unwrap();
+    let raw = std::fs::read_to_string(outbox.files().unwrap().remove(0)).unwrap();
+    assert!(raw.is_ascii(), "7-bit clean file");
+    let (fields, body) = split(&raw);
+    assert_eq!(
+        decode_b_words(field(&fields, "From").trim_end_matches(" <mentoring@example.org>")),
+        "Mentorat Ça"
+    );
+    assert_eq!(decode_body(&fields, &body), text);
+    let read = outbox.messages().unwrap().remove(0);
+    assert_eq!(read.text, text.trim_end_matches('\n'));
+    assert_eq!(read.from, "Mentorat Ça <mentoring@example.org>");
 }
 
 #[tokio::test]
@@ -211,12 +266,16 @@ async fn file_names_sort_by_time_and_ids_are_unique() {
 async fn header_injection_is_refused_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let outbox = Outbox::new(dir.path(), "mentoring@example.org");
-    let err = outbox
-        .send(mail("ada@example.org\r\nBcc: eve@example.org", "hi", "x"))
-        .await
-        .unwrap_err();
-    assert_eq!(err.to, "ada@example.org\r\nBcc: eve@example.org");
-    assert!(err.to_string().contains("not a usable address"), "{err}");
+    for to in [
+        "ada@example.org\r\nBcc: eve@example.org",
+        "ada@example.org, eve@example.org",
+        "Ada <ada@example.org>",
+        "",
+    ] {
+        let err = outbox.send(mail(to, "hi", "x")).await.unwrap_err();
+        assert_eq!(err.to, to);
+        assert!(err.to_string().contains("not a usable address"), "{err}");
+    }
     assert!(outbox.files().unwrap().is_empty());
 
     // A line break in the subject cannot start a new header either.

@@ -177,6 +177,17 @@ pub fn check_form(
     nominator_is_accepted_mentee: bool,
     form: &NominationForm,
 ) -> Result<(), RuleError> {
+    check_fields(nominator_id, form)?;
+    if form.kind == NominationKind::WouldBeMentor && !nominator_is_accepted_mentee {
+        return Err(RuleError::Forbidden(
+            "Only an accepted mentee may nominate their would-be mentor.".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The form's fields: the nominee named, not oneself, the message's length.
+fn check_fields(nominator_id: &str, form: &NominationForm) -> Result<(), RuleError> {
     let mut c = Checker::default();
     if form.nominee_id.trim().is_empty() {
         c.push("nominee_id", "Choose the member you nominate.");
@@ -187,13 +198,7 @@ pub fn check_form(
         );
     }
     c.max_len("message", "Message", &form.message, MAX_NOMINATION_MESSAGE);
-    c.finish()?;
-    if form.kind == NominationKind::WouldBeMentor && !nominator_is_accepted_mentee {
-        return Err(RuleError::Forbidden(
-            "Only an accepted mentee may nominate their would-be mentor.".into(),
-        ));
-    }
-    Ok(())
+    c.finish()
 }
 
 /// A second nomination of the same member by the same nominator in a
@@ -243,17 +248,7 @@ pub fn nominate(
         nominee,
         form,
     } = request;
-    let mut c = Checker::default();
-    if form.nominee_id.trim().is_empty() {
-        c.push("nominee_id", "Choose the member you nominate.");
-    } else if form.nominee_id == nominator_id {
-        c.push(
-            "nominee_id",
-            "You can't nominate yourself: to take part, apply instead.",
-        );
-    }
-    c.max_len("message", "Message", &form.message, MAX_NOMINATION_MESSAGE);
-    c.finish()?;
+    check_fields(nominator_id, &form)?;
     if nominee.member_id != form.nominee_id {
         return Err(RuleError::NotFound(format!(
             "member {} (the roster record passed is {})",

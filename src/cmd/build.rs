@@ -32,23 +32,17 @@ pub fn build(args: BuildArgs) -> ExitCode {
         drafts: args.drafts,
         ..generator::BuildOptions::new(args.root, args.out)
     };
-    match generator::build(&options) {
-        Ok(summary) => {
-            for w in &summary.warnings {
-                eprintln!("{w}");
-            }
-            eprintln!("{summary}");
-            ExitCode::SUCCESS
-        }
-        Err(diagnostics) => {
-            eprint!("{diagnostics}");
-            ExitCode::from(1)
-        }
-    }
+    report(generator::build(&options))
 }
 
 pub fn check(args: CheckArgs) -> ExitCode {
-    match generator::check(&args.root, args.drafts) {
+    report(generator::check(&args.root, args.drafts))
+}
+
+/// Prints the summary (and its warnings) or every error; the exit code
+/// says which.
+fn report(outcome: Result<generator::BuildSummary, generator::Diagnostics>) -> ExitCode {
+    match outcome {
         Ok(summary) => {
             for w in &summary.warnings {
                 eprintln!("{w}");

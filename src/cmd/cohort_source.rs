@@ -71,10 +71,7 @@ impl CohortSource {
         &self,
         read: impl AsyncFnOnce(Arc<dyn Store>) -> Result<T, String>,
     ) -> Result<T, String> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| format!("cannot start the runtime: {e}"))?;
+        let runtime = super::runtime()?;
         runtime.block_on(async {
             let store = self.store.open(Open::Existing).await?;
             read(store).await

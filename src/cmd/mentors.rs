@@ -50,28 +50,7 @@ pub struct ListArgs {
 
 pub fn mentors(args: MentorsArgs) -> ExitCode {
     match args.command {
-        MentorsCommand::List(args) => {
-            let runtime = match tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            {
-                Ok(r) => r,
-                Err(e) => {
-                    eprintln!("duos mentors list: cannot start the runtime: {e}");
-                    return ExitCode::from(1);
-                }
-            };
-            match runtime.block_on(list(&args)) {
-                Ok(summary) => {
-                    println!("{summary}");
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("duos mentors list: {e}");
-                    ExitCode::from(1)
-                }
-            }
-        }
+        MentorsCommand::List(args) => super::run_and_print("duos mentors list", list(&args)),
     }
 }
 

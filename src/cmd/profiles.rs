@@ -58,26 +58,7 @@ pub struct ExportArgs {
 pub fn profiles(args: ProfilesArgs) -> ExitCode {
     match args.command {
         ProfilesCommand::Export(args) => {
-            let runtime = match tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            {
-                Ok(r) => r,
-                Err(e) => {
-                    eprintln!("duos profiles export: cannot start the runtime: {e}");
-                    return ExitCode::from(1);
-                }
-            };
-            match runtime.block_on(export(&args)) {
-                Ok(summary) => {
-                    println!("{summary}");
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("duos profiles export: {e}");
-                    ExitCode::from(1)
-                }
-            }
+            super::run_and_print("duos profiles export", export(&args))
         }
     }
 }

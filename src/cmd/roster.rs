@@ -112,10 +112,7 @@ fn import(args: ImportArgs) -> ExitCode {
         };
     }
 
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match super::runtime() {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");

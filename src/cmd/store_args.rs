@@ -172,8 +172,8 @@ mod tests {
         assert_eq!(s.data_dir(), None);
         let c = s.dynamo_config().unwrap();
         assert_eq!(c.table, "duos-Table");
-        assert_eq!(c.region.as_deref(), Some("us-east-2"));
-        assert_eq!(c.endpoint_url.as_deref(), Some("http://127.0.0.1:5000"));
+        assert_eq!(c.aws.region.as_deref(), Some("us-east-2"));
+        assert_eq!(c.aws.endpoint_url.as_deref(), Some("http://127.0.0.1:5000"));
         assert_eq!(
             s.describe(),
             "the DynamoDB table duos-Table in us-east-2 at http://127.0.0.1:5000"

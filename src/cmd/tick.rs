@@ -65,13 +65,10 @@ fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
 /// could not start (configuration, data folder), 2 it ran but some item or
 /// message failed (see the printed errors; the next run retries them).
 pub fn tick(args: TickArgs) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match super::runtime() {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("duos tick: cannot start the runtime: {e}");
+            eprintln!("duos tick: {e}");
             return ExitCode::from(1);
         }
     };
@@ -129,7 +126,7 @@ async fn app(args: &TickArgs) -> Result<App, String> {
             let outbox: Arc<dyn Mailer> = Arc::new(
                 Outbox::new(
                     data.join("outbox"),
-                    format!("{} <{}>", config.program.name, config.program.contact_email),
+                    functions::mail::mailbox(&config.program.name, &config.program.contact_email),
                 )
                 .with_clock(Arc::clone(&clock)),
             );

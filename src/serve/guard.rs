@@ -14,9 +14,10 @@
 //!   half-sent request does not hold a connection open for ever.
 //! - **Security headers**: the deployed site's (the CloudFront response
 //!   headers policy of `infra/template.yaml`) on every reply: the same
-//!   Content-Security-Policy unless the reply brings its own (only the
-//!   committee's report does, as on CloudFront), `nosniff`, no framing, the
-//!   referrer policy and the permissions policy. Two differences, both
+//!   Content-Security-Policy unless the reply brings its own (the
+//!   committee's report and the functions' self-contained pages do, as on
+//!   CloudFront), `nosniff`, no framing, the referrer policy and the
+//!   permissions policy ([`functions::http::security`], one table). Two differences, both
 //!   because this server speaks plain HTTP on loopback: the CSP has no
 //!   `upgrade-insecure-requests` (it would send the browser to an `https://`
 //!   this server does not speak) and `form-action` names no sign-in
@@ -29,7 +30,7 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
-use http::header::{CONTENT_SECURITY_POLICY, CONTENT_TYPE, HOST};
+use http::header::{CONTENT_TYPE, HOST};
 use http::{HeaderMap, HeaderValue, StatusCode};
 
 /// How long the server waits for a request's headers.
@@ -37,23 +38,6 @@ pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How long the server waits for a request's body.
 pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(20);
-
-/// The deployed site's Content-Security-Policy, as `duos serve` sends it
-/// (see the module's documentation for the two differences).
-pub const CONTENT_SECURITY_POLICY_VALUE: &str = "default-src 'self'; script-src 'self'; \
-style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; \
-frame-ancestors 'none'; base-uri 'self'; object-src 'none'";
-
-/// The other headers of the deployed site's response headers policy.
-pub const OTHER_HEADERS: [(&str, &str); 4] = [
-    ("x-content-type-options", "nosniff"),
-    ("x-frame-options", "DENY"),
-    ("referrer-policy", "strict-origin-when-cross-origin"),
-    (
-        "permissions-policy",
-        "camera=(), microphone=(), geolocation=(), payment=()",
-    ),
-];
 
 /// The Host values the server on `port` answers.
 pub fn allowed_hosts(port: u16) -> Vec<String> {
@@ -107,20 +91,6 @@ fn plain(status: StatusCode, text: String) -> Response {
     r
 }
 
-/// Adds the deployed site's security headers to `headers` (the CSP only
-/// when the reply has none of its own).
-pub fn add_security_headers(headers: &mut HeaderMap) {
-    if !headers.contains_key(CONTENT_SECURITY_POLICY) {
-        headers.insert(
-            CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CONTENT_SECURITY_POLICY_VALUE),
-        );
-    }
-    for (name, value) in OTHER_HEADERS {
-        headers.insert(name, HeaderValue::from_static(value));
-    }
-}
-
 /// The middleware of every request: the Host check, then the handler, then
 /// the security headers. `port` is the server's.
 pub async fn guard(State(port): State<u16>, req: Request, next: Next) -> Response {
@@ -139,7 +109,10 @@ pub async fn guard(State(port): State<u16>, req: Request, next: Next) -> Respons
             ),
         ),
     };
-    add_security_headers(resp.headers_mut());
+    // The site's headers ([`functions::http::security`]); a reply with a
+    // policy of its own keeps it.
+    let site_csp = Some(functions::http::security::SITE_CSP);
+    functions::http::security::add_security_headers(resp.headers_mut(), site_csp);
     resp
 }
 

@@ -215,7 +215,7 @@ pub async fn run(opts: Options) -> anyhow::Result<()> {
     let outbox = Arc::new(
         Outbox::new(
             data.join("outbox"),
-            format!("{} <{contact}>", config.program.name),
+            functions::mail::mailbox(&config.program.name, &contact),
         )
         .with_clock(Arc::clone(&clock_arc)),
     );

@@ -14,8 +14,7 @@
 use http::{Method, Request, Response, StatusCode};
 
 use super::routes::{
-    escape_html, form_field, html_response, page, query_param, safe_next, sign_in_response,
-    AuthService,
+    escape_html, form_field, page, query_param, safe_next, sign_in_response, AuthService,
 };
 use super::session::{check_origin, is_local_origin};
 
@@ -142,14 +141,12 @@ fn chooser(dev: &DevSignin, next: &str) -> Response<Vec<u8>> {
     if items.is_empty() {
         items.push_str("<li>No seeded accounts.</li>");
     }
-    html_response(
+    crate::http::response::html_page(
         StatusCode::OK,
-        format!(
-            "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-             <title>Development sign-in</title></head>\n<body><main>\
-             <h1>Development sign-in</h1>\
-             <p>This local server signs you in as any seeded account, without a password. \
-             It exists only in <code>duos serve</code>.</p>\n<ul>\n{items}</ul></main></body></html>\n"
+        "Development sign-in",
+        &format!(
+            "<p>This local server signs you in as any seeded account, without a password. \
+             It exists only in <code>duos serve</code>.</p>\n<ul>\n{items}</ul>\n"
         ),
     )
 }

@@ -222,22 +222,7 @@ impl OidcClient {
     }
 
     async fn get_json(&self, url: &str) -> Result<Value, OidcError> {
-        let resp = self
-            .http
-            .get(url)
-            .header(reqwest::header::ACCEPT, "application/json")
-            .send()
-            .await
-            .map_err(|e| OidcError::Http(e.to_string()))?;
-        if !resp.status().is_success() {
-            return Err(OidcError::Provider(format!(
-                "{url} answered {}",
-                resp.status()
-            )));
-        }
-        resp.json()
-            .await
-            .map_err(|e| OidcError::Provider(format!("{url}: {e}")))
+        read_json(self.http.get(url), url).await
     }
 
     /// The provider's metadata (fetched once, then cached).
@@ -437,23 +422,8 @@ impl OidcClient {
     }
 
     async fn userinfo(&self, endpoint: &str, access_token: &str) -> Result<Value, OidcError> {
-        let resp = self
-            .http
-            .get(endpoint)
-            .bearer_auth(access_token)
-            .header(reqwest::header::ACCEPT, "application/json")
-            .send()
-            .await
-            .map_err(|e| OidcError::Http(e.to_string()))?;
-        if !resp.status().is_success() {
-            return Err(OidcError::Provider(format!(
-                "the userinfo endpoint answered {}",
-                resp.status()
-            )));
-        }
-        resp.json()
-            .await
-            .map_err(|e| OidcError::Provider(format!("userinfo answer: {e}")))
+        let request = self.http.get(endpoint).bearer_auth(access_token);
+        read_json(request, "the userinfo endpoint").await
     }
 
     /// Verifies an ID token against the issuer's keys. An unknown `kid`
@@ -510,8 +480,24 @@ pub fn pkce_challenge(verifier: &str) -> String {
     URL_SAFE_NO_PAD.encode(digest.as_ref())
 }
 
-fn form_encode(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+use crate::http::response::query_value as form_encode;
+
+/// Sends `request` asking for JSON; a failure names `what` was asked.
+async fn read_json(request: reqwest::RequestBuilder, what: &str) -> Result<Value, OidcError> {
+    let resp = request
+        .header(reqwest::header::ACCEPT, "application/json")
+        .send()
+        .await
+        .map_err(|e| OidcError::Http(e.to_string()))?;
+    if !resp.status().is_success() {
+        return Err(OidcError::Provider(format!(
+            "{what} answered {}",
+            resp.status()
+        )));
+    }
+    resp.json()
+        .await
+        .map_err(|e| OidcError::Provider(format!("{what}: {e}")))
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! `/auth/*`: sign-in with the OpenID provider, the callback, sign-out (and,
 //! with the `dev-signin` feature, the development sign-in).
 
-use http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION, SET_COOKIE};
+use http::header::{CACHE_CONTROL, LOCATION, SET_COOKIE};
 use http::{HeaderValue, Method, Request, Response, StatusCode};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -444,9 +444,7 @@ pub(super) fn form_field(body: &[u8], name: &str) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
-fn encode(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
-}
+use crate::http::response::query_value as encode;
 
 /// A same-site path to go to after sign-in: must start with one `/`, hold
 /// no backslash or control character, and not be an `/auth/` page.
@@ -555,36 +553,10 @@ pub(crate) fn page(
         })
         .unwrap_or_default();
     let body = format!(
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{t}</title></head>\n<body><main><h1>{t}</h1><p>{m}</p>{link}\
-         <p><a href=\"/\">Home</a></p></main></body></html>\n",
-        t = escape_html(title),
+        "<p>{m}</p>\n{link}<p><a href=\"/\">Home</a></p>\n",
         m = escape_html(message),
     );
-    html_response(status, body)
-}
-
-pub(crate) fn html_response(status: StatusCode, body: String) -> Response<Vec<u8>> {
-    let mut resp = Response::new(body.into_bytes());
-    *resp.status_mut() = status;
-    let h = resp.headers_mut();
-    h.insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    h.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert(
-        "x-content-type-options",
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        "content-security-policy",
-        HeaderValue::from_static(
-            "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'",
-        ),
-    );
-    resp
+    crate::http::response::html_page(status, title, &body)
 }
 
 #[cfg(test)]

@@ -240,7 +240,7 @@ pub async fn apply(app: &App, call: Call) -> Outcome {
                 .await
                 .map_err(|e| match e {
                     StoreError::ConditionFailed { op_index: Some(1) } => changed_meanwhile(e),
-                    e => duplicate_or(e, "You have already applied as a mentor in this cohort."),
+                    e => duplicate_or(e, MENTOR_DUPLICATE),
                 })?;
             if record.published {
                 // A mentor the committee published before: the edited
@@ -303,6 +303,28 @@ async fn earlier_mentee_cohorts(
         }
     }
     Ok(out)
+}
+
+/// What a member who applies twice as a mentor in a cohort is told.
+pub(crate) const MENTOR_DUPLICATE: &str = "You have already applied as a mentor in this cohort.";
+
+/// Stores a new mentor application (of no profile change) with its audit
+/// entry: 409 `duplicate` when the member has applied in the cohort.
+pub(crate) async fn insert_mentor_application(
+    app: &App,
+    application: &MentorApplication,
+    audit: Entry,
+) -> Result<(), Problem> {
+    app.store
+        .transact(vec![
+            TransactOp::put_if(
+                records::mentor_app_item(application),
+                Condition::not_exists(),
+            ),
+            audit.op(),
+        ])
+        .await
+        .map_err(|e| duplicate_or(e, MENTOR_DUPLICATE))
 }
 
 fn duplicate_or(e: StoreError, message: &str) -> Problem {
@@ -475,16 +497,7 @@ async fn decide(app: &App, call: Call, approve: bool) -> Outcome {
                 }
             }
             let audit = Entry::new(&cohort.id, action, &me, &key, now).detail(detail);
-            app.store
-                .transact(vec![
-                    TransactOp::put_if(
-                        records::mentee_app_item(&a),
-                        Condition::eq(records::STATE, old.name()),
-                    ),
-                    audit.op(),
-                ])
-                .await
-                .map_err(changed_meanwhile)?;
+            save_transition(app, records::mentee_app_item(&a), old.name(), audit).await?;
             Listed {
                 id: id.clone(),
                 application: Application::Mentee(a),
@@ -544,6 +557,24 @@ async fn decide(app: &App, call: Call, approve: bool) -> Outcome {
         query_value(&id),
         query_value(&cohort.id)
     )))
+}
+
+/// Writes `item`, a record whose state was `old_state` when it was read,
+/// with its audit entry, in one transaction: 409 when someone changed it
+/// meanwhile ([`changed_meanwhile`]).
+pub async fn save_transition(
+    app: &App,
+    item: crate::store::Item,
+    old_state: &str,
+    audit: Entry,
+) -> Result<(), Problem> {
+    app.store
+        .transact(vec![
+            TransactOp::put_if(item, Condition::eq(records::STATE, old_state)),
+            audit.op(),
+        ])
+        .await
+        .map_err(changed_meanwhile)
 }
 
 /// A failed condition on a record read a moment ago: someone changed it.

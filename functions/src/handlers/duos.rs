@@ -6,7 +6,7 @@ use mentoring::program::Cohort;
 use mentoring::Role;
 use serde::{Deserialize, Serialize};
 
-use super::applications::changed_meanwhile;
+use super::applications::save_transition;
 use super::{cohort_in_query, email_of, messages, notify, Call};
 use crate::app::App;
 use crate::audit::Entry;
@@ -14,7 +14,7 @@ use crate::http::body::MAX_ID_LEN;
 use crate::http::response::query_value;
 use crate::http::{Outcome, Problem, Reply, Shape};
 use crate::records::{self, keys};
-use crate::store::{Condition, Query, TransactOp};
+use crate::store::Query;
 
 /// The committee's duos page (result of the liaison form).
 pub const COMMITTEE_DUOS_PAGE: &str = "/members/committee/duos/";
@@ -174,19 +174,9 @@ pub async fn assign_liaison(app: &App, call: Call) -> Outcome {
         call.moment.now,
     )
     .detail(serde_json::json!({"liaison": liaison}));
-    app.store
-        .transact(vec![
-            TransactOp::put_if(
-                records::duo_item(&duo),
-                Condition::eq(records::STATE, old_state),
-            ),
-            audit.op(),
-        ])
-        .await
-        .map_err(changed_meanwhile)?;
-    let name = |id: String| async move { email_of(app, &id).await.map(|(n, _)| n).unwrap_or(id) };
-    let mentee = name(duo.mentee_id.clone()).await;
-    let mentor = name(duo.mentor_id.clone()).await;
+    save_transition(app, records::duo_item(&duo), old_state, audit).await?;
+    let mentee = super::name_of(app, &duo.mentee_id).await;
+    let mentor = super::name_of(app, &duo.mentor_id).await;
     notify(
         app,
         &liaison,
@@ -246,20 +236,10 @@ pub async fn end_early(app: &App, call: Call) -> Outcome {
     duo.status = status;
     let key = keys::duo(&cohort.id, &duo.id);
     let audit = Entry::new(&cohort.id, "end_duo_early", &me, &key, call.moment.now);
-    app.store
-        .transact(vec![
-            TransactOp::put_if(
-                records::duo_item(&duo),
-                Condition::eq(records::STATE, old_state),
-            ),
-            audit.op(),
-        ])
-        .await
-        .map_err(changed_meanwhile)?;
-    let name = |id: String| async move { email_of(app, &id).await.map(|(n, _)| n).unwrap_or(id) };
-    let mentee = name(duo.mentee_id.clone()).await;
-    let mentor = name(duo.mentor_id.clone()).await;
-    let by = name(me.clone()).await;
+    save_transition(app, records::duo_item(&duo), old_state, audit).await?;
+    let mentee = super::name_of(app, &duo.mentee_id).await;
+    let mentor = super::name_of(app, &duo.mentor_id).await;
+    let by = super::name_of(app, &me).await;
     let committee_contact = match &notice.notify {
         NoticeRecipient::Liaison(l) => Some(l.clone()),
         NoticeRecipient::Chair => program.committee.chair.clone(),

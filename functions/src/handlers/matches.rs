@@ -27,8 +27,8 @@ use mentoring::matching::{
 use mentoring::program::Cohort;
 use serde::Deserialize;
 
-use super::applications::changed_meanwhile;
-use super::{email_of, messages, notify, site_url, Call};
+use super::applications::save_transition;
+use super::{messages, notify, site_url, Call};
 mod closing;
 
 use crate::app::App;
@@ -218,10 +218,7 @@ pub async fn request(app: &App, call: Call) -> Outcome {
         }
     }
     let req = created.ok_or_else(busy)?;
-    let mentee_name = email_of(app, &me)
-        .await
-        .map(|(n, _)| n)
-        .unwrap_or_else(|| me.clone());
+    let mentee_name = super::name_of(app, &me).await;
     notify(
         app,
         &req.mentor_id,
@@ -373,10 +370,7 @@ pub async fn accept(app: &App, call: Call) -> Outcome {
         .await;
         // The mentor is taken: their profile says so, without "Ask" link.
         crate::publish::member_changed(app, &request.mentor_id).await;
-        let mentor_name = email_of(app, &me)
-            .await
-            .map(|(n, _)| n)
-            .unwrap_or_else(|| me.clone());
+        let mentor_name = super::name_of(app, &me).await;
         notify(
             app,
             &request.mentee_id,
@@ -417,24 +411,12 @@ pub async fn decline(app: &App, call: Call) -> Outcome {
     r.status = r.decline(&me, body.reason, call.moment.now)?;
     let key = keys::match_request(&cohort.id, &r.id);
     let audit = Entry::new(&cohort.id, "decline_match", &me, &key, call.moment.now);
-    app.store
-        .transact(vec![
-            TransactOp::put_if(
-                records::match_item(&r),
-                Condition::eq(records::STATE, old.name()),
-            ),
-            audit.op(),
-        ])
-        .await
-        .map_err(changed_meanwhile)?;
+    save_transition(app, records::match_item(&r), old.name(), audit).await?;
     let reason = match &r.status {
         MatchStatus::Declined { reason, .. } => reason.clone(),
         _ => None,
     };
-    let mentor_name = email_of(app, &me)
-        .await
-        .map(|(n, _)| n)
-        .unwrap_or_else(|| me.clone());
+    let mentor_name = super::name_of(app, &me).await;
     notify(
         app,
         &r.mentee_id,
@@ -459,21 +441,9 @@ pub async fn withdraw(app: &App, call: Call) -> Outcome {
     r.status = r.withdraw(&me, call.moment.now)?;
     let key = keys::match_request(&cohort.id, &r.id);
     let audit = Entry::new(&cohort.id, "withdraw_match", &me, &key, call.moment.now);
-    app.store
-        .transact(vec![
-            TransactOp::put_if(
-                records::match_item(&r),
-                Condition::eq(records::STATE, old.name()),
-            ),
-            audit.op(),
-        ])
-        .await
-        .map_err(changed_meanwhile)?;
+    save_transition(app, records::match_item(&r), old.name(), audit).await?;
     // The mentor is told (the requests page says so).
-    let mentee_name = email_of(app, &me)
-        .await
-        .map(|(n, _)| n)
-        .unwrap_or_else(|| me.clone());
+    let mentee_name = super::name_of(app, &me).await;
     notify(
         app,
         &r.mentor_id,

@@ -127,6 +127,13 @@ pub async fn email_of(app: &App, member_id: &str) -> Option<(String, String)> {
     }
 }
 
+/// A member's name for a message: from the roster, else their member id.
+pub async fn name_of(app: &App, member_id: &str) -> String {
+    email_of(app, member_id)
+        .await
+        .map_or_else(|| member_id.to_owned(), |(name, _)| name)
+}
+
 /// Sends a message to a member; a failure is logged and never undoes the
 /// stored change.
 pub async fn notify(app: &App, member_id: &str, message: messages::Message) {

@@ -336,10 +336,7 @@ pub async fn consent(app: &App, call: Call) -> Outcome {
             }
         })?;
     // The nominator is told the answer (the nomination page promises it).
-    let nominee = super::email_of(app, &n.nominee_id)
-        .await
-        .map(|(name, _)| name)
-        .unwrap_or_else(|| n.nominee_id.clone());
+    let nominee = super::name_of(app, &n.nominee_id).await;
     notify(
         app,
         &n.nominator_id,

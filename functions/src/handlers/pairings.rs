@@ -25,7 +25,7 @@ use serde::Deserialize;
 
 use super::applications::changed_meanwhile;
 use super::matches::{close_later, push_closed_requests, tell_declined};
-use super::{cohort_in_query, email_of, messages, notify, site_url, Call};
+use super::{cohort_in_query, messages, notify, site_url, Call};
 use crate::app::App;
 use crate::audit::Entry;
 use crate::http::body::MAX_ID_LEN;
@@ -336,11 +336,10 @@ pub async fn confirm(app: &App, mut call: Call) -> Outcome {
         );
     }
     app.store.transact(ops).await.map_err(changed_meanwhile)?;
-    let name = |id: String| async move { email_of(app, &id).await.map(|(n, _)| n).unwrap_or(id) };
     let link = site_url(app, REQUESTS_PAGE);
     for p in &pairings {
-        let mentee = name(p.mentee_id.clone()).await;
-        let mentor = name(p.mentor_id.clone()).await;
+        let mentee = super::name_of(app, &p.mentee_id).await;
+        let mentor = super::name_of(app, &p.mentor_id).await;
         notify(
             app,
             &p.mentee_id,
@@ -422,13 +421,12 @@ async fn answer(app: &App, mut call: Call, accept: bool) -> Outcome {
             "This pairing is changing right now; please try again in a moment.",
         )
     })?;
-    let name = |id: String| async move { email_of(app, &id).await.map(|(n, _)| n).unwrap_or(id) };
     let other = if pairing.mentee_id == me {
         pairing.mentor_id.clone()
     } else {
         pairing.mentee_id.clone()
     };
-    let my_name = name(me.clone()).await;
+    let my_name = super::name_of(app, &me).await;
     if answered.duo.is_some() {
         close_later(
             app,
@@ -441,16 +439,16 @@ async fn answer(app: &App, mut call: Call, accept: bool) -> Outcome {
         .await;
         crate::publish::member_changed(app, &pairing.mentor_id).await;
         for (to, partner) in [(&me, other.clone()), (&other, me.clone())] {
-            let partner = name(partner).await;
+            let partner = super::name_of(app, &partner).await;
             notify(app, to, messages::pairing_formed(program, &partner)).await;
         }
-        let mentor_name = name(pairing.mentor_id.clone()).await;
+        let mentor_name = super::name_of(app, &pairing.mentor_id).await;
         tell_declined(app, &closed.all, &closed.transitions, &mentor_name).await;
     } else if !accept {
         notify(app, &other, messages::pairing_declined(program, &my_name)).await;
         if let Some(chair) = &program.committee.chair {
-            let mentee = name(pairing.mentee_id.clone()).await;
-            let mentor = name(pairing.mentor_id.clone()).await;
+            let mentee = super::name_of(app, &pairing.mentee_id).await;
+            let mentor = super::name_of(app, &pairing.mentor_id).await;
             notify(
                 app,
                 chair,

@@ -404,7 +404,7 @@ pub async fn relist(app: &App, call: Call) -> Outcome {
     if app.store.get(&key).await?.is_some() {
         return Err(Problem::conflict(
             "duplicate",
-            "You have already applied as a mentor in this cohort.",
+            super::applications::MENTOR_DUPLICATE,
         ));
     }
     let earlier = listed_before(app, cohort, &me).await?.ok_or_else(|| {
@@ -423,25 +423,7 @@ pub async fn relist(app: &App, call: Call) -> Outcome {
     application.status = application.status.approve()?;
     let audit = Entry::new(&cohort.id, "relist_mentor", &me, &key, call.moment.now)
         .detail(serde_json::json!({"from_cohort": earlier.cohort}));
-    app.store
-        .transact(vec![
-            TransactOp::put_if(
-                crate::records::mentor_app_item(&application),
-                crate::store::Condition::not_exists(),
-            ),
-            audit.op(),
-        ])
-        .await
-        .map_err(|e| {
-            if e.is_condition_failed() {
-                Problem::conflict(
-                    "duplicate",
-                    "You have already applied as a mentor in this cohort.",
-                )
-            } else {
-                e.into()
-            }
-        })?;
+    super::applications::insert_mentor_application(app, &application, audit).await?;
     publish::member_changed(app, &me).await;
     Ok(Reply::created(&serde_json::json!({
         "id": super::applications::application_id(mentoring::Side::Mentor, &me),

@@ -1,6 +1,6 @@
 //! HTTP plumbing shared by the handlers: bodies ([`body`]), problems
-//! ([`problem`]), responses ([`response`]) and what a handler returns
-//! ([`Reply`]).
+//! ([`problem`]), responses and HTML pages ([`response`]), the security
+//! headers ([`security`]) and what a handler returns ([`Reply`]).
 //!
 //! # Plain form posts
 //!
@@ -18,6 +18,7 @@
 pub mod body;
 pub mod problem;
 pub mod response;
+pub mod security;
 pub mod text;
 
 pub use body::{Body, Shape, MAX_BODY};

@@ -1,9 +1,12 @@
-//! Building responses: JSON, 303 redirects, small HTML pages. Every API
-//! response is `Cache-Control: no-store` (it is about one signed-in person).
+//! Building responses: JSON, 303 redirects, HTML pages. Every API response
+//! is `Cache-Control: no-store` (it is about one signed-in person); every
+//! HTML page carries the security headers ([`super::security`]).
 
 use http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION};
 use http::{HeaderValue, Response, StatusCode};
 use serde::Serialize;
+
+use super::security;
 
 /// A JSON response.
 pub fn json<T: Serialize + ?Sized>(status: StatusCode, body: &T) -> Response<Vec<u8>> {
@@ -38,14 +41,34 @@ pub fn see_other(location: &str) -> Response<Vec<u8>> {
 }
 
 /// A minimal, self-contained HTML page (`title` and `body_html`, which the
-/// caller has escaped).
+/// caller has escaped): the one page shell of the functions, sent by
+/// [`html_document`].
 pub fn html_page(status: StatusCode, title: &str, body_html: &str) -> Response<Vec<u8>> {
     let title = escape(title);
-    let html = format!(
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{title}</title>\n</head>\n<body>\n<main>\n<h1>{title}</h1>\n{body_html}</main>\n</body>\n</html>\n"
-    );
+    html_document(
+        status,
+        format!(
+            "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+             <title>{title}</title>\n</head>\n<body>\n<main>\n<h1>{title}</h1>\n{body_html}</main>\n</body>\n</html>\n"
+        ),
+    )
+}
+
+/// A self-contained HTML document of the functions (no script): `no-store`,
+/// the security headers and their own policy ([`security::PAGE_CSP`]).
+pub fn html_document(status: StatusCode, html: String) -> Response<Vec<u8>> {
+    html_response(status, html, Some(security::PAGE_CSP))
+}
+
+/// A page in the site's shell (the members area's views): `no-store` and
+/// the security headers; its policy is the site's, which names the sign-in
+/// provider and is added by the edge (CloudFront, `duos serve`).
+pub fn html_in_site_shell(status: StatusCode, html: String) -> Response<Vec<u8>> {
+    html_response(status, html, None)
+}
+
+fn html_response(status: StatusCode, html: String, csp: Option<&'static str>) -> Response<Vec<u8>> {
     let mut r = Response::new(html.into_bytes());
     *r.status_mut() = status;
     r.headers_mut().insert(
@@ -54,6 +77,7 @@ pub fn html_page(status: StatusCode, title: &str, body_html: &str) -> Response<V
     );
     r.headers_mut()
         .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    security::add_security_headers(r.headers_mut(), csp);
     r
 }
 

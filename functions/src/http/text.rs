@@ -1,7 +1,8 @@
 //! The small text rules of the web, once for every caller (the handlers,
 //! the members area, publishing, `duos serve`): HTML escaping (the
 //! generator's), the
-//! percent-decoding of a URL path, and a file's `Content-Type`.
+//! percent-decoding of a URL path, a query's pairs, and a file's
+//! `Content-Type`.
 
 /// HTML-escapes text for element content and attribute values (`&`, `<`,
 /// `>`, `"` and `'`): the generator's, so pages built and pages served
@@ -29,6 +30,14 @@ pub fn percent_decode_path(s: &str) -> Option<String> {
         }
     }
     String::from_utf8(out).ok()
+}
+
+/// The `name=value` pairs of `uri`'s query, decoded, in order (a later
+/// value of a name wins in a map).
+pub fn query_pairs<C: FromIterator<(String, String)>>(uri: &http::Uri) -> C {
+    url::form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
 }
 
 /// The `Content-Type` of a file by the extension of its path or key (any

@@ -8,10 +8,14 @@
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
+pub mod address;
+pub mod message;
 pub mod outbox;
 pub mod ses;
 
-pub use outbox::{Outbox, OutboxMessage};
+pub use address::{mailbox, usable_address, Mailbox};
+pub use message::OutboxMessage;
+pub use outbox::Outbox;
 pub use ses::{SesConfig, SesMailer};
 
 /// One plain-text message to one recipient.

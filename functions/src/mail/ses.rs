@@ -1,5 +1,6 @@
-//! The SES sender (AWS): one SES v2 `SendEmail` call with `Simple` content
-//! (UTF-8 subject and text body) per [`Mail`].
+//! The SES sender (AWS): one SES v2 `SendEmail` call per [`Mail`], with the
+//! message as raw content, the same RFC 5322 text the outbox writes
+//! ([`super::message::render`]).
 //!
 //! The from-address must be a verified SES identity (the address or its
 //! domain); the SAM template grants the functions `ses:SendEmail` on it.
@@ -8,12 +9,12 @@
 
 use async_trait::async_trait;
 use aws_sdk_sesv2::error::DisplayErrorContext;
-use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
+use aws_sdk_sesv2::primitives::Blob;
+use aws_sdk_sesv2::types::{Destination, EmailContent, RawMessage};
 use aws_sdk_sesv2::Client;
 
-use super::outbox::mailbox_header;
-use super::{Mail, MailError, Mailer};
-use crate::store::StaticCredentials;
+use super::{message, Mail, MailError, Mailbox, Mailer};
+use crate::aws::AwsTarget;
 
 /// How to reach SES and who the mail is from.
 #[derive(Clone, Debug)]
@@ -21,15 +22,8 @@ pub struct SesConfig {
     /// The `From` mailbox: `address` or `Display Name <address>` (a verified
     /// SES identity).
     pub from: String,
-    /// Endpoint override (e.g. `http://127.0.0.1:5000` for moto); `None`
-    /// for AWS (or whatever `AWS_ENDPOINT_URL_SESV2` / `AWS_ENDPOINT_URL` say).
-    pub endpoint_url: Option<String>,
-    /// Region; `None` takes the SDK's default chain (`AWS_REGION` on Lambda),
-    /// or `us-east-1` with static credentials.
-    pub region: Option<String>,
-    /// Fixed credentials (tests); `None` takes the SDK's default chain (the
-    /// function's role on Lambda).
-    pub credentials: Option<StaticCredentials>,
+    /// Where the SES client connects.
+    pub aws: AwsTarget,
     /// SES configuration set to send through (event publishing), if any.
     pub configuration_set: Option<String>,
 }
@@ -39,40 +33,12 @@ impl SesConfig {
     pub fn new(from: impl Into<String>) -> SesConfig {
         SesConfig {
             from: from.into(),
-            endpoint_url: None,
-            region: None,
-            credentials: None,
+            aws: AwsTarget::default(),
             configuration_set: None,
         }
     }
 
-    /// Builder: talk to this endpoint instead of AWS's.
-    #[must_use]
-    pub fn endpoint_url(mut self, url: impl Into<String>) -> SesConfig {
-        self.endpoint_url = Some(url.into());
-        self
-    }
-
-    /// Builder: this region.
-    #[must_use]
-    pub fn region(mut self, region: impl Into<String>) -> SesConfig {
-        self.region = Some(region.into());
-        self
-    }
-
-    /// Builder: these fixed credentials (set on the SDK config only).
-    #[must_use]
-    pub fn credentials(
-        mut self,
-        access_key_id: impl Into<String>,
-        secret_access_key: impl Into<String>,
-    ) -> SesConfig {
-        self.credentials = Some(StaticCredentials {
-            access_key_id: access_key_id.into(),
-            secret_access_key: secret_access_key.into(),
-        });
-        self
-    }
+    crate::aws::aws_target_builders!();
 
     /// Builder: send through this SES configuration set.
     #[must_use]
@@ -94,12 +60,7 @@ impl SesMailer {
     /// Builds the SDK client for `config`. With static credentials no
     /// environment is consulted; otherwise the SDK's default chains are.
     pub async fn connect(config: SesConfig) -> SesMailer {
-        let shared = crate::aws::sdk_config(
-            config.endpoint_url.as_deref(),
-            config.region.as_deref(),
-            config.credentials.as_ref(),
-        )
-        .await;
+        let shared = config.aws.sdk_config().await;
         let client = Client::new(&shared);
         SesMailer::from_client(client, config.from, config.configuration_set)
     }
@@ -124,14 +85,6 @@ impl SesMailer {
     }
 }
 
-fn utf8(text: &str) -> Result<Content, String> {
-    Content::builder()
-        .data(text)
-        .charset("UTF-8")
-        .build()
-        .map_err(|e| e.to_string())
-}
-
 #[async_trait]
 impl Mailer for SesMailer {
     async fn send(&self, mail: Mail) -> Result<String, MailError> {
@@ -139,31 +92,21 @@ impl Mailer for SesMailer {
             to: mail.to.clone(),
             reason: format!("SES: {reason}"),
         };
-        let to = mail.to.trim();
-        if to.is_empty() || to.contains(['\r', '\n']) {
-            return Err(fail("not a usable address".into()));
-        }
-        // A non-ASCII display name must reach SES as an encoded-word.
-        let from = mailbox_header(&self.from).map_err(&fail)?;
-        let subject: String = mail
-            .subject
-            .chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .collect();
-        let message = Message::builder()
-            .subject(utf8(subject.trim()).map_err(&fail)?)
-            .body(
-                Body::builder()
-                    .text(utf8(&mail.text).map_err(&fail)?)
-                    .build(),
-            )
-            .build();
+        let from = Mailbox::parse(&self.from).map_err(|e| fail(format!("From: {e}")))?;
+        let to = super::usable_address(&mail.to).map_err(&fail)?;
+        let now = chrono::Utc::now();
+        let id = message::message_id(&message::stem(now, 0), &from);
+        let raw = message::render(&mail, &from, &id, now).map_err(&fail)?;
+        let raw = RawMessage::builder()
+            .data(Blob::new(raw))
+            .build()
+            .map_err(|e| fail(e.to_string()))?;
         let mut request = self
             .client
             .send_email()
-            .from_email_address(from)
+            .from_email_address(&from.address)
             .destination(Destination::builder().to_addresses(to).build())
-            .content(EmailContent::builder().simple(message).build());
+            .content(EmailContent::builder().raw(raw).build());
         if let Some(set) = &self.configuration_set {
             request = request.configuration_set_name(set);
         }

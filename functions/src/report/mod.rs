@@ -495,15 +495,9 @@ pub async fn page(app: &App, member_id: &str, cohort: &str) -> Response<Vec<u8>>
     }
     match render_html(app.store.as_ref(), &app.config, cohort, today).await {
         Ok(html) => {
-            let mut r = Response::new(html.into_bytes());
-            r.headers_mut().insert(
-                http::header::CONTENT_TYPE,
-                HeaderValue::from_static("text/html; charset=utf-8"),
-            );
-            r.headers_mut().insert(
-                http::header::CACHE_CONTROL,
-                HeaderValue::from_static("no-store"),
-            );
+            // The page's own policy (its inline style by hash) in place of
+            // the one of the functions' pages.
+            let mut r = crate::http::response::html_document(StatusCode::OK, html);
             if let Ok(csp) = HeaderValue::from_str(&html::content_security_policy()) {
                 r.headers_mut()
                     .insert(http::header::CONTENT_SECURITY_POLICY, csp);

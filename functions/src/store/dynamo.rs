@@ -67,13 +67,8 @@ impl std::fmt::Debug for StaticCredentials {
 pub struct DynamoConfig {
     /// Table name.
     pub table: String,
-    /// Endpoint override, e.g. `http://127.0.0.1:5000` for moto; `None` for AWS.
-    pub endpoint_url: Option<String>,
-    /// Region; `None` takes the SDK's default chain (`AWS_REGION`...), or
-    /// `us-east-1` with static credentials.
-    pub region: Option<String>,
-    /// Fixed credentials; `None` takes the SDK's default chain.
-    pub credentials: Option<StaticCredentials>,
+    /// Where the DynamoDB client connects.
+    pub aws: crate::aws::AwsTarget,
 }
 
 impl DynamoConfig {
@@ -81,37 +76,11 @@ impl DynamoConfig {
     pub fn new(table: impl Into<String>) -> Self {
         DynamoConfig {
             table: table.into(),
-            endpoint_url: None,
-            region: None,
-            credentials: None,
+            aws: crate::aws::AwsTarget::default(),
         }
     }
-    /// Builder: talk to this endpoint instead of AWS's.
-    #[must_use]
-    pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
-        self.endpoint_url = Some(url.into());
-        self
-    }
-    /// Builder: this region.
-    #[must_use]
-    pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
-    /// Builder: these fixed credentials (set on the SDK config only, never
-    /// in the process environment).
-    #[must_use]
-    pub fn credentials(
-        mut self,
-        access_key_id: impl Into<String>,
-        secret_access_key: impl Into<String>,
-    ) -> Self {
-        self.credentials = Some(StaticCredentials {
-            access_key_id: access_key_id.into(),
-            secret_access_key: secret_access_key.into(),
-        });
-        self
-    }
+
+    crate::aws::aws_target_builders!();
 }
 
 /// The store on AWS: one DynamoDB table. Cheap to clone.
@@ -126,12 +95,7 @@ impl DynamoStore {
     /// Builds the SDK client for `config`. With static credentials no
     /// environment is consulted; otherwise the SDK's default chains are.
     pub async fn connect(config: DynamoConfig) -> Self {
-        let shared = crate::aws::sdk_config(
-            config.endpoint_url.as_deref(),
-            config.region.as_deref(),
-            config.credentials.as_ref(),
-        )
-        .await;
+        let shared = config.aws.sdk_config().await;
         let client = Client::new(&shared);
         Self::from_client(client, config.table)
     }

@@ -216,9 +216,7 @@ pub(super) async fn page(
     render_with("committee_audit.html", ctx, &data, "Audit trail")
 }
 
-fn enc(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
-}
+use crate::http::response::query_value as enc;
 
 /// The CSV download (`?format=csv`), for the chair only; `None` when the
 /// query asks for the page.

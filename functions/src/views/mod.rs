@@ -205,14 +205,7 @@ pub async fn handle(
 
 /// The request's query parameters (the last of a repeated one).
 fn query_of(req: &Request<Vec<u8>>) -> BTreeMap<String, String> {
-    req.uri()
-        .query()
-        .map(|q| {
-            url::form_urlencoded::parse(q.as_bytes())
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect()
-        })
-        .unwrap_or_default()
+    crate::http::text::query_pairs(req.uri())
 }
 
 /// No session: to the sign-in, and back to this page after it.
@@ -224,7 +217,7 @@ fn to_sign_in(req: &Request<Vec<u8>>) -> Response<Vec<u8>> {
     }
     see_other(&format!(
         "/auth/login?next={}",
-        url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+        crate::http::response::query_value(&next)
     ))
 }
 

@@ -167,12 +167,7 @@ pub(super) fn error_chain(e: &tera::Error) -> String {
 
 /// An HTML page of the views (never cached).
 pub(super) fn html_response(status: StatusCode, html: String) -> Response<Vec<u8>> {
-    Response::builder()
-        .status(status)
-        .header(CONTENT_TYPE, "text/html; charset=utf-8")
-        .header(CACHE_CONTROL, "no-store")
-        .body(html.into_bytes())
-        .expect("valid response")
+    crate::http::response::html_in_site_shell(status, html)
 }
 
 /// A plain-text answer (never cached).

@@ -23,7 +23,7 @@ use http::{Request, StatusCode};
 use mentoring::permissions::Action;
 use mentoring::{FieldError, Profile};
 
-use super::page::{html_response, render};
+use super::page::render;
 use super::profile_form::{form, hidden_fields, profile_as_sent, record_card};
 use super::viewer::QUERY_KEYS;
 use super::{Page, ViewError, Viewer};
@@ -209,7 +209,7 @@ pub async fn save_refused(
         &page.main,
         &app.config.program.name,
     );
-    Some(html_response(page.status, html))
+    Some(crate::http::response::html_in_site_shell(page.status, html))
 }
 
 /// The form again with `problems` (400).
