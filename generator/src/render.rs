@@ -11,7 +11,6 @@ pub use crate::site::Site;
 use crate::templates::Templates;
 use crate::write::Sink;
 use mentoring::program::{ExpertiseTerm, Program};
-use mentoring::survey::Survey;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -41,6 +40,8 @@ pub struct Counts {
     pub pages: usize,
     pub profiles: usize,
     pub terms: usize,
+    /// Surveys checked (their forms are views rendered per request, not
+    /// built pages).
     pub surveys: usize,
     pub files: usize,
 }
@@ -368,27 +369,6 @@ impl Site {
         Ok((term_output(&t.slug), html))
     }
 
-    fn render_survey(&self, s: &Survey) -> Result<Rendered, Diagnostic> {
-        let url = format!("/members/surveys/{}/", s.id);
-        let mut ctx = self.base(&url, "members");
-        ctx.insert("survey", s);
-        ctx.insert(
-            "intro_html",
-            &crate::profiles::sanitizer()
-                .clean(
-                    &crate::markdown::render(&s.intro, &|t| Ok(t.to_string()))
-                        .0
-                        .html,
-                )
-                .to_string(),
-        );
-        let html = self.templates.render("survey.html", &ctx)?;
-        Ok((
-            PathBuf::from(format!("members/surveys/{}/index.html", s.id)),
-            html,
-        ))
-    }
-
     fn render_not_found(&self) -> Result<Rendered, Diagnostic> {
         let ctx = self.base("/404.html", "public");
         let html = self.templates.render("404.html", &ctx)?;
@@ -409,7 +389,6 @@ enum Job<'a> {
     Directory,
     Profile(&'a Mentor),
     Term(&'a ExpertiseTerm),
-    Survey(&'a Survey),
     NotFound,
 }
 
@@ -430,9 +409,6 @@ pub fn render(site: &Site, sink: &Sink) -> Result<Counts, Vec<Diagnostic>> {
     jobs.push(Job::Directory);
     jobs.push(Job::NotFound);
     jobs.extend(program.expertise.iter().map(Job::Term));
-    if site.templates.has("survey.html") {
-        jobs.extend(site.surveys.iter().map(Job::Survey));
-    }
     jobs.extend(mentors.iter().map(|m| Job::Profile(m)));
     // Every card once, in parallel, before the pages that list them (an
     // error shows again, with its template, on the directory's job).
@@ -446,7 +422,6 @@ pub fn render(site: &Site, sink: &Sink) -> Result<Counts, Vec<Diagnostic>> {
             Job::Directory => site.render_directory(&index)?,
             Job::Profile(m) => site.render_profile(m)?,
             Job::Term(t) => site.render_term(t, &index)?,
-            Job::Survey(s) => site.render_survey(s)?,
             Job::NotFound => site.render_not_found()?,
         };
         sink.write(&output, html.as_bytes())
