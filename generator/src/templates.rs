@@ -40,7 +40,10 @@ impl Templates {
     /// Renders `name`; a failure becomes a diagnostic on the template file,
     /// with tera's whole error chain in one line.
     pub fn render(&self, name: &str, ctx: &tera::Context) -> Result<String, Diagnostic> {
-        self.tera.render(name, ctx).map_err(|e| {
+        crate::timings::time(crate::timings::Stage::Template, || {
+            self.tera.render(name, ctx)
+        })
+        .map_err(|e| {
             let (msg, pos) = flatten(&e);
             let file = mentioned_template(&msg)
                 .filter(|n| self.has(n))
