@@ -26,8 +26,11 @@
 //! ("Publishing one changed profile") has the figures.
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::profiles::term_url;
 use crate::profiles::{profile_output, Listing, Published};
-use crate::render::{Card, Index, Rendered, ACCESS_OUTPUT};
+use crate::render::{
+    listing_page_output, page_count, Card, Index, Rendered, ACCESS_OUTPUT, DIRECTORY_URL,
+};
 use crate::site::Site;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
@@ -211,7 +214,7 @@ impl Site {
                     counts_changed || old_terms.contains(&t.slug) || new_terms.contains(&t.slug)
                 })
                 .collect();
-            let pages: Vec<Result<Rendered, Diagnostic>> = rayon::iter::once(None)
+            let pages: Vec<Result<Vec<Rendered>, Diagnostic>> = rayon::iter::once(None)
                 .chain(terms.par_iter().map(Some))
                 .map(|t| match t {
                     None => self.render_directory(&index),
@@ -219,7 +222,27 @@ impl Site {
                 })
                 .collect();
             for p in pages {
-                rendered.push(p.map_err(Diagnostics::from)?);
+                rendered.extend(p.map_err(Diagnostics::from)?);
+            }
+            // A listing one card shorter may have lost its last page.
+            let listed = |a: &Option<Appearance>| a.as_ref().is_some_and(|a| a.card.is_some());
+            let mut shrunk = vec![(
+                DIRECTORY_URL.to_string(),
+                index.order.len(),
+                usize::from(listed(&before)),
+                usize::from(listed(&after)),
+            )];
+            shrunk.extend(terms.iter().map(|t| {
+                (
+                    term_url(&t.slug),
+                    index.by_term.get(t.slug.as_str()).map_or(0, Vec::len),
+                    usize::from(old_terms.contains(&t.slug)),
+                    usize::from(new_terms.contains(&t.slug)),
+                )
+            }));
+            for (url, now, was_in, is_in) in shrunk {
+                let (before_pages, pages) = (page_count(now + was_in - is_in), page_count(now));
+                removed.extend((pages + 1..=before_pages).map(|n| listing_page_output(&url, n)));
             }
         }
         if slug_of(&before) != slug_of(&after) {

@@ -9,6 +9,7 @@ use crate::pages::{self, Kind, Page};
 use crate::profiles::{profile_output, profile_url, term_url, Mentor, TermRef};
 pub use crate::site::Site;
 use crate::templates::Templates;
+use crate::timings::{time, Stage};
 use crate::write::Sink;
 use mentoring::program::{ExpertiseTerm, Program};
 use rayon::prelude::*;
@@ -32,6 +33,84 @@ pub const ACCESS_OUTPUT: &str = "members/access.json";
 /// Output file of an expertise term's page.
 pub fn term_output(slug: &str) -> PathBuf {
     PathBuf::from(format!("members/expertise/{slug}/index.html"))
+}
+
+/// How many cards a page of the directory or of a term lists; longer
+/// listings continue on `<url>page/2/`, `<url>page/3/`, ...
+pub const CARDS_PER_PAGE: usize = 100;
+
+/// The folder under a listing's URL that holds its further pages
+/// (`/members/mentors/page/`): no profile may take it as its slug.
+pub const PAGES_SEGMENT: &str = "page";
+
+/// How many pages a listing of `len` cards takes (one, even when empty).
+pub fn page_count(len: usize) -> usize {
+    len.div_ceil(CARDS_PER_PAGE).max(1)
+}
+
+/// URL of page `number` (from 1) of the listing at `url` (ending in `/`).
+pub fn listing_page_url(url: &str, number: usize) -> String {
+    if number <= 1 {
+        url.to_string()
+    } else {
+        format!("{url}{PAGES_SEGMENT}/{number}/")
+    }
+}
+
+/// Output file of page `number` of the listing at `url` (`/members/...`).
+pub fn listing_page_output(url: &str, number: usize) -> PathBuf {
+    let url = listing_page_url(url, number);
+    PathBuf::from(format!("{}index.html", url.trim_start_matches('/')))
+}
+
+/// A page link of a listing (`paginator.pages`).
+#[derive(Serialize)]
+struct PageLink {
+    number: usize,
+    url: String,
+    current: bool,
+}
+
+/// `paginator` of the directory and term templates: which page of the
+/// listing this is and where the others are.
+#[derive(Serialize)]
+struct Paginator {
+    /// This page, from 1.
+    number: usize,
+    /// How many pages the listing has.
+    count: usize,
+    per_page: usize,
+    /// Positions (from 1) of the first and last card of this page; 0 and 0
+    /// on an empty listing.
+    first: usize,
+    last: usize,
+    previous: Option<String>,
+    next: Option<String>,
+    pages: Vec<PageLink>,
+}
+
+impl Paginator {
+    fn of(url: &str, number: usize, len: usize) -> Paginator {
+        let count = page_count(len);
+        let link = |n: usize| (1..=count).contains(&n).then(|| listing_page_url(url, n));
+        let first = ((number - 1) * CARDS_PER_PAGE + 1).min(len);
+        Paginator {
+            number,
+            count,
+            per_page: CARDS_PER_PAGE,
+            first,
+            last: (number * CARDS_PER_PAGE).min(len),
+            previous: link(number.wrapping_sub(1)),
+            next: link(number + 1),
+            pages: (1..=count)
+                .map(|n| PageLink {
+                    number: n,
+                    url: listing_page_url(url, n),
+                    current: n == number,
+                })
+                .collect(),
+        }
+    }
 }
 
 /// How many of each kind were rendered.
@@ -257,10 +336,41 @@ impl Site {
         Ok(m.card_html.get_or_init(|| html))
     }
 
+    /// Renders the listing at `url` (the directory, a term) with
+    /// `template`: one page per [`CARDS_PER_PAGE`] of `mentors`, each with
+    /// `cards_html` (its cards, in order), `mentor_count` (of the whole
+    /// listing) and `paginator`. Page 1 is written at `output`, the others
+    /// at `<url>page/<n>/index.html`.
+    fn render_listing(
+        &self,
+        template: &str,
+        ctx: &tera::Context,
+        (url, output): (&str, PathBuf),
+        mentors: &[&Mentor],
+    ) -> Result<Vec<Rendered>, Diagnostic> {
+        let count = page_count(mentors.len());
+        (1..=count)
+            .map(|number| {
+                let mut ctx = ctx.clone();
+                ctx.insert("mentor_count", &mentors.len());
+                ctx.insert("paginator", &Paginator::of(url, number, mentors.len()));
+                let from = ((number - 1) * CARDS_PER_PAGE).min(mentors.len());
+                let to = (number * CARDS_PER_PAGE).min(mentors.len());
+                let html = self.render_with_cards(template, ctx, &mentors[from..to])?;
+                let out = if number == 1 {
+                    output.clone()
+                } else {
+                    listing_page_output(url, number)
+                };
+                Ok((out, html))
+            })
+            .collect()
+    }
+
     /// Renders `template` with `cards_html` (the cards of `mentors`, in
-    /// order) and `mentor_count`. The template engine sees a mark in place
-    /// of the cards, which are spliced in afterwards: a page of 10,000
-    /// cards costs copying them, not rendering them again.
+    /// order). The template engine sees a mark in place of the cards,
+    /// which are spliced in afterwards: a page of many cards costs copying
+    /// them, not rendering them again.
     fn render_with_cards(
         &self,
         template: &str,
@@ -268,7 +378,6 @@ impl Site {
         mentors: &[&Mentor],
     ) -> Result<String, Diagnostic> {
         ctx.insert("cards_html", CARDS_MARK);
-        ctx.insert("mentor_count", &mentors.len());
         let page = self.templates.render(template, &ctx)?;
         let Some(at) = page.find(CARDS_MARK) else {
             return Ok(page);
@@ -277,18 +386,20 @@ impl Site {
             .iter()
             .map(|m| self.card_html(m))
             .collect::<Result<Vec<&str>, Diagnostic>>()?;
-        let len = page.len() + cards.iter().map(|c| c.len()).sum::<usize>();
-        let mut out = String::with_capacity(len);
-        out.push_str(&page[..at]);
-        for c in cards {
-            out.push_str(c);
-        }
-        out.push_str(&page[at + CARDS_MARK.len()..]);
-        Ok(out)
+        Ok(time(Stage::Splice, || {
+            let len = page.len() + cards.iter().map(|c| c.len()).sum::<usize>();
+            let mut out = String::with_capacity(len);
+            out.push_str(&page[..at]);
+            for c in cards {
+                out.push_str(c);
+            }
+            out.push_str(&page[at + CARDS_MARK.len()..]);
+            out
+        }))
     }
 
-    /// The mentor directory.
-    pub(crate) fn render_directory(&self, index: &Index) -> Result<Rendered, Diagnostic> {
+    /// The mentor directory, its pages.
+    pub(crate) fn render_directory(&self, index: &Index) -> Result<Vec<Rendered>, Diagnostic> {
         let mut ctx = self.base(DIRECTORY_URL, "members");
         ctx.insert("terms", &index.terms_value);
         let intro = self.directory_intro();
@@ -298,8 +409,8 @@ impl Site {
         let template = intro
             .map(|p| page_template(p, &self.templates))
             .unwrap_or_else(|| "directory.html".into());
-        let html = self.render_with_cards(&template, ctx, &index.order)?;
-        Ok((PathBuf::from(DIRECTORY_OUTPUT), html))
+        let at = (DIRECTORY_URL, PathBuf::from(DIRECTORY_OUTPUT));
+        self.render_listing(&template, &ctx, at, &index.order)
     }
 
     /// The `mentor` of `profile.html`: the profile's fields, with
@@ -341,12 +452,12 @@ impl Site {
         self.templates.render("base.html", &ctx)
     }
 
-    /// An expertise term's page.
+    /// An expertise term's pages.
     pub(crate) fn render_term(
         &self,
         t: &ExpertiseTerm,
         index: &Index,
-    ) -> Result<Rendered, Diagnostic> {
+    ) -> Result<Vec<Rendered>, Diagnostic> {
         let url = term_url(&t.slug);
         let mut ctx = self.base(&url, "members");
         let mentors = index
@@ -365,8 +476,8 @@ impl Site {
             },
         );
         ctx.insert("terms", &index.terms_value);
-        let html = self.render_with_cards("expertise.html", ctx, mentors)?;
-        Ok((term_output(&t.slug), html))
+        let at = (url.as_str(), term_output(&t.slug));
+        self.render_listing("expertise.html", &ctx, at, mentors)
     }
 
     fn render_not_found(&self) -> Result<Rendered, Diagnostic> {
@@ -417,15 +528,18 @@ pub fn render(site: &Site, sink: &Sink) -> Result<Counts, Vec<Diagnostic>> {
     });
 
     let render_one = |job: &Job| -> Result<(), Diagnostic> {
-        let (output, html) = match job {
-            Job::Page(p) => site.render_page(p)?,
+        let files = match job {
+            Job::Page(p) => vec![site.render_page(p)?],
             Job::Directory => site.render_directory(&index)?,
-            Job::Profile(m) => site.render_profile(m)?,
+            Job::Profile(m) => vec![site.render_profile(m)?],
             Job::Term(t) => site.render_term(t, &index)?,
-            Job::NotFound => site.render_not_found()?,
+            Job::NotFound => vec![site.render_not_found()?],
         };
-        sink.write(&output, html.as_bytes())
-            .map_err(|e| Diagnostic::new(&output, format!("cannot write: {e}")))
+        for (output, html) in files {
+            time(Stage::Write, || sink.write(&output, html.as_bytes()))
+                .map_err(|e| Diagnostic::new(&output, format!("cannot write: {e}")))?;
+        }
+        Ok(())
     };
 
     let mut diags: Vec<Diagnostic> = jobs
@@ -469,12 +583,19 @@ pub fn render(site: &Site, sink: &Sink) -> Result<Counts, Vec<Diagnostic>> {
         return Err(diags);
     }
     let pages = site.pages.len();
+    // The directory's and the terms' pages after their first.
+    let further_pages = page_count(index.order.len()) - 1
+        + program
+            .expertise
+            .iter()
+            .map(|t| page_count(index.by_term.get(t.slug.as_str()).map_or(0, Vec::len)) - 1)
+            .sum::<usize>();
     Ok(Counts {
         pages,
         profiles: mentors.len(),
         terms: program.expertise.len(),
         surveys: site.surveys.len(),
-        files: jobs.len() + extras_len() + site.assets.files.len(),
+        files: jobs.len() + further_pages + extras_len() + site.assets.files.len(),
     })
 }
 
