@@ -14,13 +14,15 @@
 //! - when what a directory card shows changed (name, title, institution,
 //!   location, role, the bio's opening, terms, listed or not): the
 //!   directory and the pages of
-//!   its old and new terms; when a term's count changed, every term page
+//!   its old and new terms, each with all its pages (a listing is paged by
+//!   [`crate::render::CARDS_PER_PAGE`]; a page the shorter listing no
+//!   longer fills is deleted); when a term's count changed, every term page
 //!   (each lists the others with their counts);
 //! - `members/access.json` when the slug -> member mapping changed.
 //!
 //! Nothing else is rendered: the cost is one profile page, plus the
-//! directory and term pages only when a card changed. Those list every
-//! card, but only the changed mentor's card is rendered: the others were
+//! directory and term pages only when a card changed. Together those list
+//! every card, but only the changed mentor's card is rendered: the others were
 //! rendered when their profiles were compiled and are spliced in
 //! ([`crate::render`]); the files are written in parallel. BENCHMARKS.md
 //! ("Publishing one changed profile") has the figures.
