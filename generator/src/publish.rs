@@ -30,9 +30,7 @@
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::profiles::term_url;
 use crate::profiles::{profile_output, Listing, Published};
-use crate::render::{
-    listing_page_output, page_count, Card, Index, Rendered, ACCESS_OUTPUT, DIRECTORY_URL,
-};
+use crate::render::{listing_page_output, Card, Index, Rendered, ACCESS_OUTPUT, DIRECTORY_URL};
 use crate::site::Site;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
@@ -229,6 +227,7 @@ impl Site {
             // A listing one card shorter may have lost its last page.
             let listed = |a: &Option<Appearance>| a.as_ref().is_some_and(|a| a.card.is_some());
             let mut shrunk = vec![(
+                true,
                 DIRECTORY_URL.to_string(),
                 index.order.len(),
                 usize::from(listed(&before)),
@@ -236,14 +235,22 @@ impl Site {
             )];
             shrunk.extend(terms.iter().map(|t| {
                 (
+                    false,
                     term_url(&t.slug),
                     index.by_term.get(t.slug.as_str()).map_or(0, Vec::len),
                     usize::from(old_terms.contains(&t.slug)),
                     usize::from(new_terms.contains(&t.slug)),
                 )
             }));
-            for (url, now, was_in, is_in) in shrunk {
-                let (before_pages, pages) = (page_count(now + was_in - is_in), page_count(now));
+            for (directory, url, now, was_in, is_in) in shrunk {
+                let pages_of = |len| {
+                    if directory {
+                        self.directory_pages(len)
+                    } else {
+                        self.term_pages(len)
+                    }
+                };
+                let (before_pages, pages) = (pages_of(now + was_in - is_in), pages_of(now));
                 removed.extend((pages + 1..=before_pages).map(|n| listing_page_output(&url, n)));
             }
         }

@@ -35,18 +35,14 @@ pub fn term_output(slug: &str) -> PathBuf {
     PathBuf::from(format!("members/expertise/{slug}/index.html"))
 }
 
-/// How many cards a page of the directory or of a term lists; longer
-/// listings continue on `<url>page/2/`, `<url>page/3/`, ...
+/// How many cards a page of the directory or of a term lists when its
+/// template shows `paginator` (see [`Templates::paged`]); longer listings
+/// continue on `<url>page/2/`, `<url>page/3/`, ...
 pub const CARDS_PER_PAGE: usize = 100;
 
 /// The folder under a listing's URL that holds its further pages
 /// (`/members/mentors/page/`): no profile may take it as its slug.
 pub const PAGES_SEGMENT: &str = "page";
-
-/// How many pages a listing of `len` cards takes (one, even when empty).
-pub fn page_count(len: usize) -> usize {
-    len.div_ceil(CARDS_PER_PAGE).max(1)
-}
 
 /// URL of page `number` (from 1) of the listing at `url` (ending in `/`).
 pub fn listing_page_url(url: &str, number: usize) -> String {
@@ -90,16 +86,16 @@ struct Paginator {
 }
 
 impl Paginator {
-    fn of(url: &str, number: usize, len: usize) -> Paginator {
-        let count = page_count(len);
+    fn of(url: &str, number: usize, len: usize, per_page: usize) -> Paginator {
+        let count = len.div_ceil(per_page).max(1);
         let link = |n: usize| (1..=count).contains(&n).then(|| listing_page_url(url, n));
-        let first = ((number - 1) * CARDS_PER_PAGE + 1).min(len);
+        let first = ((number - 1) * per_page + 1).min(len);
         Paginator {
             number,
             count,
-            per_page: CARDS_PER_PAGE,
+            per_page,
             first,
-            last: (number * CARDS_PER_PAGE).min(len),
+            last: (number * per_page).min(len),
             previous: link(number.wrapping_sub(1)),
             next: link(number + 1),
             pages: (1..=count)
@@ -336,6 +332,34 @@ impl Site {
         Ok(m.card_html.get_or_init(|| html))
     }
 
+    /// Cards per page of a listing of `len` rendered with `template`:
+    /// [`CARDS_PER_PAGE`] when the template shows `paginator`, else all.
+    fn per_page(&self, template: &str, len: usize) -> usize {
+        if self.templates.pages(template) {
+            CARDS_PER_PAGE
+        } else {
+            len.max(1)
+        }
+    }
+
+    /// The template of the directory: its intro page's, else `directory.html`.
+    fn directory_template(&self) -> String {
+        self.directory_intro()
+            .map(|p| page_template(p, &self.templates))
+            .unwrap_or_else(|| "directory.html".into())
+    }
+
+    /// How many pages the directory takes with `len` listed mentors.
+    pub(crate) fn directory_pages(&self, len: usize) -> usize {
+        len.div_ceil(self.per_page(&self.directory_template(), len))
+            .max(1)
+    }
+
+    /// How many pages a term's page takes with `len` mentors.
+    pub(crate) fn term_pages(&self, len: usize) -> usize {
+        len.div_ceil(self.per_page("expertise.html", len)).max(1)
+    }
+
     /// Renders the listing at `url` (the directory, a term) with
     /// `template`: one page per [`CARDS_PER_PAGE`] of `mentors`, each with
     /// `cards_html` (its cards, in order), `mentor_count` (of the whole
@@ -348,14 +372,16 @@ impl Site {
         (url, output): (&str, PathBuf),
         mentors: &[&Mentor],
     ) -> Result<Vec<Rendered>, Diagnostic> {
-        let count = page_count(mentors.len());
+        let per_page = self.per_page(template, mentors.len());
+        let count = mentors.len().div_ceil(per_page).max(1);
         (1..=count)
             .map(|number| {
                 let mut ctx = ctx.clone();
                 ctx.insert("mentor_count", &mentors.len());
-                ctx.insert("paginator", &Paginator::of(url, number, mentors.len()));
-                let from = ((number - 1) * CARDS_PER_PAGE).min(mentors.len());
-                let to = (number * CARDS_PER_PAGE).min(mentors.len());
+                let paginator = Paginator::of(url, number, mentors.len(), per_page);
+                ctx.insert("paginator", &paginator);
+                let from = ((number - 1) * per_page).min(mentors.len());
+                let to = (number * per_page).min(mentors.len());
                 let html = self.render_with_cards(template, ctx, &mentors[from..to])?;
                 let out = if number == 1 {
                     output.clone()
@@ -406,9 +432,7 @@ impl Site {
         if let Some(intro) = intro {
             ctx.insert("page", &PageCtx::of(intro));
         }
-        let template = intro
-            .map(|p| page_template(p, &self.templates))
-            .unwrap_or_else(|| "directory.html".into());
+        let template = self.directory_template();
         let at = (DIRECTORY_URL, PathBuf::from(DIRECTORY_OUTPUT));
         self.render_listing(&template, &ctx, at, &index.order)
     }
@@ -584,11 +608,11 @@ pub fn render(site: &Site, sink: &Sink) -> Result<Counts, Vec<Diagnostic>> {
     }
     let pages = site.pages.len();
     // The directory's and the terms' pages after their first.
-    let further_pages = page_count(index.order.len()) - 1
+    let further_pages = site.directory_pages(index.order.len()) - 1
         + program
             .expertise
             .iter()
-            .map(|t| page_count(index.by_term.get(t.slug.as_str()).map_or(0, Vec::len)) - 1)
+            .map(|t| site.term_pages(index.by_term.get(t.slug.as_str()).map_or(0, Vec::len)) - 1)
             .sum::<usize>();
     Ok(Counts {
         pages,

@@ -176,6 +176,30 @@ fn the_directory_and_term_pages_are_paged_and_link_every_page() {
 }
 
 #[test]
+fn a_listing_template_without_paginator_lists_every_card_on_one_page() {
+    let site = Site::new("valid");
+    // The site's own directory template, written before pages existed.
+    let own = site.root().join("templates");
+    std::fs::create_dir_all(&own).unwrap();
+    std::fs::write(
+        own.join("directory.html"),
+        "<ul class=\"cards\" data-mentors>\n{{ cards_html | safe }}</ul>\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let n = 2 * CARDS_PER_PAGE - 1;
+    build(&site, &store(n), out.path());
+    let html = read(out.path(), "members/mentors/index.html");
+    assert_eq!(card_urls(&html).len(), n + 2);
+    assert!(!out.path().join("members/mentors/page").exists());
+    // The theme's expertise.html shows pages: budgeting is paged.
+    assert!(out
+        .path()
+        .join("members/expertise/budgeting/page/2/index.html")
+        .is_file());
+}
+
+#[test]
 fn a_short_listing_has_no_page_links() {
     let site = Site::new("valid");
     let out = tempfile::tempdir().unwrap();
