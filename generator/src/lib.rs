@@ -22,6 +22,7 @@ pub mod site;
 pub mod templates;
 pub mod timings;
 pub mod write;
+pub mod yaml_fast;
 
 pub use diagnostics::{Diagnostic, Diagnostics};
 pub use profiles::{Listing, Published, StoreProfiles};

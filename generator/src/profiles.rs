@@ -292,8 +292,13 @@ pub fn parse(
     let path = &file.rel;
     let text = &file.text;
     let top = Some(Pos { line: 1, column: 1 });
-    let value: serde_yaml::Value = time(Stage::Yaml, || serde_yaml::from_str(text))
-        .map_err(|e| vec![Diagnostic::yaml(path, &e, 0)])?;
+    // The fast reader takes the plain files; serde_yaml the rest (and
+    // reports errors).
+    let value: serde_yaml::Value = time(Stage::Yaml, || match crate::yaml_fast::parse(text) {
+        Some(value) => Ok(value),
+        None => serde_yaml::from_str(text),
+    })
+    .map_err(|e| vec![Diagnostic::yaml(path, &e, 0)])?;
     let serde_yaml::Value::Mapping(mut map) = value else {
         return Err(vec![Diagnostic::at(
             path,
