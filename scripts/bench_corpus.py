@@ -3,16 +3,21 @@
 equivalent Hugo site. Standard library only; the output is deterministic for
 a given N (a fixed vocabulary and a seeded 64-bit LCG, no `random`).
 
-    bench_corpus.py --n 1000 --duos DIR --hugo DIR
+    bench_corpus.py --n 1000 --duos DIR --hugo DIR [--templates default|minimal]
 
 duos site:  DIR/content/{program.yaml,_index.md,about.md,apply.md}
             DIR/content/mentors/mentor-NNNNN.yaml
-            (the caller copies themes/default in)
+            with --templates default (the default): the caller copies
+            themes/default in; with --templates minimal: DIR/themes/minimal/
+            (program.yaml names it), the same few lines per page kind as the
+            Hugo twin's minimal layouts.
 Hugo site:  DIR/hugo.toml, DIR/content/... the same pages, one
             content/mentors/mentor-NNNNN.md per mentor (the profile fields in
             YAML front matter, the bio as the markdown body), one
             content/expertise/<slug>/_index.md per term, and layouts/ with a
-            base layout, a mentor page, the directory and the term pages.
+            base layout, a mentor page, the directory and the term pages:
+            mirroring themes/default (default; paginated by 100 as the
+            default theme is) or the minimal ones.
 """
 
 import argparse
@@ -237,7 +242,7 @@ association: Benchmark Library Association
 tagline: A generated corpus for the site build benchmark.
 base_url: https://bench.example.org
 contact_email: mentoring@example.org
-eligibility:
+{theme}eligibility:
   good_standing_required: true
   mentee_max_membership_months: 12
   mentor_min_years_involvement: 3
@@ -302,10 +307,38 @@ def write(path, text):
         f.write(text)
 
 
-def write_duos(root, mentors):
+# The minimal templates: the same content per page kind for both tools
+# (title, the page's text; a profile's name, title, institution, linked
+# terms and bio; the directory and term pages a linked name per mentor).
+MINIMAL_DUOS = {
+    "page.html": "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{{ page.title }}</title></head>\n<body><h1>{{ page.title }}</h1>\n{{ page.content | safe }}</body></html>\n",
+    "section.html": "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{{ page.title }}</title></head>\n<body><h1>{{ page.title }}</h1>\n{{ page.content | safe }}</body></html>\n",
+    "404.html": "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head>\n<body><h1>Not found</h1></body></html>\n",
+    "profile.html": "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{{ mentor.name }}</title></head>\n<body><h1>{{ mentor.name }}</h1>\n<p>{{ mentor.title }}, {{ mentor.institution }}</p>\n<ul>\n{% for t in mentor.expertise %}<li><a href=\"{{ t.url }}\">{{ t.name }}</a></li>\n{% endfor %}</ul>\n{{ mentor.bio_html | safe }}</body></html>\n",
+    "_mentor_card.html": "<li><a href=\"{{ m.url }}\">{{ m.name }}</a></li>\n",
+    "directory.html": "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Mentor directory</title></head>\n<body><h1>Mentor directory</h1>\n<ul>\n{{ cards_html | safe }}</ul></body></html>\n",
+    "expertise.html": "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{{ term.name }}</title></head>\n<body><h1>{{ term.name }}</h1>\n<ul>\n{{ cards_html | safe }}</ul></body></html>\n",
+}
+
+MINIMAL_HUGO = {
+    "_default/single.html": "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{{ .Title }}</title></head>\n<body><h1>{{ .Title }}</h1>\n{{ .Content }}</body></html>\n",
+    "index.html": "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{{ .Title }}</title></head>\n<body><h1>{{ .Title }}</h1>\n{{ .Content }}</body></html>\n",
+    "404.html": "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head>\n<body><h1>Not found</h1></body></html>\n",
+    "mentors/single.html": "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{{ .Params.name }}</title></head>\n<body><h1>{{ .Params.name }}</h1>\n<p>{{ .Params.title }}, {{ .Params.institution }}</p>\n<ul>\n{{ range .GetTerms \"expertise\" }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>\n{{ end }}</ul>\n{{ .Content }}</body></html>\n",
+    "mentors/list.html": "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Mentor directory</title></head>\n<body><h1>Mentor directory</h1>\n<ul>\n{{ range .Pages.ByTitle }}<li><a href=\"{{ .RelPermalink }}\">{{ .Params.name }}</a></li>\n{{ end }}</ul></body></html>\n",
+    "_default/term.html": "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{{ .Title }}</title></head>\n<body><h1>{{ .Title }}</h1>\n<ul>\n{{ range .Pages.ByTitle }}<li><a href=\"{{ .RelPermalink }}\">{{ .Params.name }}</a></li>\n{{ end }}</ul></body></html>\n",
+    "_default/taxonomy.html": "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Expertise</title></head>\n<body><ul>\n{{ range .Pages.ByTitle }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>\n{{ end }}</ul></body></html>\n",
+}
+
+
+def write_duos(root, mentors, templates="default"):
     terms = "\n".join(f"  - slug: {s}\n    name: {q(n)}\n    description: {q('Mentors with ' + n.lower() + ' expertise.')}"
                       for s, n in EXPERTISE)
-    write(os.path.join(root, "content", "program.yaml"), PROGRAM_YAML.format(terms=terms))
+    theme = "theme: minimal\n" if templates == "minimal" else ""
+    write(os.path.join(root, "content", "program.yaml"), PROGRAM_YAML.format(terms=terms, theme=theme))
+    if templates == "minimal":
+        for name, text in MINIMAL_DUOS.items():
+            write(os.path.join(root, "themes", "minimal", "templates", name), text)
     for name, (title, weight, body) in PAGES.items():
         write(os.path.join(root, "content", name),
               f"---\ntitle: {q(title)}\nweight: {weight}\n---\n\n{body}")
@@ -504,7 +537,7 @@ DIRECTORY = """{{ define "title" }}{{ .Title }} · {{ site.Title }}{{ end }}
     <p class="filter-status" data-filter-status aria-live="polite"></p>
   </form>
   <h2 id="duos-mentors">Mentors</h2>
-{{ partial "mentor-cards.html" .Pages.ByTitle }}
+{{ partial "mentor-cards.html" (.Paginate .Pages.ByTitle).Pages }}{{ template "_internal/pagination.html" . }}
 </div>
 {{ end }}
 """
@@ -519,7 +552,7 @@ TERM = """{{ define "title" }}{{ .Title }} · Mentor directory · {{ site.Title 
 {{ end }}    <p>{{ len .Pages }} {{ if eq (len .Pages) 1 }}mentor has{{ else }}mentors have{{ end }} this expertise.</p>
   </header>
   <h2>Mentors</h2>
-{{ partial "mentor-cards.html" .Pages.ByTitle }}
+{{ partial "mentor-cards.html" (.Paginate .Pages.ByTitle).Pages }}{{ template "_internal/pagination.html" . }}
   <nav class="term-nav" aria-labelledby="duos-other-terms">
     <h2 id="duos-other-terms">Other expertise</h2>
     <ul class="terms">
@@ -541,14 +574,24 @@ TAXONOMY = """{{ define "main" }}
 """
 
 
-def write_hugo(root, mentors):
-    write(os.path.join(root, "hugo.toml"), HUGO_CONFIG + """
+def write_hugo(root, mentors, templates="default"):
+    paginate = "paginate = 100\n" if templates == "default" else ""
+    write(os.path.join(root, "hugo.toml"), paginate + HUGO_CONFIG + """
 [params]
 tagline = "A generated corpus for the site build benchmark."
 association = "Benchmark Library Association"
 contact_email = "mentoring@example.org"
 """)
     layouts = os.path.join(root, "layouts")
+    if templates == "minimal":
+        for name, text in MINIMAL_HUGO.items():
+            write(os.path.join(layouts, name), text)
+    else:
+        write_default_layouts(layouts)
+    write_hugo_content(root, mentors)
+
+
+def write_default_layouts(layouts):
     write(os.path.join(layouts, "_default", "baseof.html"), BASEOF)
     write(os.path.join(layouts, "_default", "single.html"), SINGLE)
     write(os.path.join(layouts, "_default", "list.html"), SINGLE)
@@ -558,8 +601,11 @@ contact_email = "mentoring@example.org"
     write(os.path.join(layouts, "mentors", "list.html"), DIRECTORY)
     write(os.path.join(layouts, "_default", "term.html"), TERM)
     write(os.path.join(layouts, "_default", "taxonomy.html"), TAXONOMY)
-    write(os.path.join(root, "static", "css", "site.css"), "body{font-family:sans-serif}\n")
-    write(os.path.join(root, "static", "js", "site.js"), "\n")
+    write(os.path.join(layouts, "..", "static", "css", "site.css"), "body{font-family:sans-serif}\n")
+    write(os.path.join(layouts, "..", "static", "js", "site.js"), "\n")
+
+
+def write_hugo_content(root, mentors):
     for name, (title, weight, body) in PAGES.items():
         write(os.path.join(root, "content", name),
               f"---\ntitle: {q(title)}\nweight: {weight}\n---\n\n{hugo_link(body)}")
@@ -578,14 +624,16 @@ def main():
     ap.add_argument("--n", type=int, required=True, help="number of mentor profiles")
     ap.add_argument("--duos", help="write the duos site here")
     ap.add_argument("--hugo", help="write the Hugo site here")
+    ap.add_argument("--templates", choices=["default", "minimal"], default="default",
+                    help="the default theme (and its Hugo twin) or the minimal templates")
     args = ap.parse_args()
     if args.n < 1:
         ap.error("--n must be at least 1")
     mentors = [mentor(i) for i in range(1, args.n + 1)]
     if args.duos:
-        write_duos(args.duos, mentors)
+        write_duos(args.duos, mentors, args.templates)
     if args.hugo:
-        write_hugo(args.hugo, mentors)
+        write_hugo(args.hugo, mentors, args.templates)
     words = sum(len(m["bio"].split()) for m in mentors) / len(mentors)
     print(f"corpus: {args.n} profiles, {words:.0f} bio words on average", file=sys.stderr)
 

@@ -345,9 +345,12 @@ fn without(profiles: &StoreProfiles, member_id: &str) -> StoreProfiles {
 }
 
 /// Two publications one after the other: the later file wins; a file
-/// written again is not removed.
+/// written again is not removed, and a file the second removes is neither
+/// written nor kept (a listing's last page that the first change filled
+/// and the second emptied again).
 fn merge(first: Publication, second: Publication) -> Publication {
     let mut files = first.files;
+    files.retain(|(p, _)| !second.removed.contains(p));
     for (path, bytes) in second.files {
         match files.iter_mut().find(|(p, _)| *p == path) {
             Some(entry) => entry.1 = bytes,
@@ -376,5 +379,44 @@ pub async fn member_changed(app: &App, member_id: &str) -> bool {
             tracing::warn!("publishing the profile of {member_id}: {e}");
             false
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(p: &str, b: &str) -> (PathBuf, Vec<u8>) {
+        (PathBuf::from(p), b.as_bytes().to_vec())
+    }
+
+    #[test]
+    fn the_later_publication_wins_for_writes_and_removals() {
+        let first = Publication {
+            files: vec![
+                file("members/mentors/a/index.html", "a1"),
+                file("members/mentors/page/3/index.html", "filled"),
+            ],
+            removed: vec![PathBuf::from("members/mentors/old/index.html")],
+        };
+        let second = Publication {
+            files: vec![
+                file("members/mentors/a/index.html", "a2"),
+                file("members/mentors/old/index.html", "back"),
+            ],
+            removed: vec![PathBuf::from("members/mentors/page/3/index.html")],
+        };
+        let merged = merge(first, second);
+        assert_eq!(
+            merged.files,
+            vec![
+                file("members/mentors/a/index.html", "a2"),
+                file("members/mentors/old/index.html", "back"),
+            ]
+        );
+        assert_eq!(
+            merged.removed,
+            vec![PathBuf::from("members/mentors/page/3/index.html")]
+        );
     }
 }

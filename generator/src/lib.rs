@@ -20,12 +20,15 @@ pub mod publish;
 pub mod render;
 pub mod site;
 pub mod templates;
+pub mod timings;
 pub mod write;
+pub mod yaml_fast;
 
 pub use diagnostics::{Diagnostic, Diagnostics};
 pub use profiles::{Listing, Published, StoreProfiles};
 pub use publish::{Change, Publication};
 pub use site::Site;
+pub(crate) use timings::phase;
 
 /// See the `mimalloc` feature in Cargo.toml.
 #[cfg(feature = "mimalloc")]
@@ -124,6 +127,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
     drop(site);
     staging.commit()?;
     phase("swap", &mut t);
+    timings::report();
     Ok(summary(counts, warnings, Some(opts.out.clone()), started))
 }
 
@@ -135,6 +139,7 @@ pub fn check(root: &Path, drafts: bool) -> Result<BuildSummary, Diagnostics> {
     let counts = render::render(&site, &Sink::Discard).map_err(finish)?;
     events::render(&site, &Sink::Discard).map_err(finish)?;
     phase("render", &mut t);
+    timings::report();
     Ok(summary(counts, site.warnings.clone(), None, started))
 }
 
@@ -159,23 +164,6 @@ pub(crate) fn finish(list: Vec<Diagnostic>) -> Diagnostics {
     let mut d = Diagnostics(list);
     d.normalize();
     d
-}
-
-/// With `DUOS_TIMINGS` set in the environment, prints how long each phase took.
-pub(crate) fn phase(name: &str, since: &mut Instant) {
-    if std::env::var_os("DUOS_TIMINGS").is_some() {
-        // Process CPU time so far (Linux), in clock ticks of 10 ms.
-        let cpu = std::fs::read_to_string("/proc/self/stat")
-            .ok()
-            .and_then(|s| {
-                let rest = s.rsplit_once(')')?.1.split_whitespace().collect::<Vec<_>>();
-                Some(rest.get(11)?.parse::<u64>().ok()? + rest.get(12)?.parse::<u64>().ok()?)
-            })
-            .map(|ticks| format!(", cpu so far {} ms", ticks * 10))
-            .unwrap_or_default();
-        eprintln!("  {name}: {} ms{cpu}", since.elapsed().as_millis());
-    }
-    *since = Instant::now();
 }
 
 /// Loads, parses and checks everything (without store profiles); returns

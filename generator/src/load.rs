@@ -99,18 +99,20 @@ pub fn load(root: &Path) -> Result<Sources, Diagnostics> {
     let read: Vec<Result<(Kind, SourceFile), Diagnostic>> = found
         .into_par_iter()
         .map(|(kind, rel, content_path)| {
-            std::fs::read_to_string(root.join(&rel))
-                .map(|text| {
-                    (
-                        kind,
-                        SourceFile {
-                            rel: rel.clone(),
-                            content_path,
-                            text,
-                        },
-                    )
-                })
-                .map_err(|e| Diagnostic::new(&rel, format!("cannot read: {e}")))
+            crate::timings::time(crate::timings::Stage::Read, || {
+                std::fs::read_to_string(root.join(&rel))
+            })
+            .map(|text| {
+                (
+                    kind,
+                    SourceFile {
+                        rel: rel.clone(),
+                        content_path,
+                        text,
+                    },
+                )
+            })
+            .map_err(|e| Diagnostic::new(&rel, format!("cannot read: {e}")))
         })
         .collect();
     let mut sources = Sources::default();

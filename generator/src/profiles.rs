@@ -23,6 +23,7 @@
 use crate::diagnostics::{path_pos, pos_of_offset, value_pos, Diagnostic, Pos};
 use crate::load::SourceFile;
 use crate::markdown;
+use crate::timings::{time, Stage};
 use mentoring::program::Program;
 use mentoring::{FieldError, Profile};
 use serde::{Deserialize, Serialize};
@@ -185,12 +186,16 @@ fn compile(
     today: chrono::NaiveDate,
     resolve: Resolve,
 ) -> Result<Mentor, (Vec<Problem>, Vec<markdown::LinkError>)> {
-    let problems: Vec<Problem> = profile
-        .problems(program, today)
-        .into_iter()
-        .map(Problem::from)
-        .collect();
-    let (rendered, link_errors) = markdown::render_with(&profile.bio, resolve, true);
+    let problems: Vec<Problem> = time(Stage::Validate, || {
+        profile
+            .problems(program, today)
+            .into_iter()
+            .map(Problem::from)
+            .collect()
+    });
+    let (rendered, link_errors) = time(Stage::Markdown, || {
+        markdown::render_with(&profile.bio, resolve, true)
+    });
     if !problems.is_empty() || !link_errors.is_empty() {
         return Err((problems, link_errors));
     }
@@ -206,7 +211,9 @@ fn compile(
         .collect();
     Ok(Mentor {
         sort_key: profile.name.to_lowercase(),
-        bio_html: sanitizer().clean(&rendered.html).to_string(),
+        bio_html: time(Stage::Sanitize, || {
+            sanitizer().clean(&rendered.html).to_string()
+        }),
         bio_excerpt: markdown::excerpt(&rendered.text, BIO_EXCERPT),
         slug: who.slug,
         member_id: who.member_id,
@@ -285,8 +292,13 @@ pub fn parse(
     let path = &file.rel;
     let text = &file.text;
     let top = Some(Pos { line: 1, column: 1 });
-    let value: serde_yaml::Value =
-        serde_yaml::from_str(text).map_err(|e| vec![Diagnostic::yaml(path, &e, 0)])?;
+    // The fast reader takes the plain files; serde_yaml the rest (and
+    // reports errors).
+    let value: serde_yaml::Value = time(Stage::Yaml, || match crate::yaml_fast::parse(text) {
+        Some(value) => Ok(value),
+        None => serde_yaml::from_str(text),
+    })
+    .map_err(|e| vec![Diagnostic::yaml(path, &e, 0)])?;
     let serde_yaml::Value::Mapping(mut map) = value else {
         return Err(vec![Diagnostic::at(
             path,
@@ -315,7 +327,7 @@ pub fn parse(
     let mut value = serde_yaml::Value::Mapping(map);
     let mut missing: Vec<String> = Vec::new();
     let profile: Profile = loop {
-        match serde_path_to_error::deserialize(value.clone()) {
+        match time(Stage::Model, || serde_path_to_error::deserialize(&value)) {
             Ok(p) => break p,
             Err(e) => {
                 diags.push(shape_error(text, path, &e));

@@ -14,20 +14,23 @@
 //! - when what a directory card shows changed (name, title, institution,
 //!   location, role, the bio's opening, terms, listed or not): the
 //!   directory and the pages of
-//!   its old and new terms; when a term's count changed, every term page
+//!   its old and new terms, each with all its pages (a listing is paged by
+//!   [`crate::render::CARDS_PER_PAGE`]; a page the shorter listing no
+//!   longer fills is deleted); when a term's count changed, every term page
 //!   (each lists the others with their counts);
 //! - `members/access.json` when the slug -> member mapping changed.
 //!
 //! Nothing else is rendered: the cost is one profile page, plus the
-//! directory and term pages only when a card changed. Those list every
-//! card, but only the changed mentor's card is rendered: the others were
+//! directory and term pages only when a card changed. Together those list
+//! every card, but only the changed mentor's card is rendered: the others were
 //! rendered when their profiles were compiled and are spliced in
 //! ([`crate::render`]); the files are written in parallel. BENCHMARKS.md
 //! ("Publishing one changed profile") has the figures.
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::profiles::term_url;
 use crate::profiles::{profile_output, Listing, Published};
-use crate::render::{Card, Index, Rendered, ACCESS_OUTPUT};
+use crate::render::{listing_page_output, Card, Index, Rendered, ACCESS_OUTPUT, DIRECTORY_URL};
 use crate::site::Site;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
@@ -211,7 +214,7 @@ impl Site {
                     counts_changed || old_terms.contains(&t.slug) || new_terms.contains(&t.slug)
                 })
                 .collect();
-            let pages: Vec<Result<Rendered, Diagnostic>> = rayon::iter::once(None)
+            let pages: Vec<Result<Vec<Rendered>, Diagnostic>> = rayon::iter::once(None)
                 .chain(terms.par_iter().map(Some))
                 .map(|t| match t {
                     None => self.render_directory(&index),
@@ -219,7 +222,36 @@ impl Site {
                 })
                 .collect();
             for p in pages {
-                rendered.push(p.map_err(Diagnostics::from)?);
+                rendered.extend(p.map_err(Diagnostics::from)?);
+            }
+            // A listing one card shorter may have lost its last page.
+            let listed = |a: &Option<Appearance>| a.as_ref().is_some_and(|a| a.card.is_some());
+            let mut shrunk = vec![(
+                true,
+                DIRECTORY_URL.to_string(),
+                index.order.len(),
+                usize::from(listed(&before)),
+                usize::from(listed(&after)),
+            )];
+            shrunk.extend(terms.iter().map(|t| {
+                (
+                    false,
+                    term_url(&t.slug),
+                    index.by_term.get(t.slug.as_str()).map_or(0, Vec::len),
+                    usize::from(old_terms.contains(&t.slug)),
+                    usize::from(new_terms.contains(&t.slug)),
+                )
+            }));
+            for (directory, url, now, was_in, is_in) in shrunk {
+                let pages_of = |len| {
+                    if directory {
+                        self.directory_pages(len)
+                    } else {
+                        self.term_pages(len)
+                    }
+                };
+                let (before_pages, pages) = (pages_of(now + was_in - is_in), pages_of(now));
+                removed.extend((pages + 1..=before_pages).map(|n| listing_page_output(&url, n)));
             }
         }
         if slug_of(&before) != slug_of(&after) {

@@ -9,9 +9,9 @@ use crate::pages::{self, Kind, Page};
 use crate::profiles::{profile_output, profile_url, term_url, Mentor, TermRef};
 pub use crate::site::Site;
 use crate::templates::Templates;
+use crate::timings::{time, Stage};
 use crate::write::Sink;
 use mentoring::program::{ExpertiseTerm, Program};
-use mentoring::survey::Survey;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -35,12 +35,88 @@ pub fn term_output(slug: &str) -> PathBuf {
     PathBuf::from(format!("members/expertise/{slug}/index.html"))
 }
 
+/// How many cards a page of the directory or of a term lists when its
+/// template shows `paginator` (see [`Templates::paged`]); longer listings
+/// continue on `<url>page/2/`, `<url>page/3/`, ...
+pub const CARDS_PER_PAGE: usize = 100;
+
+/// The folder under a listing's URL that holds its further pages
+/// (`/members/mentors/page/`): no profile may take it as its slug.
+pub const PAGES_SEGMENT: &str = "page";
+
+/// URL of page `number` (from 1) of the listing at `url` (ending in `/`).
+pub fn listing_page_url(url: &str, number: usize) -> String {
+    if number <= 1 {
+        url.to_string()
+    } else {
+        format!("{url}{PAGES_SEGMENT}/{number}/")
+    }
+}
+
+/// Output file of page `number` of the listing at `url` (`/members/...`).
+pub fn listing_page_output(url: &str, number: usize) -> PathBuf {
+    let url = listing_page_url(url, number);
+    PathBuf::from(format!("{}index.html", url.trim_start_matches('/')))
+}
+
+/// A page link of a listing (`paginator.pages`).
+#[derive(Serialize)]
+struct PageLink {
+    number: usize,
+    url: String,
+    current: bool,
+}
+
+/// `paginator` of the directory and term templates: which page of the
+/// listing this is and where the others are.
+#[derive(Serialize)]
+struct Paginator {
+    /// This page, from 1.
+    number: usize,
+    /// How many pages the listing has.
+    count: usize,
+    per_page: usize,
+    /// Positions (from 1) of the first and last card of this page; 0 and 0
+    /// on an empty listing.
+    first: usize,
+    last: usize,
+    previous: Option<String>,
+    next: Option<String>,
+    pages: Vec<PageLink>,
+}
+
+impl Paginator {
+    fn of(url: &str, number: usize, len: usize, per_page: usize) -> Paginator {
+        let count = len.div_ceil(per_page).max(1);
+        let link = |n: usize| (1..=count).contains(&n).then(|| listing_page_url(url, n));
+        let first = ((number - 1) * per_page + 1).min(len);
+        Paginator {
+            number,
+            count,
+            per_page,
+            first,
+            last: (number * per_page).min(len),
+            previous: link(number.wrapping_sub(1)),
+            next: link(number + 1),
+            pages: (1..=count)
+                .map(|n| PageLink {
+                    number: n,
+                    url: listing_page_url(url, n),
+                    current: n == number,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// How many of each kind were rendered.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Counts {
     pub pages: usize,
     pub profiles: usize,
     pub terms: usize,
+    /// Surveys checked (their forms are views rendered per request, not
+    /// built pages).
     pub surveys: usize,
     pub files: usize,
 }
@@ -256,10 +332,71 @@ impl Site {
         Ok(m.card_html.get_or_init(|| html))
     }
 
+    /// Cards per page of a listing of `len` rendered with `template`:
+    /// [`CARDS_PER_PAGE`] when the template shows `paginator`, else all.
+    fn per_page(&self, template: &str, len: usize) -> usize {
+        if self.templates.pages(template) {
+            CARDS_PER_PAGE
+        } else {
+            len.max(1)
+        }
+    }
+
+    /// The template of the directory: its intro page's, else `directory.html`.
+    fn directory_template(&self) -> String {
+        self.directory_intro()
+            .map(|p| page_template(p, &self.templates))
+            .unwrap_or_else(|| "directory.html".into())
+    }
+
+    /// How many pages the directory takes with `len` listed mentors.
+    pub(crate) fn directory_pages(&self, len: usize) -> usize {
+        len.div_ceil(self.per_page(&self.directory_template(), len))
+            .max(1)
+    }
+
+    /// How many pages a term's page takes with `len` mentors.
+    pub(crate) fn term_pages(&self, len: usize) -> usize {
+        len.div_ceil(self.per_page("expertise.html", len)).max(1)
+    }
+
+    /// Renders the listing at `url` (the directory, a term) with
+    /// `template`: one page per [`CARDS_PER_PAGE`] of `mentors`, each with
+    /// `cards_html` (its cards, in order), `mentor_count` (of the whole
+    /// listing) and `paginator`. Page 1 is written at `output`, the others
+    /// at `<url>page/<n>/index.html`.
+    fn render_listing(
+        &self,
+        template: &str,
+        ctx: &tera::Context,
+        (url, output): (&str, PathBuf),
+        mentors: &[&Mentor],
+    ) -> Result<Vec<Rendered>, Diagnostic> {
+        let per_page = self.per_page(template, mentors.len());
+        let count = mentors.len().div_ceil(per_page).max(1);
+        (1..=count)
+            .map(|number| {
+                let mut ctx = ctx.clone();
+                ctx.insert("mentor_count", &mentors.len());
+                let paginator = Paginator::of(url, number, mentors.len(), per_page);
+                ctx.insert("paginator", &paginator);
+                let from = ((number - 1) * per_page).min(mentors.len());
+                let to = (number * per_page).min(mentors.len());
+                let html = self.render_with_cards(template, ctx, &mentors[from..to])?;
+                let out = if number == 1 {
+                    output.clone()
+                } else {
+                    listing_page_output(url, number)
+                };
+                Ok((out, html))
+            })
+            .collect()
+    }
+
     /// Renders `template` with `cards_html` (the cards of `mentors`, in
-    /// order) and `mentor_count`. The template engine sees a mark in place
-    /// of the cards, which are spliced in afterwards: a page of 10,000
-    /// cards costs copying them, not rendering them again.
+    /// order). The template engine sees a mark in place of the cards,
+    /// which are spliced in afterwards: a page of many cards costs copying
+    /// them, not rendering them again.
     fn render_with_cards(
         &self,
         template: &str,
@@ -267,7 +404,6 @@ impl Site {
         mentors: &[&Mentor],
     ) -> Result<String, Diagnostic> {
         ctx.insert("cards_html", CARDS_MARK);
-        ctx.insert("mentor_count", &mentors.len());
         let page = self.templates.render(template, &ctx)?;
         let Some(at) = page.find(CARDS_MARK) else {
             return Ok(page);
@@ -276,29 +412,29 @@ impl Site {
             .iter()
             .map(|m| self.card_html(m))
             .collect::<Result<Vec<&str>, Diagnostic>>()?;
-        let len = page.len() + cards.iter().map(|c| c.len()).sum::<usize>();
-        let mut out = String::with_capacity(len);
-        out.push_str(&page[..at]);
-        for c in cards {
-            out.push_str(c);
-        }
-        out.push_str(&page[at + CARDS_MARK.len()..]);
-        Ok(out)
+        Ok(time(Stage::Splice, || {
+            let len = page.len() + cards.iter().map(|c| c.len()).sum::<usize>();
+            let mut out = String::with_capacity(len);
+            out.push_str(&page[..at]);
+            for c in cards {
+                out.push_str(c);
+            }
+            out.push_str(&page[at + CARDS_MARK.len()..]);
+            out
+        }))
     }
 
-    /// The mentor directory.
-    pub(crate) fn render_directory(&self, index: &Index) -> Result<Rendered, Diagnostic> {
+    /// The mentor directory, its pages.
+    pub(crate) fn render_directory(&self, index: &Index) -> Result<Vec<Rendered>, Diagnostic> {
         let mut ctx = self.base(DIRECTORY_URL, "members");
         ctx.insert("terms", &index.terms_value);
         let intro = self.directory_intro();
         if let Some(intro) = intro {
             ctx.insert("page", &PageCtx::of(intro));
         }
-        let template = intro
-            .map(|p| page_template(p, &self.templates))
-            .unwrap_or_else(|| "directory.html".into());
-        let html = self.render_with_cards(&template, ctx, &index.order)?;
-        Ok((PathBuf::from(DIRECTORY_OUTPUT), html))
+        let template = self.directory_template();
+        let at = (DIRECTORY_URL, PathBuf::from(DIRECTORY_OUTPUT));
+        self.render_listing(&template, &ctx, at, &index.order)
     }
 
     /// The `mentor` of `profile.html`: the profile's fields, with
@@ -340,12 +476,12 @@ impl Site {
         self.templates.render("base.html", &ctx)
     }
 
-    /// An expertise term's page.
+    /// An expertise term's pages.
     pub(crate) fn render_term(
         &self,
         t: &ExpertiseTerm,
         index: &Index,
-    ) -> Result<Rendered, Diagnostic> {
+    ) -> Result<Vec<Rendered>, Diagnostic> {
         let url = term_url(&t.slug);
         let mut ctx = self.base(&url, "members");
         let mentors = index
@@ -364,29 +500,8 @@ impl Site {
             },
         );
         ctx.insert("terms", &index.terms_value);
-        let html = self.render_with_cards("expertise.html", ctx, mentors)?;
-        Ok((term_output(&t.slug), html))
-    }
-
-    fn render_survey(&self, s: &Survey) -> Result<Rendered, Diagnostic> {
-        let url = format!("/members/surveys/{}/", s.id);
-        let mut ctx = self.base(&url, "members");
-        ctx.insert("survey", s);
-        ctx.insert(
-            "intro_html",
-            &crate::profiles::sanitizer()
-                .clean(
-                    &crate::markdown::render(&s.intro, &|t| Ok(t.to_string()))
-                        .0
-                        .html,
-                )
-                .to_string(),
-        );
-        let html = self.templates.render("survey.html", &ctx)?;
-        Ok((
-            PathBuf::from(format!("members/surveys/{}/index.html", s.id)),
-            html,
-        ))
+        let at = (url.as_str(), term_output(&t.slug));
+        self.render_listing("expertise.html", &ctx, at, mentors)
     }
 
     fn render_not_found(&self) -> Result<Rendered, Diagnostic> {
@@ -409,7 +524,6 @@ enum Job<'a> {
     Directory,
     Profile(&'a Mentor),
     Term(&'a ExpertiseTerm),
-    Survey(&'a Survey),
     NotFound,
 }
 
@@ -430,9 +544,6 @@ pub fn render(site: &Site, sink: &Sink) -> Result<Counts, Vec<Diagnostic>> {
     jobs.push(Job::Directory);
     jobs.push(Job::NotFound);
     jobs.extend(program.expertise.iter().map(Job::Term));
-    if site.templates.has("survey.html") {
-        jobs.extend(site.surveys.iter().map(Job::Survey));
-    }
     jobs.extend(mentors.iter().map(|m| Job::Profile(m)));
     // Every card once, in parallel, before the pages that list them (an
     // error shows again, with its template, on the directory's job).
@@ -441,16 +552,18 @@ pub fn render(site: &Site, sink: &Sink) -> Result<Counts, Vec<Diagnostic>> {
     });
 
     let render_one = |job: &Job| -> Result<(), Diagnostic> {
-        let (output, html) = match job {
-            Job::Page(p) => site.render_page(p)?,
+        let files = match job {
+            Job::Page(p) => vec![site.render_page(p)?],
             Job::Directory => site.render_directory(&index)?,
-            Job::Profile(m) => site.render_profile(m)?,
+            Job::Profile(m) => vec![site.render_profile(m)?],
             Job::Term(t) => site.render_term(t, &index)?,
-            Job::Survey(s) => site.render_survey(s)?,
-            Job::NotFound => site.render_not_found()?,
+            Job::NotFound => vec![site.render_not_found()?],
         };
-        sink.write(&output, html.as_bytes())
-            .map_err(|e| Diagnostic::new(&output, format!("cannot write: {e}")))
+        for (output, html) in files {
+            time(Stage::Write, || sink.write(&output, html.as_bytes()))
+                .map_err(|e| Diagnostic::new(&output, format!("cannot write: {e}")))?;
+        }
+        Ok(())
     };
 
     let mut diags: Vec<Diagnostic> = jobs
@@ -494,12 +607,19 @@ pub fn render(site: &Site, sink: &Sink) -> Result<Counts, Vec<Diagnostic>> {
         return Err(diags);
     }
     let pages = site.pages.len();
+    // The directory's and the terms' pages after their first.
+    let further_pages = site.directory_pages(index.order.len()) - 1
+        + program
+            .expertise
+            .iter()
+            .map(|t| site.term_pages(index.by_term.get(t.slug.as_str()).map_or(0, Vec::len)) - 1)
+            .sum::<usize>();
     Ok(Counts {
         pages,
         profiles: mentors.len(),
         terms: program.expertise.len(),
         surveys: site.surveys.len(),
-        files: jobs.len() + extras_len() + site.assets.files.len(),
+        files: jobs.len() + further_pages + extras_len() + site.assets.files.len(),
     })
 }
 

@@ -8,7 +8,7 @@ use crate::diagnostics::{key_pos, Diagnostic, Diagnostics, Pos};
 use crate::frontmatter::Access;
 use crate::pages::{self, Kind, LinkMap, Page};
 use crate::profiles::{self, Listing, Mentor, Published, StoreProfiles};
-use crate::render::DIRECTORY_URL;
+use crate::render::{DIRECTORY_URL, PAGES_SEGMENT};
 use crate::templates::{self, Templates};
 use crate::{data, load, phase};
 use chrono::NaiveDate;
@@ -287,6 +287,10 @@ fn prepare(root: &Path, drafts: bool, today: NaiveDate) -> Result<Site, Diagnost
     if !page_list.iter().any(|p| p.kind == Kind::Directory) {
         owners.insert(DIRECTORY_URL.into(), "the mentor directory".into());
     }
+    owners.insert(
+        format!("{DIRECTORY_URL}{PAGES_SEGMENT}/"),
+        "the mentor directory's further pages".into(),
+    );
     if let Some(program) = &program {
         for t in &program.expertise {
             owners.insert(

@@ -2,7 +2,7 @@
 
 use crate::assets::Assets;
 use crate::diagnostics::{Diagnostic, Pos};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use walkdir::WalkDir;
@@ -22,11 +22,21 @@ pub struct Templates {
     pub tera: tera::Tera,
     /// Template name -> file, relative to the root.
     pub files: HashMap<String, PathBuf>,
+    /// Templates that show `paginator` (in their own text, a template they
+    /// include or one they extend): a listing rendered with one of these is
+    /// paged; with any other, one page lists every card, as a theme written
+    /// before pages expects.
+    pub paged: HashSet<String>,
 }
 
 impl Templates {
     pub fn has(&self, name: &str) -> bool {
         self.files.contains_key(name)
+    }
+
+    /// Whether a listing rendered with `name` is paged (see [`Templates::paged`]).
+    pub fn pages(&self, name: &str) -> bool {
+        self.paged.contains(name)
     }
 
     /// The file a template came from, for diagnostics.
@@ -40,7 +50,10 @@ impl Templates {
     /// Renders `name`; a failure becomes a diagnostic on the template file,
     /// with tera's whole error chain in one line.
     pub fn render(&self, name: &str, ctx: &tera::Context) -> Result<String, Diagnostic> {
-        self.tera.render(name, ctx).map_err(|e| {
+        crate::timings::time(crate::timings::Stage::Template, || {
+            self.tera.render(name, ctx)
+        })
+        .map_err(|e| {
             let (msg, pos) = flatten(&e);
             let file = mentioned_template(&msg)
                 .filter(|n| self.has(n))
@@ -210,5 +223,44 @@ pub fn load(
                 })
         },
     );
-    Ok(Templates { tera, files })
+    let paged = sources
+        .keys()
+        .filter(|name| {
+            let parents = tera
+                .get_template(name)
+                .map(|t| t.parents.clone())
+                .unwrap_or_default();
+            std::iter::once(name.as_str())
+                .chain(parents.iter().map(String::as_str))
+                .any(|n| mentions(&sources, n, "paginator", &mut HashSet::new()))
+        })
+        .cloned()
+        .collect();
+    Ok(Templates { tera, files, paged })
+}
+
+/// Whether the text of template `name`, or of a template it includes,
+/// contains `word`.
+fn mentions(
+    sources: &BTreeMap<String, (PathBuf, String)>,
+    name: &str,
+    word: &str,
+    seen: &mut HashSet<String>,
+) -> bool {
+    if !seen.insert(name.to_string()) {
+        return false;
+    }
+    let Some((_, text)) = sources.get(name) else {
+        return false;
+    };
+    text.contains(word)
+        || text
+            .split("include")
+            .skip(1)
+            .filter_map(|rest| {
+                let rest = rest.trim_start();
+                let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+                rest[1..].split(quote).next()
+            })
+            .any(|included| mentions(sources, included, word, seen))
 }

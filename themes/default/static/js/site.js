@@ -1,40 +1,103 @@
 /* duos default theme: the mentor directory's in-page filter. Without
-   JavaScript the directory still works: every term links to its own page. */
+   JavaScript the directory still works: every term links to its own page
+   (the "Browse by expertise" list), and long listings are paged
+   (/members/mentors/page/2/, ...). With JavaScript, a paged directory
+   fetches its other pages the first time the filter is used, so that the
+   filter looks at every mentor; with no filter set, only this page's
+   mentors and the page links show. */
 (function () {
   "use strict";
   var form = document.querySelector("[data-filter]");
   var list = document.querySelector("[data-mentors]");
   if (!form || !list) return;
-  var cards = Array.prototype.slice.call(list.querySelectorAll(".card"));
+  var pager = document.querySelector("[data-pagination]");
   var term = form.querySelector("select[name=term]");
   var text = form.querySelector("input[name=q]");
   var status = form.querySelector("[data-filter-status]");
-  var haystack = cards.map(function (c) { return c.textContent.toLowerCase(); });
+  var cards = [];
+  var haystack = [];
+  var loaded = !pager;
+  var loading = null;
+
+  function collect() {
+    cards = Array.prototype.slice.call(list.querySelectorAll(".card"));
+    haystack = cards.map(function (c) { return c.textContent.toLowerCase(); });
+  }
+  collect();
+
+  /* The cards of every page, in page order, this page's own in place. */
+  function loadAll() {
+    if (loaded) return Promise.resolve();
+    if (loading) return loading;
+    var links = Array.prototype.slice.call(pager.querySelectorAll("a[data-page]"));
+    status.textContent = "Loading all mentors…";
+    loading = Promise.all(links.map(function (a) {
+      if (a.getAttribute("aria-current") === "page") return Promise.resolve(null);
+      return fetch(a.href, { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.text() : Promise.reject(new Error(r.status)); })
+        .then(function (html) {
+          var doc = new DOMParser().parseFromString(html, "text/html");
+          return Array.prototype.slice.call(doc.querySelectorAll("[data-mentors] .card"));
+        });
+    })).then(function (pages) {
+      var own = cards.slice();
+      var all = document.createDocumentFragment();
+      pages.forEach(function (page) {
+        (page || own).forEach(function (card) {
+          if (page) card.setAttribute("data-other-page", "");
+          all.appendChild(document.importNode(card, true));
+        });
+      });
+      list.textContent = "";
+      list.appendChild(all);
+      collect();
+      loaded = true;
+    }).catch(function () {
+      loading = null;
+      status.textContent = "Only this page's mentors could be loaded; the filter looks at them alone.";
+    });
+    return loading;
+  }
 
   function apply() {
     var t = term.value;
     var q = text.value.trim().toLowerCase();
+    var filtering = !!(t || q);
     var shown = 0;
     cards.forEach(function (card, i) {
       var terms = " " + (card.getAttribute("data-expertise") || "") + " ";
-      var ok = (!t || terms.indexOf(" " + t + " ") !== -1) && (!q || haystack[i].indexOf(q) !== -1);
+      var ok = filtering
+        ? (!t || terms.indexOf(" " + t + " ") !== -1) && (!q || haystack[i].indexOf(q) !== -1)
+        : !card.hasAttribute("data-other-page");
       card.hidden = !ok;
-      if (ok) shown++;
+      if (ok && filtering) shown++;
     });
-    status.textContent = "Showing " + shown + " of " + cards.length + " mentors.";
+    if (pager) pager.hidden = filtering;
+    var total = loaded ? cards.length : pager.getAttribute("data-total");
+    status.textContent = filtering
+      ? "Showing " + shown + " of " + total + " mentors."
+      : "Showing " + cards.filter(function (c) { return !c.hidden; }).length + " of " + total + " mentors.";
     var params = new URLSearchParams(window.location.search);
     if (t) { params.set("term", t); } else { params.delete("term"); }
     var search = params.toString();
     window.history.replaceState(null, "", window.location.pathname + (search ? "?" + search : ""));
   }
 
+  function update() {
+    if (!loaded && (term.value || text.value.trim())) {
+      loadAll().then(apply);
+    } else {
+      apply();
+    }
+  }
+
   var initial = new URLSearchParams(window.location.search).get("term");
   if (initial) term.value = initial;
   form.hidden = false;
   form.addEventListener("submit", function (e) { e.preventDefault(); });
-  term.addEventListener("change", apply);
-  text.addEventListener("input", apply);
-  apply();
+  term.addEventListener("change", update);
+  text.addEventListener("input", update);
+  update();
 })();
 
 /* Conflicts of interest in the directory: a mentee's own institution's

@@ -1,0 +1,310 @@
+//! Long listings are paged: the directory and each expertise page list at
+//! most `CARDS_PER_PAGE` cards, continued on `<url>page/<n>/`, every page
+//! linking to the others; publishing a change keeps the pages as a full
+//! build writes them (a page gone when its listing shrinks); no profile may
+//! take the slug of the directory's page folder.
+
+mod common;
+use common::{files, Site};
+use generator::render::CARDS_PER_PAGE;
+use generator::{Change, Listing, Published, StoreProfiles};
+use mentoring::{CareerEntry, Contact, EducationEntry, Profile};
+use std::path::Path;
+
+fn profile(name: &str, terms: &[&str]) -> Profile {
+    Profile {
+        name: name.into(),
+        title: "Branch Manager".into(),
+        institution: "Example County Library".into(),
+        location: "Springfield".into(),
+        member_since: "2003-09".into(),
+        years_involved: Some(4),
+        expertise: terms.iter().map(|t| t.to_string()).collect(),
+        career: vec![CareerEntry {
+            title: "Branch Manager".into(),
+            organization: "Example County Library".into(),
+            from: "2004".into(),
+            to: "present".into(),
+        }],
+        education: vec![EducationEntry {
+            degree: "MLS".into(),
+            institution: "Example State University".into(),
+            year: "1998".into(),
+        }],
+        bio: format!("{name} runs a busy branch."),
+        availability: "Evenings.".into(),
+        photo: String::new(),
+        contact: Contact {
+            email: "branch@example.org".into(),
+            phone: String::new(),
+            website: String::new(),
+        },
+    }
+}
+
+/// `n` published profiles, "Mentor 001" ... (all in budgeting, every
+/// third also in technology), besides the fixture's two YAML profiles.
+fn store(n: usize) -> StoreProfiles {
+    StoreProfiles {
+        published: (1..=n)
+            .map(|i| {
+                let terms: &[&str] = if i % 3 == 0 {
+                    &["budgeting", "technology"]
+                } else {
+                    &["budgeting"]
+                };
+                Published {
+                    slug: format!("mentor-{i:03}"),
+                    member_id: format!("P{i:03}"),
+                    profile: profile(&format!("Mentor {i:03}"), terms),
+                }
+            })
+            .collect(),
+        listings: Default::default(),
+    }
+}
+
+fn build(site: &Site, store: &StoreProfiles, out: &Path) {
+    let opts = generator::BuildOptions {
+        store: store.clone(),
+        ..generator::BuildOptions::new(site.root(), out)
+    };
+    generator::build(&opts).unwrap_or_else(|d| panic!("build failed:\n{d}"));
+}
+
+fn read(out: &Path, rel: &str) -> String {
+    std::fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+/// The profile URLs of the cards of a listing page, in order.
+fn card_urls(html: &str) -> Vec<String> {
+    html.split("<h3 class=\"card-title\"><a href=\"")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap().to_string())
+        .collect()
+}
+
+/// The URLs of every page of a listing, first page at `url`.
+fn pages_of(out: &Path, url: &str) -> Vec<String> {
+    let mut pages = vec![url.to_string()];
+    let mut n = 2;
+    while out
+        .join(format!(
+            "{}page/{n}/index.html",
+            url.trim_start_matches('/')
+        ))
+        .is_file()
+    {
+        pages.push(format!("{url}page/{n}/"));
+        n += 1;
+    }
+    pages
+}
+
+fn rel(url: &str) -> String {
+    format!("{}index.html", url.trim_start_matches('/'))
+}
+
+#[test]
+fn the_directory_and_term_pages_are_paged_and_link_every_page() {
+    let site = Site::new("valid");
+    let out = tempfile::tempdir().unwrap();
+    // 2 YAML profiles + 2 pages' worth and one more of store profiles.
+    let n = 2 * CARDS_PER_PAGE - 1;
+    build(&site, &store(n), out.path());
+
+    let dir = "/members/mentors/";
+    let pages = pages_of(out.path(), dir);
+    assert_eq!(pages.len(), 3, "{} listed mentors", n + 2);
+    let mut all = Vec::new();
+    for (i, url) in pages.iter().enumerate() {
+        let html = read(out.path(), &rel(url));
+        let cards = card_urls(&html);
+        let want = if i < 2 { CARDS_PER_PAGE } else { 1 };
+        assert_eq!(cards.len(), want, "cards on {url}");
+        // Every page names the whole count and links every page, itself
+        // marked as current.
+        assert!(html.contains(&format!("{} mentors.", n + 2)), "{url}");
+        for (j, other) in pages.iter().enumerate() {
+            let link = format!("<a href=\"{other}\" data-page=\"{}\"", j + 1);
+            assert!(html.contains(&link), "{url} links {other}");
+            let current = format!("{link} aria-current=\"page\">");
+            assert_eq!(html.contains(&current), i == j, "{url}: current {other}");
+        }
+        assert_eq!(html.contains("rel=\"prev\""), i > 0, "{url}");
+        assert_eq!(html.contains("rel=\"next\""), i < 2, "{url}");
+        assert_eq!(
+            html.contains(&format!("(page {})", i + 1)),
+            i > 0,
+            "{url}: title"
+        );
+        // The term links work without JavaScript on every page.
+        assert!(html.contains("href=\"/members/expertise/technology/\""));
+        all.extend(cards);
+    }
+    // Together, the pages list every mentor once, in directory order (by name).
+    let mut sorted = all.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), n + 2);
+    let store_part: Vec<&String> = all
+        .iter()
+        .filter(|u| u.starts_with("/members/mentors/mentor-"))
+        .collect();
+    assert!(store_part.windows(2).all(|w| w[0] < w[1]), "by name");
+
+    // A term with more than a page's cards is paged the same way; one with
+    // fewer is a single page without page links.
+    let budgeting = pages_of(out.path(), "/members/expertise/budgeting/");
+    let listed: usize = budgeting
+        .iter()
+        .map(|u| card_urls(&read(out.path(), &rel(u))).len())
+        .sum();
+    assert!(listed >= n, "budgeting lists every store mentor: {listed}");
+    assert_eq!(
+        budgeting.len(),
+        listed.div_ceil(CARDS_PER_PAGE),
+        "budgeting pages"
+    );
+    let technology = read(out.path(), "members/expertise/technology/index.html");
+    assert!(card_urls(&technology).len() < CARDS_PER_PAGE);
+    assert!(!technology.contains("data-pagination"));
+    assert!(!out
+        .path()
+        .join("members/expertise/technology/page")
+        .exists());
+}
+
+#[test]
+fn a_listing_template_without_paginator_lists_every_card_on_one_page() {
+    let site = Site::new("valid");
+    // The site's own directory template, written before pages existed.
+    let own = site.root().join("templates");
+    std::fs::create_dir_all(&own).unwrap();
+    std::fs::write(
+        own.join("directory.html"),
+        "<ul class=\"cards\" data-mentors>\n{{ cards_html | safe }}</ul>\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let n = 2 * CARDS_PER_PAGE - 1;
+    build(&site, &store(n), out.path());
+    let html = read(out.path(), "members/mentors/index.html");
+    assert_eq!(card_urls(&html).len(), n + 2);
+    assert!(!out.path().join("members/mentors/page").exists());
+    // The theme's expertise.html shows pages: budgeting is paged.
+    assert!(out
+        .path()
+        .join("members/expertise/budgeting/page/2/index.html")
+        .is_file());
+}
+
+#[test]
+fn a_short_listing_has_no_page_links() {
+    let site = Site::new("valid");
+    let out = tempfile::tempdir().unwrap();
+    build(&site, &store(3), out.path());
+    let html = read(out.path(), "members/mentors/index.html");
+    assert_eq!(card_urls(&html).len(), 5);
+    assert!(!html.contains("data-pagination"), "{html}");
+    assert!(!out.path().join("members/mentors/page").exists());
+}
+
+/// Publishes `change` into `live` and asserts the members area equals a
+/// fresh full build of the new state.
+fn publish_and_compare(site: &Site, loaded: &mut generator::Site, live: &Path, change: Change) {
+    let publication = loaded.publish(change).unwrap_or_else(|d| panic!("{d}"));
+    publication.write_to(live).unwrap();
+    let fresh = tempfile::tempdir().unwrap();
+    build(site, &loaded.store_profiles(), fresh.path());
+    let members = |dir: &Path| {
+        files(dir)
+            .into_iter()
+            .filter(|(p, _)| p.starts_with("members"))
+            .collect::<std::collections::BTreeMap<_, _>>()
+    };
+    let (want, got) = (members(fresh.path()), members(live));
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        want.keys().collect::<Vec<_>>(),
+        "same files"
+    );
+    for (path, bytes) in &want {
+        assert!(got.get(path) == Some(bytes), "{} differs", path.display());
+    }
+}
+
+#[test]
+fn publishing_keeps_the_pages_as_a_full_build_writes_them() {
+    let site = Site::new("valid");
+    let live = tempfile::tempdir().unwrap();
+    // 2 YAML + 199 store profiles: the directory has 3 pages, budgeting 2
+    // or 3.
+    let start = store(2 * CARDS_PER_PAGE - 1);
+    build(&site, &start, live.path());
+    let mut loaded =
+        generator::Site::load(&site.root(), false, generator::today(), &start).unwrap();
+    let third = live.path().join("members/mentors/page/3/index.html");
+    assert!(third.is_file());
+
+    // Paused: 200 listed, the third page goes.
+    let pause = |paused| Change::Listing {
+        member_id: "P003".into(),
+        listing: Listing {
+            paused,
+            taken: false,
+        },
+    };
+    publish_and_compare(&site, &mut loaded, live.path(), pause(true));
+    assert!(!third.exists(), "the directory's third page is gone");
+    // Resumed: it comes back.
+    publish_and_compare(&site, &mut loaded, live.path(), pause(false));
+    assert!(third.is_file());
+    // Removed from the store, then published again.
+    let removed = Change::Remove {
+        member_id: "P150".into(),
+    };
+    publish_and_compare(&site, &mut loaded, live.path(), removed);
+    assert!(!third.exists());
+    let back = start.published[149].clone();
+    publish_and_compare(&site, &mut loaded, live.path(), Change::Upsert(back));
+    assert!(third.is_file());
+}
+
+#[test]
+fn no_profile_takes_the_slug_of_the_directorys_page_folder() {
+    let site = Site::new("valid");
+    let mut loaded = generator::Site::load(
+        &site.root(),
+        false,
+        generator::today(),
+        &StoreProfiles::default(),
+    )
+    .unwrap();
+    let page = Published {
+        slug: "page".into(),
+        member_id: "P900".into(),
+        profile: profile("Paige Turner", &["budgeting"]),
+    };
+    let err = loaded
+        .publish(Change::Upsert(page))
+        .expect_err("the slug is taken");
+    assert!(
+        err.to_string().contains(
+            "duplicate slug: published profile of P900 and the mentor directory's further pages both map to /members/mentors/page/"
+        ),
+        "{err}"
+    );
+
+    std::fs::copy(
+        site.root().join("content/mentors/ada-lovelace.yaml"),
+        site.root().join("content/mentors/page.yaml"),
+    )
+    .unwrap();
+    let err = generator::check(&site.root(), false).expect_err("a YAML profile named page");
+    assert!(
+        err.to_string()
+            .contains("duplicate slug: content/mentors/page.yaml and the mentor directory's further pages both map to /members/mentors/page/"),
+        "{err}"
+    );
+}
