@@ -103,24 +103,33 @@
 /* Conflicts of interest in the directory: a mentee's own institution's
    mentors (the cards whose data-institution is the mentee's
    institution_key from /api/me) are marked; the suggestions page already
-   leaves them out. Without JavaScript the cards are simply not marked. */
+   leaves them out. Cards the filter brings in from the other pages of a
+   paged directory are marked as they arrive. Without JavaScript the cards
+   are simply not marked. */
 (function () {
   "use strict";
   var list = document.querySelector("[data-mentors]");
   if (!list || !window.fetch) return;
+  function mark(key) {
+    var cards = list.querySelectorAll(".card[data-institution]:not(.card-conflict)");
+    Array.prototype.forEach.call(cards, function (card) {
+      if (card.getAttribute("data-institution") !== key) return;
+      card.classList.add("card-conflict");
+      var note = document.createElement("p");
+      note.className = "card-conflict-note";
+      note.textContent = "Same institution as yours (conflict of interest): not suggested to you, and the committee does not pair you at the deadline.";
+      card.insertBefore(note, card.children[1] || null);
+    });
+  }
   fetch("/api/me", { credentials: "same-origin", headers: { Accept: "application/json" } })
     .then(function (r) { return r.ok ? r.json() : null; })
     .then(function (me) {
       if (!me || !me.institution_key) return;
-      var cards = list.querySelectorAll(".card[data-institution]");
-      Array.prototype.forEach.call(cards, function (card) {
-        if (card.getAttribute("data-institution") !== me.institution_key) return;
-        card.classList.add("card-conflict");
-        var note = document.createElement("p");
-        note.className = "card-conflict-note";
-        note.textContent = "Same institution as yours (conflict of interest): not suggested to you, and the committee does not pair you at the deadline.";
-        card.insertBefore(note, card.children[1] || null);
-      });
+      mark(me.institution_key);
+      if (window.MutationObserver) {
+        new MutationObserver(function () { mark(me.institution_key); })
+          .observe(list, { childList: true });
+      }
     })
     .catch(function () {});
 })();
