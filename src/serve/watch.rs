@@ -188,6 +188,7 @@ impl Watch {
                 return self.rebuild();
             }
         };
+        timing("rendered", started);
         if let Err(e) = publication.write_to(&shared.site_dir) {
             eprintln!(
                 "duos serve: writing into {}: {e}; rebuilding the site",
