@@ -29,11 +29,11 @@
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::profiles::term_url;
-use crate::profiles::{profile_output, Listing, Published};
+use crate::profiles::{profile_output, Listing, Mentor, Published};
 use crate::render::{listing_page_output, Card, Index, Rendered, ACCESS_OUTPUT, DIRECTORY_URL};
 use crate::site::Site;
 use rayon::prelude::*;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 /// One change to the profiles of a site.
@@ -107,28 +107,38 @@ impl Publication {
     }
 }
 
-/// How a member's profile appears, before or after a change.
+/// How a profile appears, before or after a change: what decides which
+/// pages the change touches.
 #[derive(PartialEq, Eq)]
-struct Appearance {
+pub(crate) struct Appearance {
     slug: String,
+    /// Empty for a YAML profile without member id.
+    member_id: String,
     /// `None` when paused (not in the directory).
     card: Option<String>,
     terms: BTreeSet<String>,
 }
 
-impl Site {
-    fn appearance(&self, member_id: &str) -> Option<Appearance> {
-        let m = self.mentor(member_id)?;
-        let listed = !self.listing(m).paused;
-        Some(Appearance {
+impl Appearance {
+    /// How `m` appears on `site` (with its listing state).
+    pub(crate) fn of(site: &Site, m: &Mentor) -> Appearance {
+        let listed = !site.listing(m).paused;
+        Appearance {
             slug: m.slug.clone(),
+            member_id: m.member_id.clone(),
             card: listed.then(|| serde_json::to_string(&Card::of(m)).unwrap_or_default()),
             terms: if listed {
                 m.terms.iter().map(|t| t.slug.clone()).collect()
             } else {
                 BTreeSet::new()
             },
-        })
+        }
+    }
+}
+
+impl Site {
+    fn appearance(&self, member_id: &str) -> Option<Appearance> {
+        self.mentor(member_id).map(|m| Appearance::of(self, m))
     }
 
     /// Applies `change` and renders the pages it touches. On an error (an
@@ -186,23 +196,43 @@ impl Site {
         before: Option<Appearance>,
     ) -> Result<Publication, Diagnostics> {
         let after = self.appearance(member_id);
-        let mut rendered: Vec<Rendered> = Vec::new();
-        let mut removed = Vec::new();
-        if let Some(m) = self.mentor(member_id) {
-            rendered.push(self.render_profile(m).map_err(Diagnostics::from)?);
-        }
-        let slug_of = |a: &Option<Appearance>| a.as_ref().map(|a| a.slug.clone());
-        if let Some(old) = slug_of(&before) {
-            if slug_of(&after).as_deref() != Some(old.as_str()) {
-                removed.push(profile_output(&old));
-            }
-        }
-        let card_of = |a: &Option<Appearance>| a.as_ref().and_then(|a| a.card.clone());
-        if card_of(&before) != card_of(&after) {
-            let terms_of =
-                |a: &Option<Appearance>| a.as_ref().map(|a| a.terms.clone()).unwrap_or_default();
-            let (old_terms, new_terms) = (terms_of(&before), terms_of(&after));
-            // A term's count changes when the mentor joins or leaves it;
+        let pages: Vec<&Mentor> = self.mentor(member_id).into_iter().collect();
+        self.render_changes(&pages, before.as_slice(), after.as_slice())
+    }
+
+    /// The files of a change: the pages of `profiles` (the changed
+    /// profiles as they are now), the pages of profiles gone or moved to
+    /// delete, and, from how the changed profiles appeared `before` and
+    /// appear `after` (one entry per profile in effect), the directory and
+    /// term pages when a card changed and `members/access.json` when a
+    /// slug -> member pair changed.
+    pub(crate) fn render_changes(
+        &self,
+        profiles: &[&Mentor],
+        before: &[Appearance],
+        after: &[Appearance],
+    ) -> Result<Publication, Diagnostics> {
+        let mut rendered: Vec<Rendered> = profiles
+            .par_iter()
+            .map(|m| self.render_profile(m))
+            .collect::<Result<_, Diagnostic>>()
+            .map_err(Diagnostics::from)?;
+        let after_slugs: BTreeSet<&str> = after.iter().map(|a| a.slug.as_str()).collect();
+        let mut removed: Vec<PathBuf> = before
+            .iter()
+            .filter(|a| !after_slugs.contains(a.slug.as_str()))
+            .map(|a| profile_output(&a.slug))
+            .collect();
+        if cards(before) != cards(after) {
+            let terms_of = |v: &[Appearance]| -> BTreeMap<String, usize> {
+                let mut counts = BTreeMap::new();
+                for t in v.iter().flat_map(|a| a.terms.iter()) {
+                    *counts.entry(t.clone()).or_insert(0) += 1;
+                }
+                counts
+            };
+            let (old_terms, new_terms) = (terms_of(before), terms_of(after));
+            // A term's count changes when a mentor joins or leaves it;
             // every term page lists every term's count.
             let counts_changed = old_terms != new_terms;
             let index = Index::of(self);
@@ -211,7 +241,9 @@ impl Site {
                 .expertise
                 .iter()
                 .filter(|t| {
-                    counts_changed || old_terms.contains(&t.slug) || new_terms.contains(&t.slug)
+                    counts_changed
+                        || old_terms.contains_key(&t.slug)
+                        || new_terms.contains_key(&t.slug)
                 })
                 .collect();
             let pages: Vec<Result<Vec<Rendered>, Diagnostic>> = rayon::iter::once(None)
@@ -225,21 +257,21 @@ impl Site {
                 rendered.extend(p.map_err(Diagnostics::from)?);
             }
             // A listing one card shorter may have lost its last page.
-            let listed = |a: &Option<Appearance>| a.as_ref().is_some_and(|a| a.card.is_some());
+            let listed = |v: &[Appearance]| v.iter().filter(|a| a.card.is_some()).count();
             let mut shrunk = vec![(
                 true,
                 DIRECTORY_URL.to_string(),
                 index.order.len(),
-                usize::from(listed(&before)),
-                usize::from(listed(&after)),
+                listed(before),
+                listed(after),
             )];
             shrunk.extend(terms.iter().map(|t| {
                 (
                     false,
                     term_url(&t.slug),
                     index.by_term.get(t.slug.as_str()).map_or(0, Vec::len),
-                    usize::from(old_terms.contains(&t.slug)),
-                    usize::from(new_terms.contains(&t.slug)),
+                    old_terms.get(&t.slug).copied().unwrap_or(0),
+                    new_terms.get(&t.slug).copied().unwrap_or(0),
                 )
             }));
             for (directory, url, now, was_in, is_in) in shrunk {
@@ -250,11 +282,14 @@ impl Site {
                         self.term_pages(len)
                     }
                 };
-                let (before_pages, pages) = (pages_of(now + was_in - is_in), pages_of(now));
+                let (before_pages, pages) = (
+                    pages_of((now + was_in).saturating_sub(is_in)),
+                    pages_of(now),
+                );
                 removed.extend((pages + 1..=before_pages).map(|n| listing_page_output(&url, n)));
             }
         }
-        if slug_of(&before) != slug_of(&after) {
+        if owners(before) != owners(after) {
             rendered.push(self.render_access());
         }
         debug_assert!(rendered
@@ -265,6 +300,8 @@ impl Site {
             .map(|(p, html)| (p, html.into_bytes()))
             .collect();
         files.sort_by(|a, b| a.0.cmp(&b.0));
+        removed.sort();
+        removed.dedup();
         removed.retain(|r| !files.iter().any(|(p, _)| p == r));
         Ok(Publication { files, removed })
     }
@@ -277,6 +314,27 @@ impl Site {
             .map(|(_, html)| html)
             .map_err(Diagnostics::from)
     }
+}
+
+/// The cards shown (paused profiles show none), in slug order.
+fn cards(v: &[Appearance]) -> Vec<(&str, &str)> {
+    let mut c: Vec<(&str, &str)> = v
+        .iter()
+        .filter_map(|a| Some((a.slug.as_str(), a.card.as_deref()?)))
+        .collect();
+    c.sort_unstable();
+    c
+}
+
+/// The slug -> member pairs of `members/access.json`.
+fn owners(v: &[Appearance]) -> Vec<(&str, &str)> {
+    let mut o: Vec<(&str, &str)> = v
+        .iter()
+        .filter(|a| !a.member_id.is_empty())
+        .map(|a| (a.slug.as_str(), a.member_id.as_str()))
+        .collect();
+    o.sort_unstable();
+    o
 }
 
 /// The member's store entry and listing before a change.

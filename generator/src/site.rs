@@ -236,6 +236,15 @@ impl Site {
     }
 }
 
+/// The warning about a YAML profile without member id.
+pub(crate) fn no_member_id_warning(path: &Path) -> Diagnostic {
+    Diagnostic::at(
+        path,
+        Some(Pos { line: 1, column: 1 }),
+        "warning: no member_id: the profile is listed, but mentees cannot ask this mentor",
+    )
+}
+
 /// Loads, parses and checks everything but the store's profiles.
 fn prepare(root: &Path, drafts: bool, today: NaiveDate) -> Result<Site, Diagnostics> {
     let mut t = Instant::now();
@@ -362,11 +371,7 @@ fn prepare(root: &Path, drafts: bool, today: NaiveDate) -> Result<Site, Diagnost
     for (i, m) in yaml.iter().enumerate() {
         if m.member_id.is_empty() {
             if let profiles::Source::Yaml(path) = &m.source {
-                warnings.push(Diagnostic::at(
-                    path,
-                    top,
-                    "warning: no member_id: the profile is listed, but mentees cannot ask this mentor",
-                ));
+                warnings.push(no_member_id_warning(path));
             }
         } else if let Some(&first) = yaml_by_member.get(&m.member_id) {
             let first: &Mentor = &yaml[first];

@@ -21,6 +21,7 @@
 //! `localhost:PORT` is answered, headers and body must arrive in time, and
 //! every reply carries the deployed site's security headers (its CSP too).
 
+pub mod changes;
 pub mod clock;
 pub mod files;
 pub mod guard;
@@ -157,15 +158,14 @@ pub async fn run(opts: Options) -> anyhow::Result<()> {
                 eprintln!("duos serve: reading the published profiles: {e}");
                 generator::StoreProfiles::default()
             });
-    let first = site::build(&root, &site_dir, opts.drafts, &published);
-    let errors = match &first {
-        Ok(summary) => {
+    let (kept, errors) = match site::build(&root, &site_dir, opts.drafts, &published) {
+        Ok((summary, site)) => {
             eprintln!("{summary}");
-            Vec::new()
+            (Some(site), Vec::new())
         }
         Err(errors) => {
-            print_errors(errors);
-            errors.clone()
+            print_errors(&errors);
+            (None, errors)
         }
     };
 
@@ -251,7 +251,7 @@ pub async fn run(opts: Options) -> anyhow::Result<()> {
         survey_secret: secrets.survey.into_bytes(),
         runtime: tokio::runtime::Handle::current(),
     });
-    let _watcher = watch::start(Arc::clone(&shared), fingerprint)?;
+    let _watcher = watch::start(Arc::clone(&shared), fingerprint, kept)?;
 
     let router = axum::Router::new()
         .route("/_livereload", get(livereload))

@@ -34,8 +34,8 @@ pub fn fingerprint(root: &Path) -> Fingerprint {
             continue;
         }
         for entry in walk(&base) {
-            if let Ok(meta) = std::fs::metadata(&entry) {
-                out.insert(entry, (meta.len(), meta.modified().ok()));
+            if let Some(stamp) = stamp(&entry) {
+                out.insert(entry, stamp);
             }
         }
     }
@@ -66,22 +66,31 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// Builds the site at `root` into `out`, with the store's published
-/// profiles; `Err` holds one line per error.
+/// profiles; returns the summary and the loaded site (kept for updating
+/// changed profile files), or one line per error.
 pub fn build(
     root: &Path,
     out: &Path,
     drafts: bool,
     store: &generator::StoreProfiles,
-) -> Result<String, Vec<String>> {
+) -> Result<(String, generator::Site), Vec<String>> {
     let options = generator::BuildOptions {
         drafts,
         store: store.clone(),
         ..generator::BuildOptions::new(root, out)
     };
-    match generator::build(&options) {
-        Ok(summary) => Ok(summary.to_string()),
+    match generator::build_and_keep(&options) {
+        Ok((summary, site)) => Ok((summary.to_string(), site)),
         Err(diagnostics) => Err(diagnostics.iter().map(|d| d.to_string()).collect()),
     }
+}
+
+/// The size and modification time of `path`, as [`fingerprint`] keeps them.
+pub fn stamp(path: &Path) -> Option<(u64, Option<SystemTime>)> {
+    std::fs::metadata(path)
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| (m.len(), m.modified().ok()))
 }
 
 /// The page shown instead of any HTML page while the content has errors.

@@ -33,10 +33,18 @@ fn free_port() -> u16 {
 /// `duos serve` over the repository's sample program, `--today 2008-03-01`,
 /// once its first page answers.
 pub fn start() -> Server {
+    start_at(std::path::Path::new(env!("CARGO_MANIFEST_DIR")))
+}
+
+/// `duos serve --root ROOT`, `--today 2008-03-01`, once its first page
+/// answers.
+pub fn start_at(root: &std::path::Path) -> Server {
     let data = tempfile::tempdir().unwrap();
     let port = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_duos"))
-        .args(["serve", "--root", env!("CARGO_MANIFEST_DIR"), "--data"])
+        .args(["serve", "--root"])
+        .arg(root)
+        .arg("--data")
         .arg(data.path())
         .args(["--port", &port.to_string(), "--today", "2008-03-01"])
         .stdout(Stdio::null())
