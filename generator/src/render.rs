@@ -4,10 +4,11 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::frontmatter::Access;
-use crate::markdown::{escape_attr, excerpt, toc_html, TocEntry};
+use crate::markdown::{toc_html, TocEntry};
 use crate::pages::{self, Kind, Page};
 use crate::profiles::{profile_output, profile_url, term_url, Mentor, TermRef};
 pub use crate::site::Site;
+use crate::site_files::{access_manifest, extras_len, robots, search_index, sitemap};
 use crate::templates::Templates;
 use crate::timings::{time, Stage};
 use crate::write::Sink;
@@ -35,79 +36,8 @@ pub fn term_output(slug: &str) -> PathBuf {
     PathBuf::from(format!("members/expertise/{slug}/index.html"))
 }
 
-/// How many cards a page of the directory or of a term lists when its
-/// template shows `paginator` (see [`Templates::paged`]); longer listings
-/// continue on `<url>page/2/`, `<url>page/3/`, ...
-pub const CARDS_PER_PAGE: usize = 100;
-
-/// The folder under a listing's URL that holds its further pages
-/// (`/members/mentors/page/`): no profile may take it as its slug.
-pub const PAGES_SEGMENT: &str = "page";
-
-/// URL of page `number` (from 1) of the listing at `url` (ending in `/`).
-pub fn listing_page_url(url: &str, number: usize) -> String {
-    if number <= 1 {
-        url.to_string()
-    } else {
-        format!("{url}{PAGES_SEGMENT}/{number}/")
-    }
-}
-
-/// Output file of page `number` of the listing at `url` (`/members/...`).
-pub fn listing_page_output(url: &str, number: usize) -> PathBuf {
-    let url = listing_page_url(url, number);
-    PathBuf::from(format!("{}index.html", url.trim_start_matches('/')))
-}
-
-/// A page link of a listing (`paginator.pages`).
-#[derive(Serialize)]
-struct PageLink {
-    number: usize,
-    url: String,
-    current: bool,
-}
-
-/// `paginator` of the directory and term templates: which page of the
-/// listing this is and where the others are.
-#[derive(Serialize)]
-struct Paginator {
-    /// This page, from 1.
-    number: usize,
-    /// How many pages the listing has.
-    count: usize,
-    per_page: usize,
-    /// Positions (from 1) of the first and last card of this page; 0 and 0
-    /// on an empty listing.
-    first: usize,
-    last: usize,
-    previous: Option<String>,
-    next: Option<String>,
-    pages: Vec<PageLink>,
-}
-
-impl Paginator {
-    fn of(url: &str, number: usize, len: usize, per_page: usize) -> Paginator {
-        let count = len.div_ceil(per_page).max(1);
-        let link = |n: usize| (1..=count).contains(&n).then(|| listing_page_url(url, n));
-        let first = ((number - 1) * per_page + 1).min(len);
-        Paginator {
-            number,
-            count,
-            per_page,
-            first,
-            last: (number * per_page).min(len),
-            previous: link(number.wrapping_sub(1)),
-            next: link(number + 1),
-            pages: (1..=count)
-                .map(|n| PageLink {
-                    number: n,
-                    url: listing_page_url(url, n),
-                    current: n == number,
-                })
-                .collect(),
-        }
-    }
-}
+use crate::paging::Paginator;
+pub use crate::paging::{listing_page_output, listing_page_url, CARDS_PER_PAGE, PAGES_SEGMENT};
 
 /// How many of each kind were rendered.
 #[derive(Debug, Clone, Copy, Default)]
@@ -621,65 +551,4 @@ pub fn render(site: &Site, sink: &Sink) -> Result<Counts, Vec<Diagnostic>> {
         surveys: site.surveys.len(),
         files: jobs.len() + further_pages + extras_len() + site.assets.files.len(),
     })
-}
-
-fn sitemap(base_url: &str, public: &[&Page]) -> String {
-    let mut urls: Vec<&str> = public.iter().map(|p| p.url.as_str()).collect();
-    urls.sort_unstable();
-    let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for url in urls {
-        out.push_str(&format!(
-            "  <url><loc>{}</loc></url>\n",
-            escape_attr(&format!("{base_url}{url}"))
-        ));
-    }
-    out.push_str("</urlset>\n");
-    out
-}
-
-fn robots(base_url: &str) -> String {
-    format!("User-agent: *\nDisallow: /members/\n\nSitemap: {base_url}/sitemap.xml\n")
-}
-
-#[derive(Serialize)]
-struct SearchEntry<'a> {
-    title: &'a str,
-    url: &'a str,
-    description: &'a str,
-    text: String,
-}
-
-/// How many files besides pages and assets a build writes (sitemap, robots,
-/// search index, access manifest).
-const fn extras_len() -> usize {
-    4
-}
-
-/// `members/access.json`: which roster member each profile belongs to, so the
-/// members-only gate lets a mentor see their own profile. Never served.
-fn access_manifest(profiles: &[&Mentor]) -> String {
-    let mentors: std::collections::BTreeMap<&str, &str> = profiles
-        .iter()
-        .filter(|p| !p.member_id.is_empty())
-        .map(|p| (p.slug.as_str(), p.member_id.as_str()))
-        .collect();
-    serde_json::to_string_pretty(&serde_json::json!({ "mentors": mentors }))
-        .unwrap_or_else(|_| "{\"mentors\":{}}".into())
-        + "\n"
-}
-
-fn search_index(public: &[&Page]) -> String {
-    let mut entries: Vec<SearchEntry> = public
-        .iter()
-        .map(|p| SearchEntry {
-            title: &p.title,
-            url: &p.url,
-            description: &p.description,
-            text: excerpt(&p.plain, 300),
-        })
-        .collect();
-    entries.sort_by(|a, b| a.url.cmp(b.url));
-    serde_json::to_string_pretty(&entries).unwrap_or_else(|_| "[]".into()) + "\n"
 }
