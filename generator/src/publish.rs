@@ -116,6 +116,8 @@ pub(crate) struct Appearance {
     member_id: String,
     /// `None` when paused (not in the directory).
     card: Option<String>,
+    /// Where the card stands in the listings (`None` when paused).
+    sort_key: Option<String>,
     terms: BTreeSet<String>,
 }
 
@@ -127,6 +129,7 @@ impl Appearance {
             slug: m.slug.clone(),
             member_id: m.member_id.clone(),
             card: listed.then(|| serde_json::to_string(&Card::of(m)).unwrap_or_default()),
+            sort_key: listed.then(|| m.sort_key.clone()),
             terms: if listed {
                 m.terms.iter().map(|t| t.slug.clone()).collect()
             } else {
@@ -246,11 +249,21 @@ impl Site {
                         || new_terms.contains_key(&t.slug)
                 })
                 .collect();
+            // When no card moved (the same cards, in the same order, under
+            // the same terms), only the pages that show a changed card
+            // differ: every other page lists the same cards and counts.
+            let changed: BTreeSet<&str> = before
+                .iter()
+                .chain(after)
+                .map(|a| a.slug.as_str())
+                .collect();
+            let only =
+                (!counts_changed && positions(before) == positions(after)).then_some(&changed);
             let pages: Vec<Result<Vec<Rendered>, Diagnostic>> = rayon::iter::once(None)
                 .chain(terms.par_iter().map(Some))
                 .map(|t| match t {
-                    None => self.render_directory(&index),
-                    Some(t) => self.render_term(t, &index),
+                    None => self.render_directory(&index, only),
+                    Some(t) => self.render_term(t, &index, only),
                 })
                 .collect();
             for p in pages {
@@ -324,6 +337,16 @@ fn cards(v: &[Appearance]) -> Vec<(&str, &str)> {
         .collect();
     c.sort_unstable();
     c
+}
+
+/// Where the listed cards stand: (sort key, slug), in order.
+fn positions(v: &[Appearance]) -> Vec<(&str, &str)> {
+    let mut p: Vec<(&str, &str)> = v
+        .iter()
+        .filter_map(|a| Some((a.sort_key.as_deref()?, a.slug.as_str())))
+        .collect();
+    p.sort_unstable();
+    p
 }
 
 /// The slug -> member pairs of `members/access.json`.

@@ -39,6 +39,10 @@ pub fn term_output(slug: &str) -> PathBuf {
 use crate::paging::Paginator;
 pub use crate::paging::{listing_page_output, listing_page_url, CARDS_PER_PAGE, PAGES_SEGMENT};
 
+/// Which pages of a listing to render: all (`None`), or only those that
+/// show one of these slugs.
+pub(crate) type Only<'s> = Option<&'s std::collections::BTreeSet<&'s str>>;
+
 /// How many of each kind were rendered.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Counts {
@@ -294,17 +298,28 @@ impl Site {
     /// `template`: one page per [`CARDS_PER_PAGE`] of `mentors`, each with
     /// `cards_html` (its cards, in order), `mentor_count` (of the whole
     /// listing) and `paginator`. Page 1 is written at `output`, the others
-    /// at `<url>page/<n>/index.html`.
+    /// at `<url>page/<n>/index.html`. With `only`, just the pages that
+    /// show one of those slugs (a change that moved no card).
     fn render_listing(
         &self,
         template: &str,
         ctx: &tera::Context,
         (url, output): (&str, PathBuf),
         mentors: &[&Mentor],
+        only: Only,
     ) -> Result<Vec<Rendered>, Diagnostic> {
         let per_page = self.per_page(template, mentors.len());
         let count = mentors.len().div_ceil(per_page).max(1);
+        let wanted = |number: usize| {
+            only.is_none_or(|slugs| {
+                mentors
+                    .chunks(per_page)
+                    .nth(number - 1)
+                    .is_some_and(|page| page.iter().any(|m| slugs.contains(m.slug.as_str())))
+            })
+        };
         (1..=count)
+            .filter(|&number| wanted(number))
             .map(|number| {
                 let mut ctx = ctx.clone();
                 ctx.insert("mentor_count", &mentors.len());
@@ -355,7 +370,11 @@ impl Site {
     }
 
     /// The mentor directory, its pages.
-    pub(crate) fn render_directory(&self, index: &Index) -> Result<Vec<Rendered>, Diagnostic> {
+    pub(crate) fn render_directory(
+        &self,
+        index: &Index,
+        only: Only,
+    ) -> Result<Vec<Rendered>, Diagnostic> {
         let mut ctx = self.base(DIRECTORY_URL, "members");
         ctx.insert("terms", &index.terms_value);
         let intro = self.directory_intro();
@@ -364,7 +383,7 @@ impl Site {
         }
         let template = self.directory_template();
         let at = (DIRECTORY_URL, PathBuf::from(DIRECTORY_OUTPUT));
-        self.render_listing(&template, &ctx, at, &index.order)
+        self.render_listing(&template, &ctx, at, &index.order, only)
     }
 
     /// The `mentor` of `profile.html`: the profile's fields, with
@@ -411,6 +430,7 @@ impl Site {
         &self,
         t: &ExpertiseTerm,
         index: &Index,
+        only: Only,
     ) -> Result<Vec<Rendered>, Diagnostic> {
         let url = term_url(&t.slug);
         let mut ctx = self.base(&url, "members");
@@ -431,7 +451,7 @@ impl Site {
         );
         ctx.insert("terms", &index.terms_value);
         let at = (url.as_str(), term_output(&t.slug));
-        self.render_listing("expertise.html", &ctx, at, mentors)
+        self.render_listing("expertise.html", &ctx, at, mentors, only)
     }
 
     fn render_not_found(&self) -> Result<Rendered, Diagnostic> {
@@ -484,9 +504,9 @@ pub fn render(site: &Site, sink: &Sink) -> Result<Counts, Vec<Diagnostic>> {
     let render_one = |job: &Job| -> Result<(), Diagnostic> {
         let files = match job {
             Job::Page(p) => vec![site.render_page(p)?],
-            Job::Directory => site.render_directory(&index)?,
+            Job::Directory => site.render_directory(&index, None)?,
             Job::Profile(m) => vec![site.render_profile(m)?],
-            Job::Term(t) => site.render_term(t, &index)?,
+            Job::Term(t) => site.render_term(t, &index, None)?,
             Job::NotFound => vec![site.render_not_found()?],
         };
         for (output, html) in files {

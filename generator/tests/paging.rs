@@ -212,8 +212,15 @@ fn a_short_listing_has_no_page_links() {
 
 /// Publishes `change` into `live` and asserts the members area equals a
 /// fresh full build of the new state.
-fn publish_and_compare(site: &Site, loaded: &mut generator::Site, live: &Path, change: Change) {
+/// Returns the paths the publication wrote.
+fn publish_and_compare(
+    site: &Site,
+    loaded: &mut generator::Site,
+    live: &Path,
+    change: Change,
+) -> Vec<std::path::PathBuf> {
     let publication = loaded.publish(change).unwrap_or_else(|d| panic!("{d}"));
+    let written: Vec<_> = publication.files.iter().map(|(p, _)| p.clone()).collect();
     publication.write_to(live).unwrap();
     let fresh = tempfile::tempdir().unwrap();
     build(site, &loaded.store_profiles(), fresh.path());
@@ -232,6 +239,7 @@ fn publish_and_compare(site: &Site, loaded: &mut generator::Site, live: &Path, c
     for (path, bytes) in &want {
         assert!(got.get(path) == Some(bytes), "{} differs", path.display());
     }
+    written
 }
 
 #[test]
@@ -269,6 +277,38 @@ fn publishing_keeps_the_pages_as_a_full_build_writes_them() {
     let back = start.published[149].clone();
     publish_and_compare(&site, &mut loaded, live.path(), Change::Upsert(back));
     assert!(third.is_file());
+
+    // A card edit that moves no card (Mentor 150's title, on the
+    // directory's second page and in budgeting and technology): its
+    // profile page and only the listing pages that show its card.
+    let mut retitled = start.published[149].clone();
+    retitled.profile.title = "Head of Branches".into();
+    let mut written =
+        publish_and_compare(&site, &mut loaded, live.path(), Change::Upsert(retitled));
+    written.sort();
+    let want: Vec<std::path::PathBuf> = [
+        "members/expertise/budgeting/page/2/index.html",
+        "members/expertise/technology/index.html",
+        "members/mentors/mentor-150/index.html",
+        "members/mentors/page/2/index.html",
+    ]
+    .iter()
+    .map(std::path::PathBuf::from)
+    .collect();
+    assert_eq!(written, want);
+
+    // A new name moves the card to the front: every page of its listings.
+    let mut renamed = start.published[149].clone();
+    renamed.profile.name = "Aaron Aardvark".into();
+    let written = publish_and_compare(&site, &mut loaded, live.path(), Change::Upsert(renamed));
+    assert!(
+        written.contains(&"members/mentors/index.html".into()),
+        "{written:?}"
+    );
+    assert!(
+        written.contains(&"members/mentors/page/3/index.html".into()),
+        "{written:?}"
+    );
 }
 
 #[test]
