@@ -42,7 +42,7 @@ pub(crate) use timings::phase;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use crate::render::Counts;
-use crate::write::{Sink, Staging};
+use crate::write::Sink;
 use chrono::NaiveDate;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -122,19 +122,7 @@ impl fmt::Display for BuildSummary {
 /// Builds the site at `opts.root` into `opts.out`. On any error nothing of
 /// `opts.out` changes and every error is returned.
 pub fn build(opts: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
-    let started = Instant::now();
-    let site = Site::load(&opts.root, opts.drafts, opts.today, &opts.store)?;
-    let staging = Staging::new(&opts.out)?;
-    let mut t = Instant::now();
-    let counts = render::render(&site, &Sink::Dir(staging.tmp.clone())).map_err(finish)?;
-    events::render(&site, &Sink::Dir(staging.tmp.clone())).map_err(finish)?;
-    phase("render+write", &mut t);
-    let warnings = site.warnings.clone();
-    drop(site);
-    staging.commit()?;
-    phase("swap", &mut t);
-    timings::report();
-    Ok(summary(counts, warnings, Some(opts.out.clone()), started))
+    kept::build_and_keep(opts).map(|(summary, _site)| summary)
 }
 
 /// Validates everything `build` does (rendering included) without writing.
