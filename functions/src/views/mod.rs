@@ -155,7 +155,7 @@ pub async fn handle(
             Ok(Some(session)) => session,
             Ok(None) => return Some(to_sign_in(req)),
             Err(e) => {
-                eprintln!("duos: reading the session: {e}");
+                tracing::warn!("reading the session: {e}");
                 return Some(text_response(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "This page is not available right now; please try again.",

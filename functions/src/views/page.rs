@@ -120,7 +120,7 @@ impl ViewError {
 
 impl<E: std::fmt::Display> From<E> for ViewError {
     fn from(e: E) -> ViewError {
-        eprintln!("duos: view: {e}");
+        tracing::error!("view: {e}");
         ViewError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "Something went wrong",
