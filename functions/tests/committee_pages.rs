@@ -25,68 +25,6 @@ app_cases!(
 /// The matching deadline of the 2008 cohort (content/program.yaml).
 const DEADLINE: &str = "2008-06-13T15:00:00Z";
 
-async fn mentor(t: &TestApp, id: &str, institution: &str, expertise: &[&str]) {
-    t.add_member(id, "1990-01-01").await;
-    t.send(t.as_member(id).post_json(
-        "/api/applications",
-        &json!({
-            "side": "mentor", "title": "Library Director", "institution": institution,
-            "expertise": expertise, "years_involvement": 12,
-            "bio": "Twenty years in public libraries.", "availability": "Twice a month."
-        }),
-    ))
-    .await
-    .expect(201);
-    t.send(t.as_member(CHAIR).post_json(
-        &format!("/api/applications/mentor-{id}/approve"),
-        &json!({}),
-    ))
-    .await
-    .expect(200);
-}
-
-async fn mentee(t: &TestApp, id: &str, institution: &str, interests: &[&str]) {
-    t.add_member(id, "2007-09-01").await;
-    let v = t
-        .send(t.as_member(id).post_json(
-            "/api/applications",
-            &json!({
-                "side": "mentee", "goals": "Learn to lead a team through change.",
-                "background": "Reference librarian, two years.", "interests": interests,
-                "availability": "Monthly calls.", "institution": institution
-            }),
-        ))
-        .await
-        .expect(201)
-        .json();
-    assert_eq!(v["status"]["state"], "accepted", "{v}");
-}
-
-/// `mentee` asks `mentor`, who accepts: a duo; its id.
-async fn duo(t: &TestApp, mentee: &str, mentor: &str) -> String {
-    let request = t
-        .send(t.as_member(mentee).post_json(
-            "/api/matches",
-            &json!({"mentor_id": mentor, "message": "Please mentor me."}),
-        ))
-        .await
-        .expect(201)
-        .json()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    t.send(
-        t.as_member(mentor)
-            .post_json(&format!("/api/matches/{request}/accept"), &json!({})),
-    )
-    .await
-    .expect(200)
-    .json()["duo"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
 /// A members page as `req` gets it (the views, as the members area and
 /// `duos serve` answer it): status, content type, location and body.
 async fn view(t: &TestApp, req: http::Request<Vec<u8>>) -> (u16, String, String, String) {
@@ -136,19 +74,23 @@ fn subjects(t: &TestApp, member: &str) -> Vec<String> {
 /// Two unmatched mentees, two free mentors, one duo already formed.
 async fn deadline_cohort(t: &TestApp) {
     t.add_committee().await;
-    mentor(
-        t,
+    t.approved_mentor(
         "R1",
         "Hillcrest College",
         &["budgeting-and-finance", "strategic-planning"],
     )
     .await;
-    mentor(t, "R2", "Riverbend Library", &["change-management"]).await;
-    mentor(t, "R3", "Oakdale Library", &["strategic-planning"]).await;
-    mentee(t, "E1", "Lakeside Library", &["budgeting-and-finance"]).await;
-    mentee(t, "E2", "Lakeside Library", &["change-management"]).await;
-    mentee(t, "E3", "Pine County Library", &["strategic-planning"]).await;
-    duo(t, "E3", "R3").await;
+    t.approved_mentor("R2", "Riverbend Library", &["change-management"])
+        .await;
+    t.approved_mentor("R3", "Oakdale Library", &["strategic-planning"])
+        .await;
+    t.accepted_mentee("E1", "Lakeside Library", &["budgeting-and-finance"])
+        .await;
+    t.accepted_mentee("E2", "Lakeside Library", &["change-management"])
+        .await;
+    t.accepted_mentee("E3", "Pine County Library", &["strategic-planning"])
+        .await;
+    t.form_duo("E3", "R3").await;
 }
 
 mod cases {
@@ -313,7 +255,8 @@ mod cases {
 
     pub async fn pairing_refuses_bad_pairs_and_changes_nothing(t: TestApp) {
         deadline_cohort(&t).await;
-        mentee(&t, "E4", "Hillcrest College", &["strategic-planning"]).await;
+        t.accepted_mentee("E4", "Hillcrest College", &["strategic-planning"])
+            .await;
         t.set_time(DEADLINE);
         let before = stored_pairings(&t).await.len();
         let post = |body: Value| t.as_member(CHAIR).post_json("/api/pairings", &body);
@@ -398,7 +341,8 @@ mod cases {
 
     pub async fn a_duo_formed_by_pairing_closes_both_peoples_pending_requests(t: TestApp) {
         deadline_cohort(&t).await;
-        mentee(&t, "E4", "Pine County Library", &["strategic-planning"]).await;
+        t.accepted_mentee("E4", "Pine County Library", &["strategic-planning"])
+            .await;
         // A week before the deadline E1 asks R2 and E4 asks R1; neither
         // answers.
         t.set_time("2008-06-06T15:00:00Z");
@@ -486,12 +430,16 @@ mod cases {
 
     pub async fn liaisons_see_only_their_duos_and_the_duo_is_told(t: TestApp) {
         t.add_committee().await;
-        mentor(&t, "R1", "Hillcrest College", &["strategic-planning"]).await;
-        mentor(&t, "R2", "Riverbend Library", &["change-management"]).await;
-        mentee(&t, "E1", "Lakeside Library", &["strategic-planning"]).await;
-        mentee(&t, "E2", "Lakeside Library", &["change-management"]).await;
-        let d1 = duo(&t, "E1", "R1").await;
-        let d2 = duo(&t, "E2", "R2").await;
+        t.approved_mentor("R1", "Hillcrest College", &["strategic-planning"])
+            .await;
+        t.approved_mentor("R2", "Riverbend Library", &["change-management"])
+            .await;
+        t.accepted_mentee("E1", "Lakeside Library", &["strategic-planning"])
+            .await;
+        t.accepted_mentee("E2", "Lakeside Library", &["change-management"])
+            .await;
+        let d1 = t.form_duo("E1", "R1").await;
+        let d2 = t.form_duo("E2", "R2").await;
         let assign = |d: &str, l: &str| {
             t.as_member(CHAIR)
                 .post_json(&format!("/api/duos/{d}/liaison"), &json!({"liaison_id": l}))
@@ -559,10 +507,13 @@ mod cases {
 
     pub async fn the_chair_reads_the_audit_trail_filtered_and_as_csv(t: TestApp) {
         t.add_committee().await;
-        mentor(&t, "R1", "Hillcrest College", &["strategic-planning"]).await;
-        mentee(&t, "E1", "Lakeside Library", &["strategic-planning"]).await;
-        mentee(&t, "E2", "Lakeside Library", &["change-management"]).await;
-        duo(&t, "E1", "R1").await;
+        t.approved_mentor("R1", "Hillcrest College", &["strategic-planning"])
+            .await;
+        t.accepted_mentee("E1", "Lakeside Library", &["strategic-planning"])
+            .await;
+        t.accepted_mentee("E2", "Lakeside Library", &["change-management"])
+            .await;
+        t.form_duo("E1", "R1").await;
         let (status, html) = page(&t, CHAIR, "/members/committee/audit/").await;
         assert_eq!(status, 200, "{html}");
         assert!(html.contains("approve application"), "{html}");
@@ -625,24 +576,23 @@ mod cases {
 
     pub async fn suggestions_rank_mentors_and_name_conflicts(t: TestApp) {
         t.add_committee().await;
-        mentor(
-            &t,
+        t.approved_mentor(
             "R1",
             "Hillcrest College",
             &["budgeting-and-finance", "change-management"],
         )
         .await;
-        mentor(&t, "R2", "Lakeside Library", &["budgeting-and-finance"]).await;
-        mentor(&t, "R3", "Oakdale Library", &["change-management"]).await;
-        mentor(
-            &t,
+        t.approved_mentor("R2", "Lakeside Library", &["budgeting-and-finance"])
+            .await;
+        t.approved_mentor("R3", "Oakdale Library", &["change-management"])
+            .await;
+        t.approved_mentor(
             "R4",
             "Pine County Library",
             &["marketing-and-communication"],
         )
         .await;
-        mentee(
-            &t,
+        t.accepted_mentee(
             "E1",
             "Lakeside Library",
             &["budgeting-and-finance", "change-management"],
@@ -721,8 +671,10 @@ mod cases {
 
     pub async fn a_withdrawn_request_is_told_to_the_mentor(t: TestApp) {
         t.add_committee().await;
-        mentor(&t, "R1", "Hillcrest College", &["strategic-planning"]).await;
-        mentee(&t, "E1", "Lakeside Library", &["strategic-planning"]).await;
+        t.approved_mentor("R1", "Hillcrest College", &["strategic-planning"])
+            .await;
+        t.accepted_mentee("E1", "Lakeside Library", &["strategic-planning"])
+            .await;
         let id = t
             .send(t.as_member("E1").post_json(
                 "/api/matches",
@@ -758,8 +710,10 @@ mod cases {
         use mentoring::permissions::{allows, Action, Role};
         t.add_committee().await;
         t.add_member("P1", "2007-09-01").await;
-        mentor(&t, "R1", "Hillcrest College", &["strategic-planning"]).await;
-        mentee(&t, "E1", "Lakeside Library", &["strategic-planning"]).await;
+        t.approved_mentor("R1", "Hillcrest College", &["strategic-planning"])
+            .await;
+        t.accepted_mentee("E1", "Lakeside Library", &["strategic-planning"])
+            .await;
         let pages = [
             ("/members/committee/audit/", Action::ViewAuditTrail),
             (
