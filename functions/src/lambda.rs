@@ -1,16 +1,21 @@
-//! The Lambda side: each `src/bin/<function>.rs` is one line,
-//! `functions::lambda::main(Function::X)`, which builds the [`App`] from the
-//! environment once per cold start and then serves API Gateway HTTP API
-//! (payload 2.0) events through [`router::handle`], the same code path
-//! `duos serve` uses in-process.
+//! The Lambda side: each `src/bin/<function>.rs` is a few lines that say
+//! what the function is made of: [`serve_api`] with its own route table
+//! ([`crate::routes`]) and an [`App`] built from the [`Env`] with only the
+//! AWS clients it calls (SES where it mails, S3 where it publishes or reads
+//! the members bucket), or [`serve_session`] / [`serve_schedule`]. The
+//! [`Env`] is read once per cold start; API Gateway HTTP API (payload 2.0)
+//! events then go through [`router::handle_api`], the same code path `duos
+//! serve` uses in-process.
 //!
 //! # What runs where
-//! Every binary holds the whole router, but each answers only the routes
-//! the HTTP API sends it ([`crate::deploy::FUNCTIONS`], the same table the
-//! SAM template is checked against); any other path is a 404 problem, so a
-//! mis-wired API Gateway route cannot reach another function's handlers
-//! with this function's IAM permissions. A path the function owns with
-//! another method is the router's 405.
+//! Each binary references only its own handlers, so the linker leaves the
+//! others out (sizes per function: BENCHMARKS.md, "Lambda packages"). Each
+//! answers only the routes the HTTP API sends it
+//! ([`crate::deploy::FUNCTIONS`], the same table the SAM template is
+//! checked against; its route table is checked against it); any other path
+//! is a 404 problem, so a mis-wired API Gateway route cannot reach another
+//! function's handlers with this function's IAM permissions. A path the
+//! function owns with another method is the router's 405.
 //!
 //! | binary | function | serves |
 //! |---|---|---|
@@ -50,6 +55,7 @@
 //! printed, and the process exits non-zero.
 
 use std::convert::Infallible;
+use std::future::Future;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -69,10 +75,10 @@ use crate::config::{
 };
 use crate::deploy::{self, FunctionSpec};
 use crate::http::Problem;
-use crate::mail::{Mailer, SesConfig, SesMailer};
+use crate::mail::{MailError, Mailer, SesConfig, SesMailer};
 use crate::members_area;
 use crate::members_s3::{S3MembersFiles, MEMBERS_BUCKET_ENV};
-use crate::router;
+use crate::router::{self, Route};
 use crate::scheduler;
 use crate::store::{DynamoConfig, DynamoStore, Store};
 
@@ -163,9 +169,151 @@ impl Function {
     }
 }
 
-/// The whole life of one Lambda binary: a Tokio runtime, the [`App`] from
-/// the environment, then the Runtime API loop until the sandbox ends.
-pub fn main(function: Function) -> ExitCode {
+/// The life of an API function's binary (`src/bin/<function>.rs`): a Tokio
+/// runtime, the [`Env`] read once, the [`App`] that `build` makes of it
+/// (with just the clients this function uses), then the Runtime API loop,
+/// answering this function's paths from `routes` and any other with 404.
+pub fn serve_api<F, Fut>(function: Function, routes: &'static [Route], build: F) -> ExitCode
+where
+    F: FnOnce(Env) -> Fut,
+    Fut: Future<Output = Result<App, String>>,
+{
+    run_binary(function, async move {
+        let app = start(function, |env| async move {
+            check_table(function, routes)?;
+            build(env).await
+        })
+        .await?;
+        lambda_http::run(service_fn(move |request: lambda_http::Request| {
+            let app = Arc::clone(&app);
+            async move {
+                let response = answer_api(&app, function, routes, from_lambda(request)).await;
+                Ok::<_, Infallible>(to_lambda(response))
+            }
+        }))
+        .await
+    })
+}
+
+/// Whether `routes` are exactly the API routes [`crate::deploy::FUNCTIONS`]
+/// gives `function` (the template is checked against that table): a
+/// binary wired to another function's table refuses to start.
+pub fn check_table(function: Function, routes: &[Route]) -> Result<(), String> {
+    let mut given: Vec<(&str, &str)> = routes.iter().map(|r| (r.method, r.path)).collect();
+    let mut owned: Vec<(&str, &str)> = function
+        .spec()
+        .routes
+        .iter()
+        .copied()
+        .filter(|(_, path)| path.starts_with("/api/"))
+        .collect();
+    given.sort_unstable();
+    owned.sort_unstable();
+    if given == owned {
+        Ok(())
+    } else {
+        Err(format!(
+            "its route table {given:?} is not its routes in deploy::FUNCTIONS {owned:?}"
+        ))
+    }
+}
+
+/// The `session` function's binary: sign-in (`/auth/…`) and the members
+/// area ([`crate::members_area`]: the views and the members bucket); any
+/// other path is a 404.
+pub fn serve_session<F, Fut>(build: F) -> ExitCode
+where
+    F: FnOnce(Env) -> Fut,
+    Fut: Future<Output = Result<App, String>>,
+{
+    let function = Function::Session;
+    run_binary(function, async move {
+        let app = start(function, build).await?;
+        lambda_http::run(service_fn(move |request: lambda_http::Request| {
+            let app = Arc::clone(&app);
+            async move {
+                let response = answer_session(&app, from_lambda(request)).await;
+                Ok::<_, Infallible>(to_lambda(response))
+            }
+        }))
+        .await
+    })
+}
+
+/// One request to an API function, in its request span: the router with
+/// `routes` if `function` owns the path, else a 404 problem.
+pub async fn answer_api(
+    app: &App,
+    function: Function,
+    routes: &'static [Route],
+    request: Request<Vec<u8>>,
+) -> Response<Vec<u8>> {
+    let span = crate::logging::request_span(&request);
+    crate::logging::traced(span, async {
+        if function.owns(request.uri().path()) {
+            router::handle_api(app, routes, request).await
+        } else {
+            not_here(request.uri().path())
+        }
+    })
+    .await
+}
+
+/// One request to the `session` function, in its request span: the members
+/// area, then sign-in; any other path is a 404 problem.
+pub async fn answer_session(app: &App, request: Request<Vec<u8>>) -> Response<Vec<u8>> {
+    let span = crate::logging::request_span(&request);
+    crate::logging::traced(span, session_response(app, request)).await
+}
+
+async fn session_response(app: &App, request: Request<Vec<u8>>) -> Response<Vec<u8>> {
+    if let Some(files) = &app.members {
+        if let Some(response) = members_area::handle(app, files, &request).await {
+            return response;
+        }
+    }
+    if let Some(response) = router::handle_auth(app, &request).await {
+        return response;
+    }
+    let path = request.uri().path();
+    if Function::Session.owns(path) {
+        Problem::not_found("No such page.").to_response()
+    } else {
+        not_here(path)
+    }
+}
+
+/// The `scheduler` function's binary: each EventBridge Scheduler event
+/// runs [`crate::scheduler::tick`] once; no HTTP.
+pub fn serve_schedule<F, Fut>(build: F) -> ExitCode
+where
+    F: FnOnce(Env) -> Fut,
+    Fut: Future<Output = Result<App, String>>,
+{
+    let function = Function::Scheduler;
+    run_binary(function, async move {
+        let app = start(function, build).await?;
+        lambda_http::lambda_runtime::run(service_fn(move |_event: LambdaEvent<Value>| {
+            let app = Arc::clone(&app);
+            async move {
+                let report = scheduler::tick(&app, app.clock.now())
+                    .instrument(tracing::info_span!("scheduler_tick"))
+                    .await;
+                for error in &report.errors {
+                    tracing::error!("scheduler: {error}");
+                }
+                Ok::<_, Infallible>(serde_json::to_value(&report).unwrap_or(Value::Null))
+            }
+        }))
+        .await
+    })
+}
+
+/// JSON logs, a Tokio runtime, then `serve` until the sandbox ends.
+fn run_binary(
+    function: Function,
+    serve: impl Future<Output = Result<(), lambda_http::Error>>,
+) -> ExitCode {
     crate::logging::init(crate::logging::Format::Json);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -180,7 +328,7 @@ pub fn main(function: Function) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(function)) {
+    match runtime.block_on(serve) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!(function = function.name(), "{e}");
@@ -189,40 +337,25 @@ pub fn main(function: Function) -> ExitCode {
     }
 }
 
-/// Builds the [`App`] from the environment and serves events until the
-/// Runtime API goes away. A start-up error is reported to `/init/error`.
-pub async fn run(function: Function) -> Result<(), lambda_http::Error> {
-    let app = match app_from_env(function).await {
-        Ok(app) => Arc::new(app),
+/// The [`Env`], then the [`App`] `build` makes of it; a start-up error is
+/// reported to the Runtime API's `/init/error`.
+async fn start<F, Fut>(function: Function, build: F) -> Result<Arc<App>, lambda_http::Error>
+where
+    F: FnOnce(Env) -> Fut,
+    Fut: Future<Output = Result<App, String>>,
+{
+    let built = match Env::load(function).await {
+        Ok(env) => build(env).await,
+        Err(e) => Err(e),
+    };
+    match built {
+        Ok(app) => Ok(Arc::new(app)),
         Err(e) => {
             let message = format!("{} cannot start: {e}", function.name());
             report_init_error(&message).await;
-            return Err(message.into());
+            Err(message.into())
         }
-    };
-    if function == Function::Scheduler {
-        return lambda_http::lambda_runtime::run(service_fn(move |_event: LambdaEvent<Value>| {
-            let app = Arc::clone(&app);
-            async move {
-                let report = scheduler::tick(&app, app.clock.now())
-                    .instrument(tracing::info_span!("scheduler_tick"))
-                    .await;
-                for error in &report.errors {
-                    tracing::error!("scheduler: {error}");
-                }
-                Ok::<_, Infallible>(serde_json::to_value(&report).unwrap_or(Value::Null))
-            }
-        }))
-        .await;
     }
-    lambda_http::run(service_fn(move |request: lambda_http::Request| {
-        let app = Arc::clone(&app);
-        async move {
-            let response = handle(&app, function, from_lambda(request)).await;
-            Ok::<_, Infallible>(to_lambda(response))
-        }
-    }))
-    .await
 }
 
 /// Env var naming the DynamoDB table (required).
@@ -239,12 +372,13 @@ pub const SESSION_SECRET_PARAM_ENV: &str = "DUOS_SESSION_SECRET_PARAM";
 /// secret (used when `DUOS_SURVEY_SECRET` itself is not set).
 pub const SURVEY_SECRET_PARAM_ENV: &str = "DUOS_SURVEY_SECRET_PARAM";
 
-/// The [`App`] of one Lambda function, from the environment:
+/// One Lambda function's settings, read from the environment once per cold
+/// start and checked together:
 ///
 /// | env var | meaning |
 /// |---|---|
 /// | `DUOS_TABLE` | the DynamoDB table (required) |
-/// | `DUOS_MAIL_FROM` | the SES `From` mailbox (required; a verified identity) |
+/// | `DUOS_MAIL_FROM` | the SES `From` mailbox (required where the function mails; a verified identity) |
 /// | `DUOS_SES_CONFIGURATION_SET` | SES configuration set (optional) |
 /// | `DUOS_SESSION_SECRET` or `DUOS_SESSION_SECRET_PARAM` | the session key, or the name of the SSM SecureString holding it (read once per cold start) |
 /// | `DUOS_SURVEY_SECRET` or `DUOS_SURVEY_SECRET_PARAM` | the survey dedupe key, likewise |
@@ -255,125 +389,203 @@ pub const SURVEY_SECRET_PARAM_ENV: &str = "DUOS_SURVEY_SECRET_PARAM";
 /// | `AWS_REGION`, credentials | the SDK's default chains (the function's role) |
 /// | `AWS_ENDPOINT_URL` (`_DYNAMODB`, `_SESV2`, `_SSM`, `_S3`) | endpoint overrides, read by the SDK itself (tests: moto) |
 ///
-/// Every problem found is reported in one error.
-pub async fn app_from_env(function: Function) -> Result<App, String> {
-    let mut problems = Vec::new();
-    let mut required = |name: &str, what: &str| {
-        let value = var(name);
-        if value.is_none() {
-            problems.push(format!("{name}: not set ({what})"));
-        }
-        value
-    };
-    let table = required(TABLE_ENV, "the DynamoDB table name");
-    let spec = function.spec();
-    let members_bucket = if spec.reads_members_bucket || spec.publishes_members {
-        required(
-            MEMBERS_BUCKET_ENV,
-            "the private bucket of the members-only pages",
-        )
-    } else {
-        None
-    };
-    let from = if function.spec().mails {
-        required(MAIL_FROM_ENV, "the SES sender, a verified identity")
-    } else {
-        Some(var(MAIL_FROM_ENV).unwrap_or_else(|| "no-reply@duos.invalid".to_owned()))
-    };
-    let site_root = if spec.publishes_members {
-        required(
-            crate::publish::SITE_ROOT_ENV,
-            "the site root (content/ and themes/) the changed profiles are rendered from",
-        )
-    } else {
-        var(crate::publish::SITE_ROOT_ENV)
-    };
-    let mut ssm = None;
-    // A function that never reads a secret (per deploy::FUNCTIONS, and so
-    // has no IAM grant for it) gets a random one: nothing it does depends
-    // on it, and nothing it signs with it is accepted anywhere else.
-    let session_secret = if spec.reads_session_secret {
-        secret(SESSION_SECRET_ENV, SESSION_SECRET_PARAM_ENV, &mut ssm)
-            .await
-            .map_err(|e| problems.push(e))
-            .ok()
-    } else {
-        Some(random_secret())
-    };
-    let survey_secret = if spec.reads_survey_secret {
-        secret(SURVEY_SECRET_ENV, SURVEY_SECRET_PARAM_ENV, &mut ssm)
-            .await
-            .map_err(|e| problems.push(e))
-            .ok()
-    } else {
-        Some(random_secret())
-    };
-    if let Some(v) = var(RETIRED_UTC_OFFSET_ENV) {
-        problems.push(format!(
-            "{RETIRED_UTC_OFFSET_ENV}={v:?} is no longer read: set the program's IANA time zone \
-             as `timezone:` in content/program.yaml (for example America/Chicago) and remove \
-             the variable"
-        ));
-    }
-    let oidc = if function == Function::Session {
-        OidcConfig::from_env().unwrap_or_else(|e| {
-            problems.push(format!("DUOS_OIDC_*: {e}"));
-            None
-        })
-    } else {
-        None
-    };
-    let content_dir = var(CONTENT_DIR_ENV).unwrap_or_else(|| "content".to_owned());
-    let config = Config::load(&content_dir, survey_secret.unwrap_or_default())
-        .map_err(|e| problems.extend(e.problems))
-        .ok();
-    let session = match (&config, session_secret) {
-        (Some(config), Some(secret)) => {
-            let origin = var(SITE_ORIGIN_ENV).unwrap_or_else(|| config.program.base_url.clone());
-            SessionConfig::new(secret, &origin)
-                .map_err(|e| problems.push(format!("{SESSION_SECRET_ENV}/{SITE_ORIGIN_ENV}: {e}")))
-                .ok()
-        }
-        _ => None,
-    };
-    let (Some(table), Some(from), Some(config), Some(session), true) =
-        (table, from, config, session, problems.is_empty())
-    else {
-        return Err(problems.join("; "));
-    };
+/// Which settings a function needs is its [`FunctionSpec`]; which clients it
+/// builds from them is its binary's choice (`src/bin/<function>.rs`), so a
+/// function links only the AWS clients it calls.
+pub struct Env {
+    /// The function being started.
+    pub function: Function,
+    table: String,
+    from: String,
+    config: Arc<Config>,
+    session: SessionConfig,
+    members_bucket: Option<String>,
+    site_root: Option<String>,
+    oidc: Option<OidcConfig>,
+}
 
-    let store: Arc<dyn Store> = Arc::new(DynamoStore::connect(DynamoConfig::new(table)).await);
-    let mut ses = SesConfig::new(from);
-    if let Some(set) = var(SES_CONFIGURATION_SET_ENV) {
-        ses = ses.configuration_set(set);
-    }
-    let mailer: Arc<dyn Mailer> = Arc::new(SesMailer::connect(ses).await);
-    let mut app = App::new(
-        store,
-        mailer,
-        Arc::new(SystemClock),
-        Arc::new(config),
-        session,
-        None,
-    );
-    if function == Function::Session {
-        app.auth = Some(Arc::new(auth_service(&app, oidc)?));
-    }
-    if spec.publishes_members {
-        if let (Some(root), Some(bucket)) = (&site_root, &members_bucket) {
-            let target = Arc::new(crate::publish::S3Target::connect(bucket.clone()).await);
-            app = app.with_publisher(Arc::new(crate::publish::Publisher::new(
-                root, false, target,
-            )));
+impl Env {
+    /// Reads and checks the settings of `function`; every problem found is
+    /// reported in one error.
+    pub async fn load(function: Function) -> Result<Env, String> {
+        let mut problems = Vec::new();
+        let mut required = |name: &str, what: &str| {
+            let value = var(name);
+            if value.is_none() {
+                problems.push(format!("{name}: not set ({what})"));
+            }
+            value
+        };
+        let table = required(TABLE_ENV, "the DynamoDB table name");
+        let spec = function.spec();
+        let members_bucket = if spec.reads_members_bucket || spec.publishes_members {
+            required(
+                MEMBERS_BUCKET_ENV,
+                "the private bucket of the members-only pages",
+            )
+        } else {
+            None
+        };
+        let from = if spec.mails {
+            required(MAIL_FROM_ENV, "the SES sender, a verified identity")
+        } else {
+            Some(var(MAIL_FROM_ENV).unwrap_or_else(|| "no-reply@duos.invalid".to_owned()))
+        };
+        let site_root = if spec.publishes_members {
+            required(
+                crate::publish::SITE_ROOT_ENV,
+                "the site root (content/ and themes/) the changed profiles are rendered from",
+            )
+        } else {
+            var(crate::publish::SITE_ROOT_ENV)
+        };
+        let mut ssm = None;
+        // A function that never reads a secret (per deploy::FUNCTIONS, and so
+        // has no IAM grant for it) gets a random one: nothing it does depends
+        // on it, and nothing it signs with it is accepted anywhere else.
+        let session_secret = if spec.reads_session_secret {
+            secret(SESSION_SECRET_ENV, SESSION_SECRET_PARAM_ENV, &mut ssm)
+                .await
+                .map_err(|e| problems.push(e))
+                .ok()
+        } else {
+            Some(random_secret())
+        };
+        let survey_secret = if spec.reads_survey_secret {
+            secret(SURVEY_SECRET_ENV, SURVEY_SECRET_PARAM_ENV, &mut ssm)
+                .await
+                .map_err(|e| problems.push(e))
+                .ok()
+        } else {
+            Some(random_secret())
+        };
+        if let Some(v) = var(RETIRED_UTC_OFFSET_ENV) {
+            problems.push(format!(
+                "{RETIRED_UTC_OFFSET_ENV}={v:?} is no longer read: set the program's IANA time zone \
+                 as `timezone:` in content/program.yaml (for example America/Chicago) and remove \
+                 the variable"
+            ));
         }
-    } else if let (Function::Session, Some(root)) = (function, &site_root) {
-        // The profile form's preview, rendered as it will be published.
-        app = app.with_publisher(Arc::new(crate::publish::Publisher::preview_only(root)));
+        let oidc = if function == Function::Session {
+            OidcConfig::from_env().unwrap_or_else(|e| {
+                problems.push(format!("DUOS_OIDC_*: {e}"));
+                None
+            })
+        } else {
+            None
+        };
+        let content_dir = var(CONTENT_DIR_ENV).unwrap_or_else(|| "content".to_owned());
+        let config = Config::load(&content_dir, survey_secret.unwrap_or_default())
+            .map_err(|e| problems.extend(e.problems))
+            .ok();
+        let session = match (&config, session_secret) {
+            (Some(config), Some(secret)) => {
+                let origin =
+                    var(SITE_ORIGIN_ENV).unwrap_or_else(|| config.program.base_url.clone());
+                SessionConfig::new(secret, &origin)
+                    .map_err(|e| {
+                        problems.push(format!("{SESSION_SECRET_ENV}/{SITE_ORIGIN_ENV}: {e}"))
+                    })
+                    .ok()
+            }
+            _ => None,
+        };
+        let (Some(table), Some(from), Some(config), Some(session), true) =
+            (table, from, config, session, problems.is_empty())
+        else {
+            return Err(problems.join("; "));
+        };
+        Ok(Env {
+            function,
+            table,
+            from,
+            config: Arc::new(config),
+            session,
+            members_bucket,
+            site_root,
+            oidc,
+        })
     }
-    if let (true, Some(bucket)) = (spec.reads_members_bucket, members_bucket) {
-        app = app.with_members(Arc::new(S3MembersFiles::connect(bucket).await));
+
+    /// The function's [`App`]: the DynamoDB store, `mailer`, the system
+    /// clock, the program and the sessions.
+    pub async fn app(&self, mailer: Arc<dyn Mailer>) -> App {
+        let store: Arc<dyn Store> =
+            Arc::new(DynamoStore::connect(DynamoConfig::new(self.table.clone())).await);
+        App::new(
+            store,
+            mailer,
+            Arc::new(SystemClock),
+            Arc::clone(&self.config),
+            self.session.clone(),
+            None,
+        )
     }
-    Ok(app)
+
+    /// Mail through SES v2, from `DUOS_MAIL_FROM`.
+    pub async fn ses_mailer(&self) -> Arc<dyn Mailer> {
+        let mut ses = SesConfig::new(self.from.clone());
+        if let Some(set) = var(SES_CONFIGURATION_SET_ENV) {
+            ses = ses.configuration_set(set);
+        }
+        Arc::new(SesMailer::connect(ses).await)
+    }
+
+    /// For a function that sends no mail ([`FunctionSpec::mails`] false,
+    /// and no SES grant): every send fails, naming the function.
+    pub fn no_mailer(&self) -> Arc<dyn Mailer> {
+        Arc::new(NoMailer(self.function.name()))
+    }
+
+    /// `app` publishing profile changes into the members bucket, rendered
+    /// from `DUOS_SITE_ROOT` ([`crate::publish`]).
+    pub async fn publishing(&self, app: App) -> App {
+        match (&self.site_root, &self.members_bucket) {
+            (Some(root), Some(bucket)) => {
+                let target = Arc::new(crate::publish::S3Target::connect(bucket.clone()).await);
+                app.with_publisher(Arc::new(crate::publish::Publisher::new(
+                    root, false, target,
+                )))
+            }
+            _ => app,
+        }
+    }
+
+    /// `app` with the members area: the members bucket's files, the profile
+    /// form's preview (rendered as it will be published) and sign-in (the
+    /// OpenID provider when configured, else `/auth/login` answers 503;
+    /// members from the roster in the store; never the development
+    /// sign-in).
+    pub async fn members_area(&self, mut app: App) -> Result<App, String> {
+        if let Some(root) = &self.site_root {
+            app = app.with_publisher(Arc::new(crate::publish::Publisher::preview_only(root)));
+        }
+        if let Some(bucket) = &self.members_bucket {
+            app = app.with_members(Arc::new(S3MembersFiles::connect(bucket.clone()).await));
+        }
+        let members: Arc<dyn MemberDirectory> =
+            Arc::new(crate::roster::StoreDirectory::new(Arc::clone(&app.store)));
+        let auth = match self.oidc.clone() {
+            Some(oidc) => AuthService::new(app.session.clone(), oidc, members)
+                .map_err(|e| format!("DUOS_OIDC_*: {e}"))?,
+            None => AuthService::without_provider(app.session.clone(), members),
+        };
+        app.auth = Some(Arc::new(auth));
+        Ok(app)
+    }
+}
+
+/// The mailer of a function that sends no mail.
+struct NoMailer(&'static str);
+
+#[async_trait::async_trait]
+impl Mailer for NoMailer {
+    async fn send(&self, mail: crate::mail::Mail) -> Result<String, MailError> {
+        Err(MailError {
+            to: mail.to,
+            reason: format!("the {} function sends no mail", self.0),
+        })
+    }
 }
 
 /// 32 random bytes from the system's generator, as hex text.
@@ -409,42 +621,6 @@ async fn secret(
     crate::aws::read_secure_string(client, &name)
         .await
         .map_err(|e| format!("{param_env}: {e}"))
-}
-
-/// The sign-in service of the `session` function: the OpenID provider when
-/// configured (else `/auth/login` answers 503), members from the roster in
-/// the store. Never the development sign-in.
-fn auth_service(app: &App, oidc: Option<OidcConfig>) -> Result<AuthService, String> {
-    let members: Arc<dyn MemberDirectory> =
-        Arc::new(crate::roster::StoreDirectory::new(Arc::clone(&app.store)));
-    match oidc {
-        Some(oidc) => AuthService::new(app.session.clone(), oidc, members)
-            .map_err(|e| format!("DUOS_OIDC_*: {e}")),
-        None => Ok(AuthService::without_provider(app.session.clone(), members)),
-    }
-}
-
-/// One request through `function`: for `session`, the members area first
-/// ([`crate::members_area`]: the views and the members bucket); then the
-/// router if the function owns the path, else a 404 problem.
-pub async fn handle(app: &App, function: Function, request: Request<Vec<u8>>) -> Response<Vec<u8>> {
-    let span = crate::logging::request_span(&request);
-    crate::logging::traced(span, answer(app, function, request)).await
-}
-
-async fn answer(app: &App, function: Function, request: Request<Vec<u8>>) -> Response<Vec<u8>> {
-    if function == Function::Session {
-        if let Some(files) = &app.members {
-            if let Some(response) = members_area::handle(app, files, &request).await {
-                return response;
-            }
-        }
-    }
-    if function.owns(request.uri().path()) {
-        router::handle(app, request).await
-    } else {
-        not_here(request.uri().path())
-    }
 }
 
 /// 404 `application/problem+json` for a path another function owns (or no
@@ -496,7 +672,8 @@ pub fn to_lambda(response: Response<Vec<u8>>) -> Response<Body> {
 }
 
 /// Posts a start-up failure to the Runtime API (`/runtime/init/error`);
-/// best effort (a failure to report is printed).
+/// best effort (a failure to report is logged). Plain HTTP/1.1 on the
+/// sandbox's loopback address, so no HTTP client library is linked for it.
 async fn report_init_error(message: &str) {
     tracing::error!("{message}");
     let Ok(api) = std::env::var("AWS_LAMBDA_RUNTIME_API") else {
@@ -506,15 +683,44 @@ async fn report_init_error(message: &str) {
         "errorMessage": message,
         "errorType": "Runtime.ConfigError",
         "stackTrace": [],
-    });
-    let sent = reqwest::Client::new()
-        .post(format!("http://{api}/2018-06-01/runtime/init/error"))
-        .header("Lambda-Runtime-Function-Error-Type", "Runtime.ConfigError")
-        .json(&body)
-        .send()
-        .await;
-    if let Err(e) = sent {
-        tracing::error!("could not report the start-up error to the Runtime API: {e}");
+    })
+    .to_string();
+    if let Err(e) = post_init_error(&api, &body).await {
+        tracing::error!("could not report the start-up error to the Runtime API at {api}: {e}");
+    }
+}
+
+/// One `POST /2018-06-01/runtime/init/error` to `api` (`host:port`); the
+/// reply's status must be 2xx.
+async fn post_init_error(api: &str, body: &str) -> std::io::Result<()> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(api).await?;
+    let request = format!(
+        "POST /2018-06-01/runtime/init/error HTTP/1.1\r\nHost: {api}\r\n\
+         Lambda-Runtime-Function-Error-Type: Runtime.ConfigError\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await?;
+    // The status line is enough: no need to wait for the connection to close.
+    let mut reply = Vec::new();
+    let mut chunk = [0u8; 256];
+    while !reply.windows(2).any(|w| w == b"\r\n") {
+        let n = stream.read(&mut chunk).await?;
+        if n == 0 {
+            break;
+        }
+        reply.extend_from_slice(&chunk[..n]);
+    }
+    let status = String::from_utf8_lossy(&reply)
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse::<u16>().ok());
+    match status {
+        Some(code) if (200..300).contains(&code) => Ok(()),
+        other => Err(std::io::Error::other(format!(
+            "the Runtime API answered {other:?}"
+        ))),
     }
 }
 
@@ -558,6 +764,26 @@ mod tests {
                 route.path
             );
         }
+    }
+
+    #[test]
+    fn each_table_is_its_functions_routes() {
+        use crate::routes;
+        let tables = [
+            (Function::Applications, routes::APPLICATIONS),
+            (Function::Nominations, routes::NOMINATIONS),
+            (Function::Matches, routes::MATCHES),
+            (Function::Duos, routes::DUOS),
+            (Function::Surveys, routes::SURVEYS),
+            (Function::Me, routes::ME),
+        ];
+        for (function, table) in tables {
+            assert_eq!(check_table(function, table), Ok(()), "{}", function.name());
+        }
+        let total: usize = tables.iter().map(|(_, t)| t.len()).sum();
+        assert_eq!(total, router::ROUTES.len());
+        assert!(check_table(Function::Me, routes::DUOS).is_err());
+        assert_eq!(check_table(Function::Session, &[]), Ok(()));
     }
 
     #[test]

@@ -36,6 +36,7 @@ pub mod report;
 pub mod roles;
 pub mod roster;
 pub mod router;
+pub mod routes;
 pub mod scheduler;
 pub mod store;
 pub mod views;

@@ -1,12 +1,14 @@
-//! The one entry point of every function: [`handle`] takes an
-//! `http::Request<Vec<u8>>` and the shared [`App`] and returns the
-//! response, the same on Lambda and under `duos serve`.
+//! The one entry point of every function: [`handle_api`] takes an
+//! `http::Request<Vec<u8>>`, the shared [`App`] and a route table and
+//! returns the response, the same on Lambda (each function with its own
+//! table, [`crate::routes`]) and under `duos serve` ([`handle`]: every
+//! table, and sign-in).
 //!
 //! Order of checks for an API request:
-//! 1. `/auth/*` goes to [`crate::auth::handle_auth`];
+//! 1. `/auth/*` goes to [`crate::auth::handle_auth`] ([`handle_auth`]);
 //! 2. a body over 64 KiB: 413;
-//! 3. the route ([`ROUTES`]): unknown path 404, known path with another
-//!    method 405 with `Allow`;
+//! 3. the route (the table, e.g. [`ROUTES`]): unknown path 404, known path
+//!    with another method 405 with `Allow`;
 //! 4. the session ([`crate::roles::active_session`]: a valid cookie, not
 //!    signed out, its member on the roster in good standing): none 401;
 //! 5. the body (JSON or form; 400 / 415) and, for POST, the CSRF check
@@ -31,9 +33,9 @@ use http::{HeaderValue, Method, Request, Response, StatusCode};
 use mentoring::permissions::{permitted, Action};
 
 use crate::app::App;
-use crate::auth::{check_csrf, rotate_session};
+use crate::auth::{check_csrf, rotate_session, Session};
 use crate::clock::system_time;
-use crate::handlers::{self, Call};
+use crate::handlers::Call;
 use crate::http::body;
 use crate::http::{Outcome, Problem, MAX_BODY};
 use crate::idempotency::{self, Claim};
@@ -58,7 +60,20 @@ pub struct Route {
     pub form: bool,
     /// The handler.
     pub handler: Handler,
+    /// For a form post refused with field errors: the form shown again,
+    /// filled as sent (the profile form); `None`: the problem page.
+    pub refused_form: Option<RefusedForm>,
 }
+
+/// Renders a refused plain form post's form again (see
+/// [`Route::refused_form`]); `None` falls back to the problem page.
+pub type RefusedForm = for<'a> fn(
+    &'a App,
+    &'a Session,
+    &'a http::HeaderMap,
+    &'a [u8],
+    &'a Problem,
+) -> BoxFuture<'a, Option<Response<Vec<u8>>>>;
 
 impl std::fmt::Debug for Route {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -71,247 +86,7 @@ impl std::fmt::Debug for Route {
     }
 }
 
-macro_rules! boxed {
-    ($($name:ident => $imp:path;)*) => {
-        $(
-            fn $name(app: &App, call: Call) -> BoxFuture<'_, Outcome> {
-                Box::pin($imp(app, call))
-            }
-        )*
-    };
-}
-
-boxed! {
-    h_apply => handlers::applications::apply;
-    h_list_applications => handlers::applications::list;
-    h_approve_application => handlers::applications::approve;
-    h_decline_application => handlers::applications::decline;
-    h_nominate => handlers::nominations::nominate;
-    h_consent => handlers::nominations::consent;
-    h_request_match => handlers::matches::request;
-    h_accept_match => handlers::matches::accept;
-    h_decline_match => handlers::matches::decline;
-    h_withdraw_match => handlers::matches::withdraw;
-    h_list_matches => handlers::matches::list_own;
-    h_list_duos => handlers::duos::list;
-    h_assign_liaison => handlers::duos::assign_liaison;
-    h_end_duo => handlers::duos::end_early;
-    h_answer_survey => handlers::surveys::answer;
-    h_survey_stats => handlers::surveys::stats;
-    h_me => handlers::me::me;
-    h_alumni => crate::alumni::opt_in;
-    h_volunteer => crate::alumni::volunteer;
-    h_withdraw_application => handlers::waitlist::withdraw;
-    h_confirm_offer => handlers::waitlist::confirm_offer;
-    h_get_profile => handlers::profile::get;
-    h_save_profile => handlers::profile::save;
-    h_pause_listing => handlers::profile::pause;
-    h_resume_listing => handlers::profile::resume;
-    h_relist => handlers::profile::relist;
-    h_confirm_pairings => handlers::pairings::confirm;
-    h_accept_pairing => handlers::pairings::accept;
-    h_decline_pairing => handlers::pairings::decline;
-}
-
-const fn route(
-    method: &'static str,
-    path: &'static str,
-    action: Action,
-    form: bool,
-    handler: Handler,
-) -> Route {
-    Route {
-        method,
-        path,
-        action,
-        form,
-        handler,
-    }
-}
-
-/// THE route table: every API route, its action and its handler. Each
-/// entry's method and path equal [`Action::route`] of its action (tested).
-pub static ROUTES: &[Route] = &[
-    route("POST", "/api/applications", Action::Apply, true, h_apply),
-    route(
-        "GET",
-        "/api/applications",
-        Action::ListApplications,
-        false,
-        h_list_applications,
-    ),
-    route(
-        "POST",
-        "/api/applications/{id}/approve",
-        Action::ApproveApplication,
-        true,
-        h_approve_application,
-    ),
-    route(
-        "POST",
-        "/api/applications/{id}/decline",
-        Action::DeclineApplication,
-        true,
-        h_decline_application,
-    ),
-    route(
-        "POST",
-        "/api/nominations",
-        Action::Nominate,
-        true,
-        h_nominate,
-    ),
-    route(
-        "POST",
-        "/api/nominations/consent",
-        Action::AnswerNomination,
-        true,
-        h_consent,
-    ),
-    route(
-        "POST",
-        "/api/matches",
-        Action::RequestMatch,
-        true,
-        h_request_match,
-    ),
-    route(
-        "POST",
-        "/api/matches/{id}/accept",
-        Action::AcceptMatch,
-        true,
-        h_accept_match,
-    ),
-    route(
-        "POST",
-        "/api/matches/{id}/decline",
-        Action::DeclineMatch,
-        true,
-        h_decline_match,
-    ),
-    route(
-        "POST",
-        "/api/matches/{id}/withdraw",
-        Action::WithdrawMatch,
-        true,
-        h_withdraw_match,
-    ),
-    route(
-        "GET",
-        "/api/matches",
-        Action::ListOwnMatches,
-        false,
-        h_list_matches,
-    ),
-    route("GET", "/api/duos", Action::ListDuos, false, h_list_duos),
-    route(
-        "POST",
-        "/api/duos/{id}/liaison",
-        Action::AssignLiaison,
-        true,
-        h_assign_liaison,
-    ),
-    route(
-        "POST",
-        "/api/duos/{id}/end",
-        Action::EndDuoEarly,
-        true,
-        h_end_duo,
-    ),
-    route(
-        "POST",
-        "/api/surveys/{id}/responses",
-        Action::AnswerSurvey,
-        true,
-        h_answer_survey,
-    ),
-    route(
-        "GET",
-        "/api/surveys/{id}/stats",
-        Action::ViewSurveyStats,
-        false,
-        h_survey_stats,
-    ),
-    route("GET", "/api/me", Action::ViewMe, false, h_me),
-    route("POST", "/api/alumni", Action::AlumniOptIn, true, h_alumni),
-    route(
-        "POST",
-        "/api/alumni/volunteer",
-        Action::VolunteerAsMentor,
-        true,
-        h_volunteer,
-    ),
-    route(
-        "POST",
-        "/api/applications/{id}/withdraw",
-        Action::WithdrawApplication,
-        true,
-        h_withdraw_application,
-    ),
-    route(
-        "POST",
-        "/api/offers/{id}/confirm",
-        Action::ConfirmOffer,
-        true,
-        h_confirm_offer,
-    ),
-    route(
-        "GET",
-        "/api/profile",
-        Action::GetProfile,
-        false,
-        h_get_profile,
-    ),
-    route(
-        "POST",
-        "/api/profile",
-        Action::SaveProfile,
-        true,
-        h_save_profile,
-    ),
-    route(
-        "POST",
-        "/api/profile/pause",
-        Action::PauseListing,
-        true,
-        h_pause_listing,
-    ),
-    route(
-        "POST",
-        "/api/profile/resume",
-        Action::ResumeListing,
-        true,
-        h_resume_listing,
-    ),
-    route(
-        "POST",
-        "/api/profile/relist",
-        Action::RelistMentor,
-        true,
-        h_relist,
-    ),
-    route(
-        "POST",
-        "/api/pairings",
-        Action::ProposePairings,
-        true,
-        h_confirm_pairings,
-    ),
-    route(
-        "POST",
-        "/api/pairings/{id}/accept",
-        Action::AcceptPairing,
-        true,
-        h_accept_pairing,
-    ),
-    route(
-        "POST",
-        "/api/pairings/{id}/decline",
-        Action::DeclinePairing,
-        true,
-        h_decline_pairing,
-    ),
-];
+pub use crate::routes::ROUTES;
 
 /// The path parameters of `path` if it matches `template`.
 pub fn match_path(template: &str, path: &str) -> Option<Vec<String>> {
@@ -334,11 +109,15 @@ pub fn match_path(template: &str, path: &str) -> Option<Vec<String>> {
     }
 }
 
-/// The route for `method` and `path`: `Ok(route, params)`, or the problem
-/// (404 unknown path, 405 with the allowed methods).
-pub fn find_route(method: &Method, path: &str) -> Result<(&'static Route, Vec<String>), Problem> {
+/// The route of `routes` for `method` and `path`: `Ok(route, params)`, or
+/// the problem (404 unknown path, 405 with the allowed methods).
+pub fn find_route(
+    routes: &'static [Route],
+    method: &Method,
+    path: &str,
+) -> Result<(&'static Route, Vec<String>), Problem> {
     let mut allowed: Vec<&'static str> = Vec::new();
-    for r in ROUTES {
+    for r in routes {
         if let Some(params) = match_path(r.path, path) {
             if r.method == method.as_str() {
                 return Ok((r, params));
@@ -355,24 +134,47 @@ pub fn find_route(method: &Method, path: &str) -> Result<(&'static Route, Vec<St
     }
 }
 
-/// Handles one request (see the module docs for the order of checks).
+/// Handles one request with every route and sign-in (see the module docs
+/// for the order of checks): `duos serve` and the tests. A Lambda function
+/// calls [`handle_api`] with its own table, and [`handle_auth`] if it signs
+/// in, so it links nothing else.
 pub async fn handle(app: &App, req: Request<Vec<u8>>) -> Response<Vec<u8>> {
-    let path = req.uri().path().to_owned();
-    if path == "/auth" || path.starts_with("/auth/") {
-        return match &app.auth {
-            Some(auth) => match crate::auth::handle_auth(auth, &req).await {
-                Some(r) => r,
-                None => Problem::not_found("No such page.").to_response(),
-            },
-            None => Problem::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "unavailable",
-                "Sign-in is not available",
-                "Sign-in is not configured for this function.",
-            )
-            .to_response(),
-        };
+    match handle_auth(app, &req).await {
+        Some(response) => response,
+        None => handle_api(app, ROUTES, req).await,
     }
+}
+
+/// `/auth/*` (sign-in, [`crate::auth::handle_auth`]); `None` for any other
+/// path. Without a sign-in service: 503.
+pub async fn handle_auth(app: &App, req: &Request<Vec<u8>>) -> Option<Response<Vec<u8>>> {
+    let path = req.uri().path();
+    if path != "/auth" && !path.starts_with("/auth/") {
+        return None;
+    }
+    Some(match &app.auth {
+        Some(auth) => match crate::auth::handle_auth(auth, req).await {
+            Some(r) => r,
+            None => Problem::not_found("No such page.").to_response(),
+        },
+        None => Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "Sign-in is not available",
+            "Sign-in is not configured for this function.",
+        )
+        .to_response(),
+    })
+}
+
+/// One API request answered from `routes` (checks 2 to 8 of the module
+/// docs).
+pub async fn handle_api(
+    app: &App,
+    routes: &'static [Route],
+    req: Request<Vec<u8>>,
+) -> Response<Vec<u8>> {
+    let path = req.uri().path().to_owned();
     let form = body::is_form(req.headers());
     let back = back_link(app, &req);
     let render_err = |p: Problem| {
@@ -396,7 +198,7 @@ pub async fn handle(app: &App, req: Request<Vec<u8>>) -> Response<Vec<u8>> {
     } else {
         path.as_str()
     };
-    let (route, params) = match find_route(req.method(), trimmed) {
+    let (route, params) = match find_route(routes, req.method(), trimmed) {
         Ok(found) => found,
         Err(p) => return render_err(p),
     };
@@ -510,7 +312,7 @@ struct Sent<'a> {
     form: bool,
     /// The form's page ([`back_link`]).
     back: Option<&'a str>,
-    session: &'a crate::auth::Session,
+    session: &'a Session,
     req: &'a Request<Vec<u8>>,
 }
 
@@ -520,7 +322,7 @@ async fn render(route: &Route, app: &App, call: Call, sent: &Sent<'_>) -> Respon
             (Some(location), true) => crate::http::response::see_other(location),
             _ => crate::http::response::json(reply.status, &reply.body),
         },
-        Err(p) if sent.form => match form_again(app, route.action, sent, &p).await {
+        Err(p) if sent.form => match form_again(route, app, sent, &p).await {
             Some(page) => page,
             None => p.to_html(sent.back),
         },
@@ -529,19 +331,19 @@ async fn render(route: &Route, app: &App, call: Call, sent: &Sent<'_>) -> Respon
 }
 
 /// A refused plain form post whose form is shown again, filled as sent,
-/// with each field's message, instead of the problem page: the profile
-/// form (fields refused: 400).
+/// with each field's message, instead of the problem page (the route's
+/// [`Route::refused_form`]: fields refused, 400).
 async fn form_again(
+    route: &Route,
     app: &App,
-    action: Action,
     sent: &Sent<'_>,
     p: &Problem,
 ) -> Option<Response<Vec<u8>>> {
-    if action != Action::SaveProfile || p.status != 400 || p.errors.is_empty() {
+    let again = route.refused_form?;
+    if p.status != 400 || p.errors.is_empty() {
         return None;
     }
-    let (headers, bytes) = (sent.req.headers(), sent.req.body());
-    crate::views::profile::save_refused(app, sent.session, headers, bytes, p).await
+    again(app, sent.session, sent.req.headers(), sent.req.body(), p).await
 }
 
 /// The `Referer`'s path when it is on the site (the form to go back to).
@@ -601,14 +403,16 @@ mod tests {
             ),
             Some(vec!["mentee-M 1".to_owned()])
         );
-        let (r, p) = find_route(&Method::POST, "/api/duos/d1/liaison").unwrap();
+        let (r, p) = find_route(ROUTES, &Method::POST, "/api/duos/d1/liaison").unwrap();
         assert_eq!(r.action, Action::AssignLiaison);
         assert_eq!(p, ["d1"]);
-        let e = find_route(&Method::DELETE, "/api/matches").unwrap_err();
+        let e = find_route(ROUTES, &Method::DELETE, "/api/matches").unwrap_err();
         assert_eq!(e.status, 405);
         assert_eq!(e.headers[0].1, "POST, GET");
         assert_eq!(
-            find_route(&Method::GET, "/api/nope").unwrap_err().status,
+            find_route(ROUTES, &Method::GET, "/api/nope")
+                .unwrap_err()
+                .status,
             404
         );
     }

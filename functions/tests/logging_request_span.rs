@@ -8,8 +8,9 @@ mod support;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use functions::lambda::{handle, Function};
+use functions::lambda::{answer_api, answer_session, Function};
 use functions::logging::{json_subscriber, RequestId};
+use functions::routes;
 use serde_json::Value;
 use support::app::TestApp;
 use tracing_subscriber::fmt::MakeWriter;
@@ -67,13 +68,28 @@ async fn each_request_is_one_span_with_its_id_member_and_status() {
     let mut req = t.as_member("M2001").get("/api/me");
     req.extensions_mut()
         .insert(RequestId("8f2c-invocation-1".into()));
-    assert_eq!(handle(&t.app, Function::Me, req).await.status(), 200);
+    assert_eq!(
+        answer_api(&t.app, Function::Me, routes::ME, req)
+            .await
+            .status(),
+        200
+    );
     // Signed out, no id given: a new one.
     let req = t.anonymous().get("/api/me");
-    assert_eq!(handle(&t.app, Function::Me, req).await.status(), 401);
+    assert_eq!(
+        answer_api(&t.app, Function::Me, routes::ME, req)
+            .await
+            .status(),
+        401
+    );
     // A request of another function, refused: still the member's span.
     let req = t.as_member("M2001").get("/api/duos");
-    assert_eq!(handle(&t.app, Function::Duos, req).await.status(), 403);
+    assert_eq!(
+        answer_api(&t.app, Function::Duos, routes::DUOS, req)
+            .await
+            .status(),
+        403
+    );
 
     let lines = logs.lines();
     let done = answered(&lines);
@@ -111,7 +127,7 @@ async fn a_mentor_profile_path_is_logged_without_the_name_in_it() {
     let _installed =
         tracing::subscriber::set_default(json_subscriber(logs.clone(), tracing::Level::INFO));
     let req = t.as_member("M2001").get("/members/mentors/ada-lovelace/");
-    handle(&t.app, Function::Session, req).await;
+    answer_session(&t.app, req).await;
     let lines = logs.lines();
     let done = answered(&lines);
     assert_eq!(done.len(), 1, "{lines:#?}");

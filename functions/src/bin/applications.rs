@@ -1,6 +1,16 @@
-//! The `applications` Lambda function (see `functions::lambda` for the paths it
-//! answers and how it is configured).
+//! The `applications` Lambda function: applications, the waitlist's offers,
+//! the alumni's volunteering and the mentor's profile. It mails (SES) and
+//! publishes profile changes into the members bucket (S3), see
+//! `functions::lambda`.
 
 fn main() -> std::process::ExitCode {
-    functions::lambda::main(functions::lambda::Function::Applications)
+    use functions::lambda::{serve_api, Function};
+    serve_api(
+        Function::Applications,
+        functions::routes::APPLICATIONS,
+        |env| async move {
+            let app = env.app(env.ses_mailer().await).await;
+            Ok(env.publishing(app).await)
+        },
+    )
 }

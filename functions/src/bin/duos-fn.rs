@@ -1,8 +1,11 @@
-//! The `duos` Lambda function (see `functions::lambda` for the paths it
-//! answers and how it is configured). The binary is `duos-fn`, not `duos`,
-//! so it does not collide with the `duos` CLI in the workspace's target
-//! folder.
+//! The `duos` Lambda function: the committee's duos, liaisons, ending a duo
+//! early. It mails (SES), see `functions::lambda`. The binary is `duos-fn`,
+//! not `duos`, so it does not collide with the `duos` CLI in the
+//! workspace's target folder.
 
 fn main() -> std::process::ExitCode {
-    functions::lambda::main(functions::lambda::Function::Duos)
+    use functions::lambda::{serve_api, Function};
+    serve_api(Function::Duos, functions::routes::DUOS, |env| async move {
+        Ok(env.app(env.ses_mailer().await).await)
+    })
 }

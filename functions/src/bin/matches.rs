@@ -1,6 +1,15 @@
-//! The `matches` Lambda function (see `functions::lambda` for the paths it
-//! answers and how it is configured).
+//! The `matches` Lambda function: match requests and the chair's pairings.
+//! It mails (SES) and publishes the listings a new duo changes into the
+//! members bucket (S3), see `functions::lambda`.
 
 fn main() -> std::process::ExitCode {
-    functions::lambda::main(functions::lambda::Function::Matches)
+    use functions::lambda::{serve_api, Function};
+    serve_api(
+        Function::Matches,
+        functions::routes::MATCHES,
+        |env| async move {
+            let app = env.app(env.ses_mailer().await).await;
+            Ok(env.publishing(app).await)
+        },
+    )
 }

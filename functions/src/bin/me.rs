@@ -1,6 +1,9 @@
-//! The `me` Lambda function (see `functions::lambda` for the paths it
-//! answers and how it is configured).
+//! The `me` Lambda function: the signed-in member's own data and the
+//! alumni opt-in. It sends no mail, see `functions::lambda`.
 
 fn main() -> std::process::ExitCode {
-    functions::lambda::main(functions::lambda::Function::Me)
+    use functions::lambda::{serve_api, Function};
+    serve_api(Function::Me, functions::routes::ME, |env| async move {
+        Ok(env.app(env.no_mailer()).await)
+    })
 }

@@ -1,6 +1,11 @@
-//! The `nominations` Lambda function (see `functions::lambda` for the paths it
-//! answers and how it is configured).
+//! The `nominations` Lambda function: nominations and the nominee's
+//! consent. It mails (SES), see `functions::lambda`.
 
 fn main() -> std::process::ExitCode {
-    functions::lambda::main(functions::lambda::Function::Nominations)
+    use functions::lambda::{serve_api, Function};
+    serve_api(
+        Function::Nominations,
+        functions::routes::NOMINATIONS,
+        |env| async move { Ok(env.app(env.ses_mailer().await).await) },
+    )
 }

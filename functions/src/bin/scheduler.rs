@@ -1,7 +1,9 @@
-//! The `scheduler` Lambda function: EventBridge Scheduler invokes it hourly
-//! and each invocation runs `functions::scheduler::tick` once (see
-//! `functions::lambda`).
+//! The `scheduler` Lambda function: one tick of reminders, expiry, survey
+//! invitations and waitlist offers per EventBridge Scheduler event. It
+//! mails (SES), see `functions::lambda`.
 
 fn main() -> std::process::ExitCode {
-    functions::lambda::main(functions::lambda::Function::Scheduler)
+    functions::lambda::serve_schedule(
+        |env| async move { Ok(env.app(env.ses_mailer().await).await) },
+    )
 }

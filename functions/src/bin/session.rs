@@ -1,6 +1,10 @@
-//! The `session` Lambda function (see `functions::lambda` for the paths it
-//! answers and how it is configured).
+//! The `session` Lambda function: sign-in (`/auth/…`) and the members area
+//! (the members bucket, S3, and the per-member pages). It sends no mail,
+//! see `functions::lambda`.
 
 fn main() -> std::process::ExitCode {
-    functions::lambda::main(functions::lambda::Function::Session)
+    functions::lambda::serve_session(|env| async move {
+        let app = env.app(env.no_mailer()).await;
+        env.members_area(app).await
+    })
 }

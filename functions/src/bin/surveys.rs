@@ -1,6 +1,11 @@
-//! The `surveys` Lambda function (see `functions::lambda` for the paths it
-//! answers and how it is configured).
+//! The `surveys` Lambda function: survey answers and response rates. It
+//! sends no mail, see `functions::lambda`.
 
 fn main() -> std::process::ExitCode {
-    functions::lambda::main(functions::lambda::Function::Surveys)
+    use functions::lambda::{serve_api, Function};
+    serve_api(
+        Function::Surveys,
+        functions::routes::SURVEYS,
+        |env| async move { Ok(env.app(env.no_mailer()).await) },
+    )
 }
