@@ -27,7 +27,7 @@ rustup target list --installed | grep -qx "$triple" || rustup target add "$tripl
 export PATH="$PWD/.venv/bin:$PATH"
 target=${CARGO_TARGET_DIR:-target}
 CARGO_PROFILE_RELEASE_LTO=${CARGO_PROFILE_RELEASE_LTO:-thin} \
-  cargo lambda build --release "$flag" -p functions --bins --features lambda --locked >&2
+  cargo lambda build --release "$flag" -p duos-lambda --bins --features lambda --locked >&2
 .venv/bin/python - "$target/lambda" "$arch" <<'PY'
 import io, os, sys, zipfile
 root, arch = sys.argv[1], sys.argv[2]

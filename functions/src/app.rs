@@ -2,7 +2,7 @@
 //! start, or `duos serve` start) and passed to [`crate::router::handle`] with
 //! every request. Cheap to clone (everything is behind an `Arc`).
 //!
-//! On Lambda: [`crate::lambda::Env::app`] with the DynamoDB store and the
+//! On Lambda: `duos_lambda::Env::app` with the DynamoDB store and the
 //! SES mailer. Under `duos serve`: [`App::new`] with the embedded store, the outbox
 //! mailer, the server's clock (the system clock moved to `--today`),
 //! [`Config::load`] of the site's content folder and the development session

@@ -112,20 +112,6 @@ pub async fn sdk_config(
     }
 }
 
-/// An S3 client with the SDK's default chains (region, credentials,
-/// `AWS_ENDPOINT_URL[_S3]`). With an endpoint override (a local S3 such as
-/// moto) keys go in the path, not the host name.
-pub async fn s3_client() -> aws_sdk_s3::Client {
-    let shared = sdk_config(None, None, None).await;
-    let local = ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"]
-        .iter()
-        .any(|v| std::env::var(v).is_ok_and(|v| !v.is_empty()));
-    let config = aws_sdk_s3::config::Builder::from(&shared)
-        .force_path_style(local)
-        .build();
-    aws_sdk_s3::Client::from_conf(config)
-}
-
 /// The value of the SSM SecureString parameter `name` (decrypted), read
 /// with the default chains (region overridden by `region` when given):
 /// the secrets of the stack (infra/README.md step 1) for a command run

@@ -45,11 +45,11 @@ pub type Route = (&'static str, &'static str);
 /// One Lambda function of `infra/template.yaml`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FunctionSpec {
-    /// The function's name (`crate::lambda::Function::name`).
+    /// The function's name (`duos_lambda::Function::name`).
     pub name: &'static str,
     /// Its resource in `infra/template.yaml`.
     pub logical_id: &'static str,
-    /// The cargo binary (`src/bin/<binary>.rs`), the SAM `BuildProperties.Binary`.
+    /// The cargo binary (`lambda/src/bin/<binary>.rs`), the SAM `BuildProperties.Binary`.
     pub binary: &'static str,
     /// The routes the HTTP API sends it (none for the scheduled job).
     pub routes: &'static [Route],

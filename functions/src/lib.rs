@@ -1,6 +1,6 @@
 //! The functions of duos: the HTTP handlers that take applications,
 //! nominations, match requests and survey answers, the same code on AWS
-//! Lambda (`src/bin/<function>.rs`) and in `duos serve`.
+//! Lambda (the `duos-lambda` crate's binaries) and in `duos serve`.
 //!
 //! - [`router`]: the one route table; [`handlers`]: one module per resource;
 //!   [`app`]: shared state (store, mailer, clock, config, sessions).
@@ -10,8 +10,10 @@
 //!   implementations; [`records`]: the key layout of the single table.
 //! - [`mail`]: SES and the local outbox; [`scheduler`]: the scheduled job;
 //!   [`report`] and [`alumni`]: evaluation; [`views`]: per-user pages.
-//! - [`lambda`]: the Lambda Runtime glue; [`deploy`]: what each function may
-//!   call on AWS (checked against infra/template.yaml).
+//! - [`deploy`]: what each function may call on AWS (checked against
+//!   infra/template.yaml) and [`routes`]: each function's route table; the
+//!   Lambda binaries and their Runtime API glue are the `duos-lambda` crate
+//!   (`lambda/`), which the `duos` CLI does not link.
 
 pub mod alumni;
 pub mod app;
@@ -24,12 +26,10 @@ pub mod deploy;
 pub mod handlers;
 pub mod http;
 pub mod idempotency;
-pub mod lambda;
 pub mod logging;
 pub mod mail;
 pub mod members_area;
 pub mod members_gate;
-pub mod members_s3;
 pub mod publish;
 pub mod records;
 pub mod report;

@@ -1,6 +1,6 @@
 //! Everything under the site's members area that is not the API: the same
 //! code answers in the `session` Lambda function (files from the private
-//! members bucket, [`crate::members_s3`]) and under `duos serve` (files
+//! members bucket, `duos_lambda::members_bucket`) and under `duos serve` (files
 //! from `site/members`, [`DiskMembersFiles`](crate::members_gate::DiskMembersFiles)).
 //!
 //! 1. The pages rendered per request ([`crate::views`], the committee's

@@ -6,8 +6,8 @@
 //!
 //! - [`DiskTarget`]: `duos serve`'s site folder (`DATA/site`); the next
 //!   page load shows the change, no restart;
-//! - [`S3Target`]: the private members bucket on AWS (the keys `members/…`
-//!   the session function reads, [`crate::members_s3`]).
+//! - `duos_lambda::members_bucket::S3Target`: the private members bucket on
+//!   AWS (the keys `members/…` the session function reads).
 //!
 //! A [`Publisher`] keeps the loaded [`generator::Site`] (program, pages,
 //! templates, YAML profiles: parsed once per process) and, for each change,
@@ -19,7 +19,7 @@
 //! full `duos build`, renders the same pages.
 
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -60,76 +60,6 @@ impl PublishTarget for DiskTarget {
         tokio::task::spawn_blocking(move || publication.write_to(&out))
             .await
             .map_err(io::Error::other)?
-    }
-}
-
-/// The members bucket: a file `members/x` is the object key `members/x`
-/// (the layout `aws s3 sync site/members s3://BUCKET/members` makes).
-#[derive(Debug, Clone)]
-pub struct S3Target {
-    client: aws_sdk_s3::Client,
-    bucket: String,
-}
-
-impl S3Target {
-    /// Over `bucket` with an existing client.
-    pub fn new(client: aws_sdk_s3::Client, bucket: impl Into<String>) -> S3Target {
-        S3Target {
-            client,
-            bucket: bucket.into(),
-        }
-    }
-
-    /// Over `bucket`, with the SDK's default chains (as
-    /// [`crate::members_s3::S3MembersFiles::connect`]).
-    pub async fn connect(bucket: impl Into<String>) -> S3Target {
-        S3Target::new(crate::aws::s3_client().await, bucket)
-    }
-
-    fn key(rel: &Path) -> String {
-        rel.to_string_lossy().replace('\\', "/")
-    }
-}
-
-#[async_trait]
-impl PublishTarget for S3Target {
-    async fn write(&self, publication: &Publication) -> io::Result<()> {
-        use aws_sdk_s3::error::DisplayErrorContext;
-        for (rel, bytes) in &publication.files {
-            let key = S3Target::key(rel);
-            self.client
-                .put_object()
-                .bucket(&self.bucket)
-                .key(&key)
-                .content_type(crate::http::text::content_type(&key))
-                .body(bytes.clone().into())
-                .send()
-                .await
-                .map_err(|e| {
-                    io::Error::other(format!(
-                        "s3://{}/{key}: {}",
-                        self.bucket,
-                        DisplayErrorContext(&e)
-                    ))
-                })?;
-        }
-        for rel in &publication.removed {
-            let key = S3Target::key(rel);
-            self.client
-                .delete_object()
-                .bucket(&self.bucket)
-                .key(&key)
-                .send()
-                .await
-                .map_err(|e| {
-                    io::Error::other(format!(
-                        "deleting s3://{}/{key}: {}",
-                        self.bucket,
-                        DisplayErrorContext(&e)
-                    ))
-                })?;
-        }
-        Ok(())
     }
 }
 

@@ -1,5 +1,5 @@
 //! The API's route tables, one per Lambda function: each function's binary
-//! serves only its own table ([`crate::lambda`]), so it links only the
+//! serves only its own table (`duos_lambda`), so it links only the
 //! handlers it answers; [`ROUTES`] is every table in one, for `duos serve`
 //! and the tests. Which function serves which route is
 //! [`crate::deploy::FUNCTIONS`] (the SAM template is checked against it);

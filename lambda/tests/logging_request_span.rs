@@ -1,14 +1,15 @@
-//! The Lambda functions' logs (functions::logging): every request is one
+//! The Lambda functions' logs (functions::logging, through duos_lambda): every request is one
 //! span whose JSON lines carry the request id, the member id once signed in,
 //! the status and the time taken — and no personal data beyond the member
 //! id (the roster's name and address never appear).
 
+#[path = "../../functions/tests/support/mod.rs"]
 mod support;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use functions::lambda::{answer_api, answer_session, Function};
+use duos_lambda::{answer_api, answer_session, Function};
 use functions::logging::{json_subscriber, RequestId};
 use functions::routes;
 use serde_json::Value;

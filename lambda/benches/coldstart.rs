@@ -8,7 +8,7 @@
 //! the signed-in member from the table. The second event of the same
 //! process is the warm figure.
 //!
-//! Run: `cargo bench -p functions --bench coldstart` (moto from the
+//! Run: `cargo bench -p duos-lambda --bench coldstart` (moto from the
 //! workspace's `.venv`, or `DUOS_TEST_DYNAMODB_ENDPOINT`); `-- --runs N`
 //! sets the starts per function (default 7). Prints a Markdown table.
 //! Without `--bench` (as `cargo test --benches` runs it) it starts each
@@ -19,7 +19,7 @@
 //! BENCHMARKS.md).
 
 #[allow(dead_code)]
-#[path = "../tests/support/moto.rs"]
+#[path = "../../functions/tests/support/moto.rs"]
 mod moto;
 
 #[path = "../tests/support/lambda_sandbox.rs"]

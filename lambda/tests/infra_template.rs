@@ -12,8 +12,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use duos_lambda::Function;
 use functions::deploy::{self, FunctionSpec, FUNCTIONS, TRANSACT, TRANSACT_ITEM_ACTIONS};
-use functions::lambda::Function;
 use functions::router::ROUTES;
 use functions::store::{GSI1_NAME, GSI1_PK, GSI1_SK, TABLE_PK, TABLE_SK, TTL_ATTRIBUTE};
 use serde_yaml::Value;
@@ -238,12 +238,12 @@ fn each_route_goes_to_the_function_that_serves_it() {
                 r.method, r.path
             )
         });
-        // The binary answers only the paths it owns (lambda::Function::owns):
+        // The binary answers only the paths it owns (duos_lambda::Function::owns):
         // a route sent to another binary would be a 404.
         let concrete = r.path.replace("{id}", "x");
         let owner = Function::for_path(&concrete).unwrap_or_else(|| {
             panic!(
-                "no Lambda binary owns {} (lambda::Function::prefixes)",
+                "no Lambda binary owns {} (duos_lambda::Function::prefixes)",
                 r.path
             )
         });
@@ -283,6 +283,9 @@ fn functions_match_the_binaries_and_the_lambda_table() {
     assert_eq!(globals["Runtime"].as_str(), Some("provided.al2023"));
     assert_eq!(str_list(&globals["Architectures"]), ["arm64"]);
     assert_eq!(globals["Handler"].as_str(), Some("bootstrap"));
+    // `sam build` runs cargo-lambda in the package holding the binaries.
+    assert_eq!(globals["CodeUri"].as_str(), Some("../lambda"));
+    assert!(repo().join("lambda/Cargo.toml").is_file());
     for spec in FUNCTIONS {
         let f = resource(&t, spec.logical_id);
         assert_eq!(
@@ -298,7 +301,7 @@ fn functions_match_the_binaries_and_the_lambda_table() {
             spec.logical_id
         );
         let bin = repo()
-            .join("functions/src/bin")
+            .join("lambda/src/bin")
             .join(format!("{}.rs", spec.binary));
         assert!(
             bin.is_file(),
@@ -316,8 +319,9 @@ fn functions_match_the_binaries_and_the_lambda_table() {
         assert_eq!(spec.scheduled, spec.routes.is_empty(), "{}", spec.name);
     }
     for function in Function::ALL {
-        let spec = deploy::function(function.name())
-            .unwrap_or_else(|| panic!("lambda::Function {function:?} is not in deploy::FUNCTIONS"));
+        let spec = deploy::function(function.name()).unwrap_or_else(|| {
+            panic!("duos_lambda::Function {function:?} is not in deploy::FUNCTIONS")
+        });
         assert_eq!(spec.binary, function.binary(), "{}", spec.name);
     }
 }
@@ -497,7 +501,7 @@ fn each_role_holds_exactly_what_its_function_calls() {
                 assert!(mentions(&s["Resource"], "MembersBucket"), "{id}");
                 assert_eq!(
                     s["Condition"]["StringLike"]["s3:prefix"].as_str(),
-                    Some(format!("{}*", functions::members_s3::KEY_PREFIX).as_str()),
+                    Some(format!("{}*", duos_lambda::members_bucket::KEY_PREFIX).as_str()),
                     "{id}: ListBucket limited to the members/ prefix"
                 );
             }

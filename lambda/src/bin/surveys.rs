@@ -1,8 +1,8 @@
 //! The `surveys` Lambda function: survey answers and response rates. It
-//! sends no mail, see `functions::lambda`.
+//! sends no mail, see `duos_lambda`.
 
 fn main() -> std::process::ExitCode {
-    use functions::lambda::{serve_api, Function};
+    use duos_lambda::{serve_api, Function};
     serve_api(
         Function::Surveys,
         functions::routes::SURVEYS,

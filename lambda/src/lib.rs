@@ -1,6 +1,6 @@
 //! The Lambda side: each `src/bin/<function>.rs` is a few lines that say
 //! what the function is made of: [`serve_api`] with its own route table
-//! ([`crate::routes`]) and an [`App`] built from the [`Env`] with only the
+//! ([`functions::routes`]) and an [`App`] built from the [`Env`] with only the
 //! AWS clients it calls (SES where it mails, S3 where it publishes or reads
 //! the members bucket), or [`serve_session`] / [`serve_schedule`]. The
 //! [`Env`] is read once per cold start; API Gateway HTTP API (payload 2.0)
@@ -11,7 +11,7 @@
 //! Each binary references only its own handlers, so the linker leaves the
 //! others out (sizes per function: BENCHMARKS.md, "Lambda packages"). Each
 //! answers only the routes the HTTP API sends it
-//! ([`crate::deploy::FUNCTIONS`], the same table the SAM template is
+//! ([`functions::deploy::FUNCTIONS`], the same table the SAM template is
 //! checked against; its route table is checked against it); any other path
 //! is a 404 problem, so a mis-wired API Gateway route cannot reach another
 //! function's handlers with this function's IAM permissions. A path the
@@ -25,8 +25,8 @@
 //! | `duos-fn` | duos | `/api/duos…` (not `duos`: that is the CLI's name in the workspace's target folder) |
 //! | `surveys` | surveys | `/api/surveys/{id}/…` |
 //! | `me` | me | `/api/me`, `/api/alumni` |
-//! | `session` | session | `/auth/…`; the members area ([`crate::members_area`]): `/members/…` from the members bucket and the per-member pages ([`crate::views`], with `/apply/done/`, `/nominate/…`) |
-//! | `scheduler` | scheduler | no HTTP: each EventBridge Scheduler event runs [`crate::scheduler::tick`] once |
+//! | `session` | session | `/auth/…`; the members area ([`functions::members_area`]): `/members/…` from the members bucket and the per-member pages ([`functions::views`], with `/apply/done/`, `/nominate/…`) |
+//! | `scheduler` | scheduler | no HTTP: each EventBridge Scheduler event runs [`functions::scheduler::tick`] once |
 //!
 //! # Conversion
 //! [`from_lambda`] turns `lambda_http`'s request into the router's
@@ -66,21 +66,23 @@ use lambda_http::{service_fn, Body, RequestExt};
 use serde_json::Value;
 use tracing::Instrument;
 
-use crate::app::App;
-use crate::auth::{AuthService, MemberDirectory, OidcConfig, SessionConfig};
-use crate::clock::SystemClock;
-use crate::config::{
+pub mod members_bucket;
+
+use crate::members_bucket::{S3MembersFiles, S3Target, MEMBERS_BUCKET_ENV};
+use functions::app::App;
+use functions::auth::{AuthService, MemberDirectory, OidcConfig, SessionConfig};
+use functions::clock::SystemClock;
+use functions::config::{
     Config, CONTENT_DIR_ENV, RETIRED_UTC_OFFSET_ENV, SESSION_SECRET_ENV, SITE_ORIGIN_ENV,
     SURVEY_SECRET_ENV,
 };
-use crate::deploy::{self, FunctionSpec};
-use crate::http::Problem;
-use crate::mail::{MailError, Mailer, SesConfig, SesMailer};
-use crate::members_area;
-use crate::members_s3::{S3MembersFiles, MEMBERS_BUCKET_ENV};
-use crate::router::{self, Route};
-use crate::scheduler;
-use crate::store::{DynamoConfig, DynamoStore, Store};
+use functions::deploy::{self, FunctionSpec};
+use functions::http::Problem;
+use functions::mail::{MailError, Mailer, SesConfig, SesMailer};
+use functions::members_area;
+use functions::router::{self, Route};
+use functions::scheduler;
+use functions::store::{DynamoConfig, DynamoStore, Store};
 
 /// The Lambda functions, one binary each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -104,7 +106,7 @@ pub enum Function {
 }
 
 impl Function {
-    /// Every function, in the order of [`crate::deploy::FUNCTIONS`].
+    /// Every function, in the order of [`functions::deploy::FUNCTIONS`].
     pub const ALL: [Function; 8] = [
         Function::Applications,
         Function::Nominations,
@@ -195,7 +197,7 @@ where
     })
 }
 
-/// Whether `routes` are exactly the API routes [`crate::deploy::FUNCTIONS`]
+/// Whether `routes` are exactly the API routes [`functions::deploy::FUNCTIONS`]
 /// gives `function` (the template is checked against that table): a
 /// binary wired to another function's table refuses to start.
 pub fn check_table(function: Function, routes: &[Route]) -> Result<(), String> {
@@ -219,7 +221,7 @@ pub fn check_table(function: Function, routes: &[Route]) -> Result<(), String> {
 }
 
 /// The `session` function's binary: sign-in (`/auth/…`) and the members
-/// area ([`crate::members_area`]: the views and the members bucket); any
+/// area ([`functions::members_area`]: the views and the members bucket); any
 /// other path is a 404.
 pub fn serve_session<F, Fut>(build: F) -> ExitCode
 where
@@ -248,8 +250,8 @@ pub async fn answer_api(
     routes: &'static [Route],
     request: Request<Vec<u8>>,
 ) -> Response<Vec<u8>> {
-    let span = crate::logging::request_span(&request);
-    crate::logging::traced(span, async {
+    let span = functions::logging::request_span(&request);
+    functions::logging::traced(span, async {
         if function.owns(request.uri().path()) {
             router::handle_api(app, routes, request).await
         } else {
@@ -262,8 +264,8 @@ pub async fn answer_api(
 /// One request to the `session` function, in its request span: the members
 /// area, then sign-in; any other path is a 404 problem.
 pub async fn answer_session(app: &App, request: Request<Vec<u8>>) -> Response<Vec<u8>> {
-    let span = crate::logging::request_span(&request);
-    crate::logging::traced(span, session_response(app, request)).await
+    let span = functions::logging::request_span(&request);
+    functions::logging::traced(span, session_response(app, request)).await
 }
 
 async fn session_response(app: &App, request: Request<Vec<u8>>) -> Response<Vec<u8>> {
@@ -284,7 +286,7 @@ async fn session_response(app: &App, request: Request<Vec<u8>>) -> Response<Vec<
 }
 
 /// The `scheduler` function's binary: each EventBridge Scheduler event
-/// runs [`crate::scheduler::tick`] once; no HTTP.
+/// runs [`functions::scheduler::tick`] once; no HTTP.
 pub fn serve_schedule<F, Fut>(build: F) -> ExitCode
 where
     F: FnOnce(Env) -> Fut,
@@ -314,7 +316,7 @@ fn run_binary(
     function: Function,
     serve: impl Future<Output = Result<(), lambda_http::Error>>,
 ) -> ExitCode {
-    crate::logging::init(crate::logging::Format::Json);
+    functions::logging::init(functions::logging::Format::Json);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -384,7 +386,7 @@ pub const SURVEY_SECRET_PARAM_ENV: &str = "DUOS_SURVEY_SECRET_PARAM";
 /// | `DUOS_SURVEY_SECRET` or `DUOS_SURVEY_SECRET_PARAM` | the survey dedupe key, likewise |
 /// | `DUOS_MEMBERS_BUCKET` | the private bucket of the members-only pages (required by `session`, which reads it, and by the functions that publish profile changes into it: `applications`, `matches`) |
 /// | `DUOS_SITE_ROOT` | the site root (`content/`, `themes/`) profile changes are rendered from (required where they are published; `session` renders the profile preview with it) |
-/// | `DUOS_CONTENT_DIR`, `DUOS_SITE_ORIGIN` | see [`crate::config`] |
+/// | `DUOS_CONTENT_DIR`, `DUOS_SITE_ORIGIN` | see [`functions::config`] |
 /// | `DUOS_OIDC_*` | the OpenID provider (`session` only; see [`OidcConfig::from_env`]) |
 /// | `AWS_REGION`, credentials | the SDK's default chains (the function's role) |
 /// | `AWS_ENDPOINT_URL` (`_DYNAMODB`, `_SESV2`, `_SSM`, `_S3`) | endpoint overrides, read by the SDK itself (tests: moto) |
@@ -433,11 +435,11 @@ impl Env {
         };
         let site_root = if spec.publishes_members {
             required(
-                crate::publish::SITE_ROOT_ENV,
+                functions::publish::SITE_ROOT_ENV,
                 "the site root (content/ and themes/) the changed profiles are rendered from",
             )
         } else {
-            var(crate::publish::SITE_ROOT_ENV)
+            var(functions::publish::SITE_ROOT_ENV)
         };
         let mut ssm = None;
         // A function that never reads a secret (per deploy::FUNCTIONS, and so
@@ -538,12 +540,12 @@ impl Env {
     }
 
     /// `app` publishing profile changes into the members bucket, rendered
-    /// from `DUOS_SITE_ROOT` ([`crate::publish`]).
+    /// from `DUOS_SITE_ROOT` ([`functions::publish`]).
     pub async fn publishing(&self, app: App) -> App {
         match (&self.site_root, &self.members_bucket) {
             (Some(root), Some(bucket)) => {
-                let target = Arc::new(crate::publish::S3Target::connect(bucket.clone()).await);
-                app.with_publisher(Arc::new(crate::publish::Publisher::new(
+                let target = Arc::new(S3Target::connect(bucket.clone()).await);
+                app.with_publisher(Arc::new(functions::publish::Publisher::new(
                     root, false, target,
                 )))
             }
@@ -558,13 +560,14 @@ impl Env {
     /// sign-in).
     pub async fn members_area(&self, mut app: App) -> Result<App, String> {
         if let Some(root) = &self.site_root {
-            app = app.with_publisher(Arc::new(crate::publish::Publisher::preview_only(root)));
+            app = app.with_publisher(Arc::new(functions::publish::Publisher::preview_only(root)));
         }
         if let Some(bucket) = &self.members_bucket {
             app = app.with_members(Arc::new(S3MembersFiles::connect(bucket.clone()).await));
         }
-        let members: Arc<dyn MemberDirectory> =
-            Arc::new(crate::roster::StoreDirectory::new(Arc::clone(&app.store)));
+        let members: Arc<dyn MemberDirectory> = Arc::new(functions::roster::StoreDirectory::new(
+            Arc::clone(&app.store),
+        ));
         let auth = match self.oidc.clone() {
             Some(oidc) => AuthService::new(app.session.clone(), oidc, members)
                 .map_err(|e| format!("DUOS_OIDC_*: {e}"))?,
@@ -580,7 +583,7 @@ struct NoMailer(&'static str);
 
 #[async_trait::async_trait]
 impl Mailer for NoMailer {
-    async fn send(&self, mail: crate::mail::Mail) -> Result<String, MailError> {
+    async fn send(&self, mail: functions::mail::Mail) -> Result<String, MailError> {
         Err(MailError {
             to: mail.to,
             reason: format!("the {} function sends no mail", self.0),
@@ -590,7 +593,7 @@ impl Mailer for NoMailer {
 
 /// 32 random bytes from the system's generator, as hex text.
 fn random_secret() -> Vec<u8> {
-    crate::records::hex(&crate::records::random_bytes(32)).into_bytes()
+    functions::records::hex(&functions::records::random_bytes(32)).into_bytes()
 }
 
 /// A non-empty env var.
@@ -614,11 +617,11 @@ async fn secret(
         ));
     };
     if ssm.is_none() {
-        let config = crate::aws::sdk_config(None, None, None).await;
+        let config = functions::aws::sdk_config(None, None, None).await;
         *ssm = Some(aws_sdk_ssm::Client::new(&config));
     }
     let client = ssm.as_ref().expect("set above");
-    crate::aws::read_secure_string(client, &name)
+    functions::aws::read_secure_string(client, &name)
         .await
         .map_err(|e| format!("{param_env}: {e}"))
 }
@@ -638,7 +641,7 @@ pub fn from_lambda(request: lambda_http::Request) -> Request<Vec<u8>> {
         .filter(|id| !id.is_empty());
     let (mut parts, body) = request.into_parts();
     if let Some(id) = request_id {
-        parts.extensions.insert(crate::logging::RequestId(id));
+        parts.extensions.insert(functions::logging::RequestId(id));
     }
     let bytes = match body {
         Body::Text(text) => text.into_bytes(),
@@ -768,7 +771,7 @@ mod tests {
 
     #[test]
     fn each_table_is_its_functions_routes() {
-        use crate::routes;
+        use functions::routes;
         let tables = [
             (Function::Applications, routes::APPLICATIONS),
             (Function::Nominations, routes::NOMINATIONS),

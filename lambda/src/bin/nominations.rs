@@ -1,8 +1,8 @@
 //! The `nominations` Lambda function: nominations and the nominee's
-//! consent. It mails (SES), see `functions::lambda`.
+//! consent. It mails (SES), see `duos_lambda`.
 
 fn main() -> std::process::ExitCode {
-    use functions::lambda::{serve_api, Function};
+    use duos_lambda::{serve_api, Function};
     serve_api(
         Function::Nominations,
         functions::routes::NOMINATIONS,

@@ -1,10 +1,10 @@
 //! The `applications` Lambda function: applications, the waitlist's offers,
 //! the alumni's volunteering and the mentor's profile. It mails (SES) and
 //! publishes profile changes into the members bucket (S3), see
-//! `functions::lambda`.
+//! `duos_lambda`.
 
 fn main() -> std::process::ExitCode {
-    use functions::lambda::{serve_api, Function};
+    use duos_lambda::{serve_api, Function};
     serve_api(
         Function::Applications,
         functions::routes::APPLICATIONS,

@@ -8,6 +8,7 @@
 //! `tests/support/moto.rs` (through `AWS_ENDPOINT_URL`, which the AWS SDK
 //! reads itself) and the repository's `content/`.
 
+#[path = "../../functions/tests/support/mod.rs"]
 mod support;
 
 #[path = "support/lambda_sandbox.rs"]
