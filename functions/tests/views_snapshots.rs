@@ -23,7 +23,8 @@
 //! from run to run replaced: the CSRF token (`[csrf]`) and the store's
 //! random ids (`[id1]`, `[id2]`, ... in order of appearance). The audit
 //! trail lists the entries of one instant (one request writes several) in
-//! the order they were written (`functions::audit::order`), as shown.
+//! the order they were written (`functions::audit::order`), so the pages
+//! are snapshotted as they come.
 
 mod support;
 

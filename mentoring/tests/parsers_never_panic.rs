@@ -4,8 +4,6 @@
 //! For any input: no panic, and every refusal names a field and says what
 //! is wrong. [`CASES`] cases a property.
 
-use std::path::Path;
-
 use chrono::NaiveDate;
 use mentoring::answers::{validate_answers, Answers};
 use mentoring::calendar::validate_survey_windows;
