@@ -43,6 +43,23 @@ pub enum Edit {
     Insert(prop::sample::Index, String),
 }
 
+/// A line's new value (after its `:`) that YAML readers find hard: any
+/// text, unclosed flow collections, numbers out of range, null, tags,
+/// aliases, an unsafe link.
+pub fn hostile_yaml_values() -> impl Strategy<Value = String> {
+    prop_oneof![
+        ".{0,30}",
+        Just(" [".to_owned()),
+        Just(" {a: 1".to_owned()),
+        Just(" -1".to_owned()),
+        Just(" 99999999999999999999".to_owned()),
+        Just(" ~".to_owned()),
+        Just(" !!binary aGk=".to_owned()),
+        Just(" *anchor".to_owned()),
+        Just(" javascript:alert(1)".to_owned()),
+    ]
+}
+
 /// One to three edits; a replaced value is one of `values`, an inserted
 /// line one of `lines` (each test picks what its parser finds hard).
 pub fn edits(
