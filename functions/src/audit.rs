@@ -5,9 +5,23 @@
 //! An entry lives under `AUDIT#<cohort> / AUDIT#<instant>#<id>` and holds
 //! `action` (snake_case, e.g. `apply`, `accept_match`), `actor` (the member
 //! who did it; absent for anonymous survey answers), `subject` (the key of
-//! the item changed), `at` and a small `detail` map. An anonymous survey
-//! answer's entry has neither actor nor time of day, only the date, so it
-//! cannot be tied back to the person.
+//! the item changed), `at`, `seq` (the write order, below) and a small
+//! `detail` map. An anonymous survey answer's entry has neither actor nor
+//! time of day (nor `seq`), only the date, so it cannot be tied back to the
+//! person.
+//!
+//! One request often writes several entries at the same instant (a mentee's
+//! `apply` then `admit`; an `accept_match` then its `side_effect_of_accept`s),
+//! and the key's id is random, so the key does not say which came first.
+//! `seq` does: a number that grows with every entry this process makes
+//! (microseconds since the epoch on the system clock, made strictly
+//! increasing), taken when the entry is made, so that an entry made after
+//! another — the effect after its cause — has the larger `seq`. The trail is
+//! shown ordered by [`order`].
+
+use std::cmp::Ordering;
+use std::sync::atomic::{self, AtomicI64};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 
@@ -32,6 +46,9 @@ pub struct Entry {
     pub when: When,
     /// A few facts worth keeping (new state, reason...).
     pub detail: serde_json::Value,
+    /// The write order ([`next_seq`]); `None` for anonymous entries (it
+    /// would tell the time of day).
+    pub seq: Option<i64>,
 }
 
 /// The time of an entry.
@@ -59,6 +76,7 @@ impl Entry {
             subject: subject.to_string(),
             when: When::At(now),
             detail: serde_json::Value::Object(Default::default()),
+            seq: Some(next_seq()),
         }
     }
 
@@ -71,6 +89,7 @@ impl Entry {
             subject: subject.to_owned(),
             when: When::On(on),
             detail: serde_json::Value::Object(Default::default()),
+            seq: None,
         }
     }
 
@@ -96,6 +115,9 @@ impl Entry {
         if let Some(actor) = &self.actor {
             item.set("actor", actor.as_str());
         }
+        if let Some(seq) = self.seq {
+            item.set("seq", seq);
+        }
         item
     }
 
@@ -103,6 +125,33 @@ impl Entry {
     pub fn op(&self) -> TransactOp {
         TransactOp::put_if(self.item(), Condition::not_exists())
     }
+}
+
+/// The next number of the write order: the system clock in microseconds
+/// since the epoch, or one more than the last number this process gave when
+/// that is not larger (two entries in one microsecond, a clock set back).
+fn next_seq() -> i64 {
+    static LAST: AtomicI64 = AtomicI64::new(0);
+    let wall = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX));
+    let next = |last: i64| wall.max(last.saturating_add(1));
+    let last = LAST
+        .fetch_update(atomic::Ordering::Relaxed, atomic::Ordering::Relaxed, |l| {
+            Some(next(l))
+        })
+        .unwrap_or_else(|l| l);
+    next(last)
+}
+
+/// The order of the trail, oldest first: by `at` (the instant, or the day
+/// of an anonymous entry, which comes before that day's instants), then by
+/// `seq`, so that of two entries of one instant the one written first — the
+/// cause — comes first; entries without `seq` (anonymous ones, and those
+/// written before `seq` was kept) before those with one; last by key, so
+/// that the order is the same at every reading.
+pub fn order(a: &Item, b: &Item) -> Ordering {
+    (a.get_str("at"), a.get_i64("seq"), a.sk()).cmp(&(b.get_str("at"), b.get_i64("seq"), b.sk()))
 }
 
 /// The latest entries of a scope, newest first (for reports and tests).

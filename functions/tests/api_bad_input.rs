@@ -40,33 +40,9 @@ fn bad(r: &Resp, field: &str) {
 /// A mentor (approved) and a mentee (accepted), and the mentee's request.
 async fn with_request(t: &TestApp) -> String {
     t.add_committee().await;
-    t.add_member("R4001", "1990-01-01").await;
-    t.add_member("E3001", "2007-09-01").await;
-    t.send(
-        t.as_member("R4001")
-            .post_json("/api/applications", &mentor_form()),
-    )
-    .await
-    .expect(201);
-    t.send(
-        t.as_member(CHAIR)
-            .post_json("/api/applications/mentor-R4001/approve", &json!({})),
-    )
-    .await
-    .expect(200);
-    t.send(
-        t.as_member("E3001")
-            .post_json("/api/applications", &mentee_form()),
-    )
-    .await
-    .expect(201);
-    let r = t
-        .send(t.as_member("E3001").post_json(
-            "/api/matches",
-            &json!({"mentor_id": "R4001", "message": "Please?"}),
-        ))
-        .await;
-    r.expect(201).json()["id"].as_str().unwrap().to_owned()
+    t.sample_mentor("R4001").await;
+    t.sample_mentee("E3001").await;
+    t.match_request("E3001", "R4001").await
 }
 
 fn with(mut base: Value, key: &str, value: Value) -> Value {
@@ -476,19 +452,7 @@ mod cases {
         .expect_problem(403);
         // At most 3 pending.
         for m in ["R4011", "R4012", "R4013"] {
-            t.add_member(m, "1990-01-01").await;
-            t.send(
-                t.as_member(m)
-                    .post_json("/api/applications", &mentor_form()),
-            )
-            .await
-            .expect(201);
-            t.send(
-                t.as_member(CHAIR)
-                    .post_json(&format!("/api/applications/mentor-{m}/approve"), &json!({})),
-            )
-            .await
-            .expect(200);
+            t.sample_mentor(m).await;
         }
         t.send(post(json!({"mentor_id": "R4011", "message": "x"})))
             .await

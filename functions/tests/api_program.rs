@@ -21,31 +21,6 @@ app_cases!(
     decline_withdraw_and_end_early,
 );
 
-/// Sets up a mentor (approved) and a mentee (accepted).
-async fn mentor_and_mentee(t: &TestApp, mentor: &str, mentee: &str) {
-    t.add_member(mentor, "1990-01-01").await;
-    t.add_member(mentee, "2007-09-01").await;
-    t.send(
-        t.as_member(mentor)
-            .post_json("/api/applications", &mentor_form()),
-    )
-    .await
-    .expect(201);
-    t.send(t.as_member(CHAIR).post_json(
-        &format!("/api/applications/mentor-{mentor}/approve"),
-        &json!({}),
-    ))
-    .await
-    .expect(200);
-    let r = t
-        .send(
-            t.as_member(mentee)
-                .post_json("/api/applications", &mentee_form()),
-        )
-        .await;
-    assert_eq!(r.expect(201).json()["status"]["state"], "accepted");
-}
-
 mod cases {
     use super::*;
 
@@ -475,7 +450,8 @@ mod cases {
 
     pub async fn every_role_and_route(t: TestApp) {
         t.add_committee().await;
-        mentor_and_mentee(&t, "R4001", "E3001").await;
+        t.sample_mentor("R4001").await;
+        t.sample_mentee("E3001").await;
         t.add_member("P5001", "2001-01-01").await;
         let callers: [(&str, Vec<Role>); 7] = [
             ("", vec![]),
@@ -531,20 +507,9 @@ mod cases {
 
     pub async fn decline_withdraw_and_end_early(t: TestApp) {
         t.add_committee().await;
-        mentor_and_mentee(&t, "R4001", "E3001").await;
-        t.add_member("R4002", "1990-01-01").await;
-        t.send(
-            t.as_member("R4002")
-                .post_json("/api/applications", &mentor_form()),
-        )
-        .await
-        .expect(201);
-        t.send(
-            t.as_member(CHAIR)
-                .post_json("/api/applications/mentor-R4002/approve", &json!({})),
-        )
-        .await
-        .expect(200);
+        t.sample_mentor("R4001").await;
+        t.sample_mentee("E3001").await;
+        t.sample_mentor("R4002").await;
         let ask = |mentor: &str| {
             t.as_member("E3001").post_json(
                 "/api/matches",

@@ -16,6 +16,7 @@ app_cases!(
     a_duo_formed_by_pairing_closes_both_peoples_pending_requests,
     liaisons_see_only_their_duos_and_the_duo_is_told,
     the_chair_reads_the_audit_trail_filtered_and_as_csv,
+    entries_of_one_instant_are_shown_in_the_order_written,
     suggestions_rank_mentors_and_name_conflicts,
     the_nominator_is_told_the_answer,
     a_withdrawn_request_is_told_to_the_mentor,
@@ -572,6 +573,49 @@ mod cases {
             )
             .await;
         assert_eq!(r.status, 404);
+    }
+
+    pub async fn entries_of_one_instant_are_shown_in_the_order_written(t: TestApp) {
+        // The clock stands still: each application writes `apply` then
+        // `admit` at the one instant, and so do the others after it. The
+        // keys' random ids would shuffle them; the trail keeps the order
+        // written, cause before effect, page and CSV alike.
+        t.add_committee().await;
+        let mentees = ["E1", "E2", "E3", "E4", "E5", "E6"];
+        for id in mentees {
+            t.sample_mentee(id).await;
+        }
+        let want: Vec<String> = mentees
+            .iter()
+            .flat_map(|m| [format!("apply {m}"), format!("admit {m}")])
+            .collect();
+        let (status, _, _, csv) = view(
+            &t,
+            t.as_member(CHAIR)
+                .get("/members/committee/audit/?format=csv"),
+        )
+        .await;
+        assert_eq!(status, 200, "{csv}");
+        let shown: Vec<String> = csv
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').collect::<Vec<_>>())
+            .filter(|f| f[1] == "apply" || f[1] == "admit")
+            .map(|f| format!("{} {}", f[1], f[2]))
+            .collect();
+        assert_eq!(shown, want, "{csv}");
+        let (_, html) = page(&t, CHAIR, "/members/committee/audit/").await;
+        let shown: Vec<String> = html
+            .split("<tr class=\"audit-entry\" data-actor=\"")
+            .skip(1)
+            .filter_map(|row| {
+                let (actor, rest) = row.split_once('"')?;
+                let action = rest.split("data-action=\"").nth(1)?.split('"').next()?;
+                Some(format!("{action} {actor}"))
+            })
+            .filter(|e| e.starts_with("apply ") || e.starts_with("admit "))
+            .collect();
+        assert_eq!(shown, want, "{html}");
     }
 
     pub async fn suggestions_rank_mentors_and_name_conflicts(t: TestApp) {

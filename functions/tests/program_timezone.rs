@@ -6,7 +6,7 @@
 mod support;
 
 use serde_json::json;
-use support::app::{mentee_form, mentor_form, TestApp, CHAIR};
+use support::app::TestApp;
 
 app_cases!(the_matching_deadline_ends_at_midnight_in_chicago_in_daylight_time);
 
@@ -26,26 +26,8 @@ mod cases {
         assert_eq!(t.app.config.program.timezone, "America/Chicago");
         t.add_committee().await;
         for (mentor, mentee) in [("R1", "E1"), ("R2", "E2"), ("R3", "E3")] {
-            t.add_member(mentor, "1990-01-01").await;
-            t.add_member(mentee, "2007-09-01").await;
-            t.send(
-                t.as_member(mentor)
-                    .post_json("/api/applications", &mentor_form()),
-            )
-            .await
-            .expect(201);
-            t.send(t.as_member(CHAIR).post_json(
-                &format!("/api/applications/mentor-{mentor}/approve"),
-                &json!({}),
-            ))
-            .await
-            .expect(200);
-            t.send(
-                t.as_member(mentee)
-                    .post_json("/api/applications", &mentee_form()),
-            )
-            .await
-            .expect(201);
+            t.sample_mentor(mentor).await;
+            t.sample_mentee(mentee).await;
         }
         // 2008-06-14 03:30 UTC is 22:30 on the 13th in Chicago (CDT): still
         // the deadline day, though UTC says the 14th.

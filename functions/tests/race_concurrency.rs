@@ -116,19 +116,7 @@ mod cases {
     pub async fn one_mentor_accepts_one_of_50(t: TestApp) {
         t.add_committee().await;
         let mentor = "R4001";
-        t.add_member(mentor, "1990-01-01").await;
-        t.send(
-            t.as_member(mentor)
-                .post_json("/api/applications", &mentor_form()),
-        )
-        .await
-        .expect(201);
-        t.send(t.as_member(CHAIR).post_json(
-            "/api/applications/mentor-R4001/approve",
-            &serde_json::json!({}),
-        ))
-        .await
-        .expect(200);
+        t.sample_mentor(mentor).await;
         // 50 accepted mentees (seeded: the cap admits only 25 by arrival).
         let mentees: Vec<String> = (1..=50).map(|i| format!("E{i:04}")).collect();
         for (i, m) in mentees.iter().enumerate() {

@@ -16,7 +16,7 @@ use functions::records::keys;
 use functions::store::Query;
 use mentoring::Member;
 use serde_json::{json, Value};
-use support::app::{mentee_form, mentor_form, TestApp, CHAIR, COMMITTEE, ORIGIN, STAFF};
+use support::app::{mentor_form, TestApp, CHAIR, COMMITTEE, ORIGIN, STAFF};
 
 app_cases!(
     committee_member_cannot_decide_their_own_application,
@@ -45,51 +45,6 @@ async fn put_member(t: &TestApp, id: &str, joined: &str, good_standing: bool) {
         .put(functions::roster::member_item(&m), None)
         .await
         .unwrap();
-}
-
-/// An approved mentor and an accepted mentee who form a duo; its id.
-async fn duo(t: &TestApp, mentor: &str, mentee: &str) -> String {
-    t.add_member(mentor, "1990-01-01").await;
-    t.add_member(mentee, "2007-09-01").await;
-    t.send(
-        t.as_member(mentor)
-            .post_json("/api/applications", &mentor_form()),
-    )
-    .await
-    .expect(201);
-    t.send(t.as_member(CHAIR).post_json(
-        &format!("/api/applications/mentor-{mentor}/approve"),
-        &json!({}),
-    ))
-    .await
-    .expect(200);
-    t.send(
-        t.as_member(mentee)
-            .post_json("/api/applications", &mentee_form()),
-    )
-    .await
-    .expect(201);
-    let request = t
-        .send(t.as_member(mentee).post_json(
-            "/api/matches",
-            &json!({"mentor_id": mentor, "message": "Please mentor me."}),
-        ))
-        .await
-        .expect(201)
-        .json()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    t.send(
-        t.as_member(mentor)
-            .post_json(&format!("/api/matches/{request}/accept"), &json!({})),
-    )
-    .await
-    .expect(200)
-    .json()["duo"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
 }
 
 /// One session cookie (and its CSRF token) kept across requests.
@@ -182,7 +137,7 @@ mod cases {
     pub async fn end_early_reason_reaches_only_the_chair_and_the_liaison(t: TestApp) {
         t.add_committee().await;
         let (mentor, mentee) = ("R4001", "E3001");
-        let id = duo(&t, mentor, mentee).await;
+        let id = t.sample_duo(mentee, mentor).await;
         t.send(t.as_member(CHAIR).post_json(
             &format!("/api/duos/{id}/liaison"),
             &json!({"liaison_id": COMMITTEE[0]}),
@@ -401,7 +356,7 @@ mod cases {
     pub async fn anonymous_answer_with_idempotency_key_is_not_linked_to_its_member(t: TestApp) {
         t.add_committee().await;
         let (mentor, mentee) = ("R4001", "E3001");
-        duo(&t, mentor, mentee).await;
+        t.sample_duo(mentee, mentor).await;
         t.set_time("2008-11-20T16:00:00Z");
         let survey = t.app.config.survey("midpoint").unwrap();
         assert!(survey.anonymous);
@@ -447,21 +402,8 @@ mod cases {
     pub async fn request_page_shows_a_mentor_only_to_those_who_see_the_directory(t: TestApp) {
         t.add_committee().await;
         let (mentor, mentee) = ("R4001", "E3001");
-        t.add_member(mentor, "1990-01-01").await;
-        t.add_member(mentee, "2007-09-01").await;
         t.add_member("P5001", "2001-01-01").await;
-        t.send(
-            t.as_member(mentor)
-                .post_json("/api/applications", &mentor_form()),
-        )
-        .await
-        .expect(201);
-        t.send(t.as_member(CHAIR).post_json(
-            &format!("/api/applications/mentor-{mentor}/approve"),
-            &json!({}),
-        ))
-        .await
-        .expect(200);
+        t.sample_mentor(mentor).await;
         // A member who may not see the directory learns nothing of the mentor.
         let (status, body) = request_page(&t, "P5001", mentor).await;
         assert_eq!(status, 403, "{body}");
@@ -473,12 +415,7 @@ mod cases {
             assert!(!body.contains(secret), "{secret} shown: {body}");
         }
         // An accepted mentee sees the form.
-        t.send(
-            t.as_member(mentee)
-                .post_json("/api/applications", &mentee_form()),
-        )
-        .await
-        .expect(201);
+        t.sample_mentee(mentee).await;
         let (status, body) = request_page(&t, mentee, mentor).await;
         assert_eq!(status, 200, "{body}");
         assert!(body.contains("Library Director"));

@@ -7,54 +7,9 @@
 mod support;
 
 use serde_json::json;
-use support::app::{mentee_form, mentor_form, TestApp, CHAIR};
+use support::app::{TestApp, CHAIR};
 
 app_cases!(the_scheduler_the_api_the_page_and_the_report_count_the_same_invited);
-
-/// `mentee` asks `mentor`, who accepts; the duo's id.
-async fn duo(t: &TestApp, mentee: &str, mentor: &str) -> String {
-    t.add_member(mentor, "1990-01-01").await;
-    t.add_member(mentee, "2007-09-01").await;
-    t.send(
-        t.as_member(mentor)
-            .post_json("/api/applications", &mentor_form()),
-    )
-    .await
-    .expect(201);
-    t.send(t.as_member(CHAIR).post_json(
-        &format!("/api/applications/mentor-{mentor}/approve"),
-        &json!({}),
-    ))
-    .await
-    .expect(200);
-    t.send(
-        t.as_member(mentee)
-            .post_json("/api/applications", &mentee_form()),
-    )
-    .await
-    .expect(201);
-    let request = t
-        .send(t.as_member(mentee).post_json(
-            "/api/matches",
-            &json!({"mentor_id": mentor, "message": "Please mentor me."}),
-        ))
-        .await
-        .expect(201)
-        .json()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    t.send(
-        t.as_member(mentor)
-            .post_json(&format!("/api/matches/{request}/accept"), &json!({})),
-    )
-    .await
-    .expect(200)
-    .json()["duo"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
 
 async fn end(t: &TestApp, duo: &str, by: &str) {
     t.send(t.as_member(by).post_json(
@@ -70,9 +25,9 @@ mod cases {
 
     pub async fn the_scheduler_the_api_the_page_and_the_report_count_the_same_invited(t: TestApp) {
         t.add_committee().await;
-        duo(&t, "E1", "R1").await;
-        let d2 = duo(&t, "E2", "R2").await;
-        let d3 = duo(&t, "E3", "R3").await;
+        t.sample_duo("E1", "R1").await;
+        let d2 = t.sample_duo("E2", "R2").await;
+        let d3 = t.sample_duo("E3", "R3").await;
         // d2 ends before the mid-way survey opens (2008-11-17), d3 after.
         t.set_time("2008-08-01T15:00:00Z");
         end(&t, &d2, "E2").await;

@@ -23,8 +23,8 @@
 //! from run to run replaced: the CSRF token (`[csrf]`) and the store's
 //! random ids (`[id1]`, `[id2]`, ... in order of appearance). The audit
 //! trail lists the entries of one instant (one request writes several) in
-//! the store's key order, by their random ids: the snapshot sorts those
-//! among themselves ([`same_instant_sorted`]).
+//! the order they were written (`functions::audit::order`), so the pages
+//! are snapshotted as they come.
 
 mod support;
 
@@ -335,54 +335,8 @@ fn shown(label: &str, who: &str, r: &Resp) -> String {
         r.header("location")
             .map(|l| format!("\nLocation: {l}"))
             .unwrap_or_default(),
-        same_instant_sorted(&r.text())
+        r.text()
     )
-}
-
-/// The audit trail's entries (a table row of the page, a line of the CSV)
-/// that share their instant, sorted among themselves; all else as it is.
-fn same_instant_sorted(text: &str) -> String {
-    // Entries as units: a row `<tr class="audit-entry"` .. `</tr>` (its
-    // instant on the next line), or a CSV line (its instant before the
-    // first comma).
-    let csv = text.starts_with("at,action,actor,");
-    let mut units: Vec<(Option<String>, String)> = Vec::new();
-    let mut lines = text.split_inclusive('\n');
-    while let Some(line) = lines.next() {
-        if line.trim_start().starts_with("<tr class=\"audit-entry\"") {
-            let mut unit = line.to_owned();
-            let mut at = None;
-            for l in lines.by_ref() {
-                if at.is_none() {
-                    at = Some(l.trim().to_owned());
-                }
-                unit.push_str(l);
-                if l.trim() == "</tr>" {
-                    break;
-                }
-            }
-            units.push((at, unit));
-        } else if csv && !line.starts_with("at,action,") {
-            let at = line.split(',').next().map(str::to_owned);
-            units.push((at, line.to_owned()));
-        } else {
-            units.push((None, line.to_owned()));
-        }
-    }
-    let mut i = 0;
-    while i < units.len() {
-        let Some(at) = units[i].0.clone() else {
-            i += 1;
-            continue;
-        };
-        let run = units[i..]
-            .iter()
-            .take_while(|(a, _)| a.as_deref() == Some(at.as_str()))
-            .count();
-        units[i..i + run].sort_by(|a, b| a.1.cmp(&b.1));
-        i += run;
-    }
-    units.into_iter().map(|(_, u)| u).collect()
 }
 
 /// `text` with the CSRF tokens and the store's random ids (20 lowercase

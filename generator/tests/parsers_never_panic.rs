@@ -12,23 +12,12 @@ use generator::load::SourceFile;
 use generator::{data, frontmatter, markdown, profile_yaml, profiles, Diagnostic};
 use proptest::prelude::*;
 
+#[path = "../../testing/proptest_support.rs"]
+mod proptest_support;
+use proptest_support::{config, content, mutate, Edit};
+
 /// Cases per property (also the count written in the closing note).
 const CASES: u32 = 256;
-
-fn config() -> ProptestConfig {
-    ProptestConfig {
-        cases: CASES,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
-}
-
-fn content(rel: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../content")
-        .join(rel);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
 
 fn source(rel: &str, text: String) -> SourceFile {
     SourceFile {
@@ -42,75 +31,13 @@ fn program() -> mentoring::program::Program {
     data::program(&source("program.yaml", content("program.yaml"))).expect("program.yaml")
 }
 
-/// One edit of a text, as a careless or hostile hand makes it.
-#[derive(Debug, Clone)]
-enum Edit {
-    Truncate(prop::sample::Index),
-    DropLine(prop::sample::Index),
-    RepeatLine(prop::sample::Index),
-    /// Replace one line's value (after its first `:`).
-    Value(prop::sample::Index, String),
-    Insert(prop::sample::Index, String),
-}
-
+/// Edits of the pages, profiles and data files.
 fn edits() -> impl Strategy<Value = Vec<Edit>> {
     let value = prop_oneof![
-        ".{0,30}",
-        Just(" [".to_owned()),
-        Just(" {a: 1".to_owned()),
-        Just(" -1".to_owned()),
-        Just(" 99999999999999999999".to_owned()),
-        Just(" ~".to_owned()),
-        Just(" !!binary aGk=".to_owned()),
-        Just(" *anchor".to_owned()),
-        Just(" javascript:alert(1)".to_owned()),
+        proptest_support::hostile_yaml_values(),
         Just(" \"[x](@/no-such-page.md)\"".to_owned()),
     ];
-    let edit = prop_oneof![
-        any::<prop::sample::Index>().prop_map(Edit::Truncate),
-        any::<prop::sample::Index>().prop_map(Edit::DropLine),
-        any::<prop::sample::Index>().prop_map(Edit::RepeatLine),
-        (any::<prop::sample::Index>(), value).prop_map(|(i, v)| Edit::Value(i, v)),
-        (any::<prop::sample::Index>(), "[ -~\t]{0,40}|---").prop_map(|(i, l)| Edit::Insert(i, l)),
-    ];
-    prop::collection::vec(edit, 1..4)
-}
-
-fn mutate(text: &str, edits: &[Edit]) -> String {
-    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
-    for e in edits {
-        if lines.is_empty() {
-            lines.push(String::new());
-        }
-        match e {
-            Edit::Truncate(i) => {
-                let joined = lines.join("\n");
-                let mut cut = i.index(joined.len() + 1);
-                while !joined.is_char_boundary(cut) {
-                    cut -= 1;
-                }
-                lines = joined[..cut].lines().map(str::to_owned).collect();
-            }
-            Edit::DropLine(i) => {
-                lines.remove(i.index(lines.len()));
-            }
-            Edit::RepeatLine(i) => {
-                let at = i.index(lines.len());
-                lines.insert(at, lines[at].clone());
-            }
-            Edit::Value(i, v) => {
-                let at = i.index(lines.len());
-                if let Some((key, _)) = lines[at].split_once(':') {
-                    lines[at] = format!("{key}:{v}");
-                }
-            }
-            Edit::Insert(i, l) => {
-                let at = i.index(lines.len() + 1);
-                lines.insert(at, l.clone());
-            }
-        }
-    }
-    lines.join("\n")
+    proptest_support::edits(value, "[ -~\t]{0,40}|---")
 }
 
 fn assert_diagnostics(ds: &[Diagnostic]) {
@@ -164,7 +91,7 @@ fn the_real_files_parse() {
 }
 
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(config(CASES))]
 
     /// A page, edited, or arbitrary text: split into front matter and body
     /// or refused with a diagnostic; the body renders.

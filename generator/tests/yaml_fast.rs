@@ -8,6 +8,10 @@ use generator::yaml_fast;
 use proptest::prelude::*;
 use std::path::Path;
 
+#[path = "../../testing/proptest_support.rs"]
+mod proptest_support;
+use proptest_support::{config, mutate, Edit};
+
 /// Every profile file of the repository (sample content, test fixtures).
 fn profile_files() -> Vec<(String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -128,16 +132,7 @@ fn leaves_what_it_does_not_read_to_serde_yaml() {
     }
 }
 
-/// One edit of a text (as in parsers_never_panic.rs).
-#[derive(Debug, Clone)]
-enum Edit {
-    Truncate(prop::sample::Index),
-    DropLine(prop::sample::Index),
-    RepeatLine(prop::sample::Index),
-    Value(prop::sample::Index, String),
-    Insert(prop::sample::Index, String),
-}
-
+/// Edits of a profile, around what the fast reader reads and refuses.
 fn edits() -> impl Strategy<Value = Vec<Edit>> {
     let value = prop_oneof![
         ".{0,20}",
@@ -162,55 +157,11 @@ fn edits() -> impl Strategy<Value = Vec<Edit>> {
         Just("# comment".to_owned()),
         Just("key: value".to_owned()),
     ];
-    let edit = prop_oneof![
-        any::<prop::sample::Index>().prop_map(Edit::Truncate),
-        any::<prop::sample::Index>().prop_map(Edit::DropLine),
-        any::<prop::sample::Index>().prop_map(Edit::RepeatLine),
-        (any::<prop::sample::Index>(), value).prop_map(|(i, v)| Edit::Value(i, v)),
-        (any::<prop::sample::Index>(), line).prop_map(|(i, l)| Edit::Insert(i, l)),
-    ];
-    prop::collection::vec(edit, 1..4)
-}
-
-fn mutate(text: &str, edits: &[Edit]) -> String {
-    let mut lines: Vec<String> = text.split('\n').map(str::to_owned).collect();
-    for e in edits {
-        if lines.is_empty() {
-            lines.push(String::new());
-        }
-        match e {
-            Edit::Truncate(i) => {
-                let joined = lines.join("\n");
-                let mut cut = i.index(joined.len() + 1);
-                while !joined.is_char_boundary(cut) {
-                    cut -= 1;
-                }
-                lines = joined[..cut].split('\n').map(str::to_owned).collect();
-            }
-            Edit::DropLine(i) => {
-                lines.remove(i.index(lines.len()));
-            }
-            Edit::RepeatLine(i) => {
-                let at = i.index(lines.len());
-                lines.insert(at, lines[at].clone());
-            }
-            Edit::Value(i, v) => {
-                let at = i.index(lines.len());
-                if let Some((key, _)) = lines[at].split_once(':') {
-                    lines[at] = format!("{key}:{v}");
-                }
-            }
-            Edit::Insert(i, l) => {
-                let at = i.index(lines.len() + 1);
-                lines.insert(at, l.clone());
-            }
-        }
-    }
-    lines.join("\n")
+    proptest_support::edits(value, line)
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 2048, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(config(2048))]
 
     /// Whatever the fast reader reads of an edited profile, serde_yaml
     /// reads the same.

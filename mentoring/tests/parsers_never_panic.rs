@@ -4,8 +4,6 @@
 //! For any input: no panic, and every refusal names a field and says what
 //! is wrong. [`CASES`] cases a property.
 
-use std::path::Path;
-
 use chrono::NaiveDate;
 use mentoring::answers::{validate_answers, Answers};
 use mentoring::calendar::validate_survey_windows;
@@ -15,23 +13,12 @@ use mentoring::survey::Survey;
 use proptest::prelude::*;
 use serde_json::Value;
 
+#[path = "../../testing/proptest_support.rs"]
+mod proptest_support;
+use proptest_support::{config, content, mutate, Edit};
+
 /// Cases per property (also the count written in the closing note).
 const CASES: u32 = 256;
-
-fn config() -> ProptestConfig {
-    ProptestConfig {
-        cases: CASES,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
-}
-
-fn content(rel: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../content")
-        .join(rel);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
 
 fn program() -> Program {
     serde_yaml::from_str(&content("program.yaml")).expect("content/program.yaml")
@@ -41,81 +28,14 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2008, 3, 1).unwrap()
 }
 
-/// One edit of a text, as a careless or hostile hand makes it.
-#[derive(Debug, Clone)]
-enum Edit {
-    /// Cut the text at a point.
-    Truncate(prop::sample::Index),
-    /// Drop one line.
-    DropLine(prop::sample::Index),
-    /// Repeat one line.
-    RepeatLine(prop::sample::Index),
-    /// Replace one line's value (after its first `:`) with this text.
-    Value(prop::sample::Index, String),
-    /// Insert this line.
-    Insert(prop::sample::Index, String),
-}
-
+/// Edits of the profiles and data files.
 fn edits() -> impl Strategy<Value = Vec<Edit>> {
     let value = prop_oneof![
-        ".{0,30}",
-        Just(" [".to_owned()),
-        Just(" {a: 1".to_owned()),
-        Just(" -1".to_owned()),
-        Just(" 99999999999999999999".to_owned()),
-        Just(" ~".to_owned()),
+        proptest_support::hostile_yaml_values(),
         Just(" []".to_owned()),
-        Just(" !!binary aGk=".to_owned()),
-        Just(" *anchor".to_owned()),
-        Just(" javascript:alert(1)".to_owned()),
         Just(" 2008-02-30".to_owned()),
     ];
-    let edit = prop_oneof![
-        any::<prop::sample::Index>().prop_map(Edit::Truncate),
-        any::<prop::sample::Index>().prop_map(Edit::DropLine),
-        any::<prop::sample::Index>().prop_map(Edit::RepeatLine),
-        (any::<prop::sample::Index>(), value).prop_map(|(i, v)| Edit::Value(i, v)),
-        (any::<prop::sample::Index>(), "[ -~\t]{0,40}").prop_map(|(i, l)| Edit::Insert(i, l)),
-    ];
-    prop::collection::vec(edit, 1..4)
-}
-
-/// `text` with `edits` applied.
-fn mutate(text: &str, edits: &[Edit]) -> String {
-    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
-    for e in edits {
-        if lines.is_empty() {
-            lines.push(String::new());
-        }
-        match e {
-            Edit::Truncate(i) => {
-                let joined = lines.join("\n");
-                let mut cut = i.index(joined.len() + 1);
-                while !joined.is_char_boundary(cut) {
-                    cut -= 1;
-                }
-                lines = joined[..cut].lines().map(str::to_owned).collect();
-            }
-            Edit::DropLine(i) => {
-                lines.remove(i.index(lines.len()));
-            }
-            Edit::RepeatLine(i) => {
-                let at = i.index(lines.len());
-                lines.insert(at, lines[at].clone());
-            }
-            Edit::Value(i, v) => {
-                let at = i.index(lines.len());
-                if let Some((key, _)) = lines[at].split_once(':') {
-                    lines[at] = format!("{key}:{v}");
-                }
-            }
-            Edit::Insert(i, l) => {
-                let at = i.index(lines.len() + 1);
-                lines.insert(at, l.clone());
-            }
-        }
-    }
-    lines.join("\n")
+    proptest_support::edits(value, "[ -~\t]{0,40}")
 }
 
 fn assert_field_errors(errors: &[mentoring::FieldError]) {
@@ -183,7 +103,7 @@ fn the_real_files_parse() {
 }
 
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(config(CASES))]
 
     /// A mentor's profile YAML, edited: parsed or refused, and when parsed,
     /// every problem names its field.

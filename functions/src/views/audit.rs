@@ -17,6 +17,7 @@ use super::load::member_name;
 use super::page::{render_with, text_response};
 use super::{Page, ViewError, Viewer};
 use crate::app::App;
+use crate::audit;
 use crate::records::keys;
 use crate::store::{Item, Query, Value};
 
@@ -89,17 +90,20 @@ pub fn concerns(row: &Row, member: &str) -> bool {
     row.actor == member || named(&row.subject) || named(&row.detail)
 }
 
-/// The trail of `scope` (a cohort id), oldest first, filtered.
+/// The trail of `scope` (a cohort id), oldest first — in the order of
+/// [`audit::order`]: by instant, then in the order written (cause before
+/// effect) — filtered.
 pub async fn rows(
     app: &App,
     scope: &str,
     member: &str,
     action: &str,
 ) -> Result<(Vec<Row>, Vec<String>), ViewError> {
-    let items = app
+    let mut items = app
         .store
         .query(&Query::table(keys::audit_pk(scope)).prefix(keys::AUDIT_PREFIX))
         .await?;
+    items.sort_by(audit::order);
     let all: Vec<Row> = items.iter().map(row).collect();
     let mut actions: Vec<String> = all.iter().map(|r| r.action.clone()).collect();
     actions.sort();

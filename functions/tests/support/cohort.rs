@@ -4,9 +4,9 @@
 //! the server-rendered pages.
 
 use http::Request;
-use serde_json::json;
+use serde_json::{json, Value};
 
-use super::app::{Resp, TestApp, CHAIR};
+use super::app::{mentee_form, mentor_form, Resp, TestApp, CHAIR};
 
 impl TestApp {
     /// Moves the clock on by `minutes` (seeded steps get distinct instants,
@@ -60,36 +60,67 @@ impl TestApp {
     /// `id` joins the roster (long-standing) and applies as a mentor; the
     /// application waits for the committee.
     pub async fn mentor_applies(&self, id: &str, institution: &str, expertise: &[&str]) {
+        let mut form = mentor_form();
+        form["institution"] = json!(institution);
+        form["expertise"] = json!(expertise);
+        self.mentor_applies_with(id, &form).await;
+    }
+
+    /// `id` joins the roster (long-standing) and applies as a mentor with
+    /// `form`; the application waits for the committee.
+    pub async fn mentor_applies_with(&self, id: &str, form: &Value) {
         self.add_member(id, "1990-01-01").await;
-        self.send(self.as_member(id).post_json(
-            "/api/applications",
-            &json!({
-                "side": "mentor", "title": "Library Director", "institution": institution,
-                "expertise": expertise, "years_involvement": 12,
-                "bio": "Twenty years in public libraries.", "availability": "Twice a month."
-            }),
-        ))
-        .await
-        .expect(201);
+        self.send(self.as_member(id).post_json("/api/applications", form))
+            .await
+            .expect(201);
+    }
+
+    /// `id` joins the roster (long-standing), applies with the sample
+    /// mentor form ([`mentor_form`]), and the chair approves.
+    pub async fn sample_mentor(&self, id: &str) {
+        self.mentor_applies_with(id, &mentor_form()).await;
+        self.approve_mentor(id).await;
     }
 
     /// `id` joins the roster (a first-year member) and is accepted as a
     /// mentee from `institution` interested in `interests`.
     pub async fn accepted_mentee(&self, id: &str, institution: &str, interests: &[&str]) {
+        self.accepted_mentee_with(
+            id,
+            &json!({
+                "side": "mentee", "goals": "Learn to lead a team through change.",
+                "background": "Reference librarian, two years.", "interests": interests,
+                "availability": "Monthly calls.", "institution": institution
+            }),
+        )
+        .await;
+    }
+
+    /// `id` joins the roster (a first-year member) and applies as a mentee
+    /// with `form`; accepted.
+    pub async fn accepted_mentee_with(&self, id: &str, form: &Value) {
         self.add_member(id, "2007-09-01").await;
         let v = self
-            .send(self.as_member(id).post_json(
-                "/api/applications",
-                &json!({
-                    "side": "mentee", "goals": "Learn to lead a team through change.",
-                    "background": "Reference librarian, two years.", "interests": interests,
-                    "availability": "Monthly calls.", "institution": institution
-                }),
-            ))
+            .send(self.as_member(id).post_json("/api/applications", form))
             .await
             .expect(201)
             .json();
         assert_eq!(v["status"]["state"], "accepted", "{v}");
+    }
+
+    /// `id` joins the roster (a first-year member) and is accepted with the
+    /// sample mentee form ([`mentee_form`]).
+    pub async fn sample_mentee(&self, id: &str) {
+        self.accepted_mentee_with(id, &mentee_form()).await;
+    }
+
+    /// A duo of a [`sample_mentor`](Self::sample_mentor) `mentor` and a
+    /// [`sample_mentee`](Self::sample_mentee) `mentee`, new to the roster;
+    /// its id.
+    pub async fn sample_duo(&self, mentee: &str, mentor: &str) -> String {
+        self.sample_mentor(mentor).await;
+        self.sample_mentee(mentee).await;
+        self.form_duo(mentee, mentor).await
     }
 
     /// `mentee` asks `mentor`; the request's id.
