@@ -7,8 +7,11 @@
 //! - [`auth`]: OpenID Connect sign-in, sessions, CSRF; [`members_gate`]: the
 //!   members-only files; [`roster`]: the association's member roster.
 //! - [`store`]: the `Store` trait with DynamoDB and embedded (redb)
-//!   implementations; [`records`]: the key layout of the single table.
-//! - [`mail`]: SES and the local outbox; [`scheduler`]: the scheduled job;
+//!   implementations; [`records`]: the key layout of the single table
+//!   (both from the `duos-store` crate).
+//! - [`mail`]: SES and the local outbox, and [`clock`] (the `duos-mail`
+//!   crate); [`aws`]: the AWS SDK configuration (the `duos-aws` crate);
+//!   [`scheduler`]: the scheduled job;
 //!   [`report`] and [`alumni`]: evaluation; [`views`]: per-user pages.
 //! - [`deploy`]: what each function may call on AWS (checked against
 //!   infra/template.yaml) and [`routes`]: each function's route table; the
@@ -19,15 +22,12 @@ pub mod alumni;
 pub mod app;
 pub mod audit;
 pub mod auth;
-pub mod aws;
-pub mod clock;
 pub mod config;
 pub mod deploy;
 pub mod handlers;
 pub mod http;
 pub mod idempotency;
 pub mod logging;
-pub mod mail;
 pub mod members_area;
 pub mod members_gate;
 pub mod publish;
@@ -38,6 +38,11 @@ pub mod roster;
 pub mod router;
 pub mod routes;
 pub mod scheduler;
-pub mod store;
 pub mod views;
 pub mod waitlist;
+
+// The crates split off along the seams, under their old paths.
+pub use duos_aws as aws;
+pub use duos_mail as mail;
+pub use duos_mail::clock;
+pub use duos_store::store;

@@ -1,5 +1,17 @@
-//! Mail: what the functions send (nomination consent links, match requests,
-//! accept/decline, expiry, survey invitations) and where it goes.
+//! duos-mail: what the functions send (nomination consent links, match
+//! requests, accept/decline, expiry, survey invitations) and where it goes.
+//!
+//! Its one job is mail: the [`Mailer`] trait, the SES sender, the local
+//! outbox, building and reading RFC 5322 messages and checking addresses.
+//! It depends on `mentoring` (the address rule) and `duos-aws` (the SES
+//! client's configuration); `functions` depends on it and re-exports it as
+//! `functions::mail`.
+//!
+//! It also holds [`clock`] (re-exported as `functions::clock`): the outbox
+//! stamps its messages with the handlers' [`clock::Clock`], the store never
+//! reads the time (its callers pass instants in), so this is the lowest
+//! crate that needs a clock; a crate of its own for 100 lines was not
+//! worth it.
 //!
 //! [`Mailer`] is the seam: the SES sender on AWS, the outbox (`.eml` files)
 //! under `duos serve` and in tests. Handlers build a [`Mail`] and send it; a
@@ -9,6 +21,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 pub mod address;
+pub mod clock;
 pub mod message;
 pub mod outbox;
 pub mod ses;

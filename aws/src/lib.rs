@@ -1,5 +1,15 @@
-//! The one place the AWS SDK's shared configuration is made, for every
-//! client duos builds (DynamoDB, SES v2, S3, SSM).
+//! duos-aws: the one place the AWS SDK's shared configuration is made, for
+//! every client duos builds (DynamoDB, SES v2, S3, SSM).
+//!
+//! Its one job is "where does an AWS client connect, with which
+//! credentials": [`AwsTarget`], [`sdk_config`], [`StaticCredentials`] and the
+//! [`aws_target_builders!`] macro the clients' configurations share, plus the
+//! SSM SecureString reads the CLI and the functions' cold start need
+//! ([`ssm_secure_string`] / [`read_secure_string`]; only linked where
+//! called). The S3 client is `duos-lambda`'s alone (the members bucket), so
+//! the `duos` CLI never compiles it. It is the bottom of the functions' crate graph:
+//! `duos-store` (DynamoDB) and `duos-mail` (SES) depend on it, and
+//! `functions` re-exports it as `functions::aws`.
 //!
 //! Production passes nothing: region, credentials (the Lambda role) and any
 //! `AWS_ENDPOINT_URL[_<SERVICE>]` come from the SDK's default chains. Tests
@@ -8,9 +18,26 @@
 //! the one given.
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
-use aws_sdk_dynamodb::config::{Credentials, SharedCredentialsProvider};
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_credential_types::Credentials;
 
-use crate::store::StaticCredentials;
+/// Fixed credentials (tests, local DynamoDB-speaking servers). Production
+/// leaves them out and uses the SDK's default chain (the Lambda role).
+#[derive(Clone)]
+pub struct StaticCredentials {
+    /// Access key id.
+    pub access_key_id: String,
+    /// Secret access key.
+    pub secret_access_key: String,
+}
+
+impl std::fmt::Debug for StaticCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StaticCredentials")
+            .field("access_key_id", &self.access_key_id)
+            .finish_non_exhaustive()
+    }
+}
 
 /// Where an AWS client connects: each part optional, the SDK's default
 /// chains taking the place of what is left out (see the module docs).
@@ -41,7 +68,9 @@ impl AwsTarget {
 }
 
 /// The builder methods `endpoint_url`, `region` and `credentials` of a
-/// client's configuration that keeps its [`AwsTarget`] in a field `aws`.
+/// client's configuration that keeps its [`AwsTarget`] in a field `aws`
+/// (use it inside that type's `impl` block: `duos_aws::aws_target_builders!();`).
+#[macro_export]
 macro_rules! aws_target_builders {
     () => {
         /// Builder: talk to this endpoint instead of AWS's.
@@ -65,7 +94,7 @@ macro_rules! aws_target_builders {
             access_key_id: impl Into<String>,
             secret_access_key: impl Into<String>,
         ) -> Self {
-            self.aws.credentials = Some($crate::store::StaticCredentials {
+            self.aws.credentials = Some($crate::StaticCredentials {
                 access_key_id: access_key_id.into(),
                 secret_access_key: secret_access_key.into(),
             });
@@ -73,7 +102,6 @@ macro_rules! aws_target_builders {
         }
     };
 }
-pub(crate) use aws_target_builders;
 
 /// The shared SDK configuration: the default chains, each overridden by
 /// what is given (see the module docs).

@@ -21,7 +21,7 @@
 //! # Use
 //! ```
 //! use std::sync::Arc;
-//! use functions::store::{
+//! use duos_store::store::{
 //!     Condition, EmbeddedStore, Item, Key, Query, Store, StoreError, TransactOp, UpdateAction,
 //! };
 //! # #[tokio::main(flavor = "current_thread")]
@@ -82,7 +82,9 @@ mod stats;
 mod types;
 mod validate;
 
-pub use dynamo::{DynamoConfig, DynamoStore, StaticCredentials};
+pub use dynamo::{DynamoConfig, DynamoStore};
+// Lives in duos-aws (the AWS client configuration); kept here by name.
+pub use duos_aws::StaticCredentials;
 pub use embedded::EmbeddedStore;
 pub use error::StoreError;
 pub use stats::OpStats;

@@ -44,31 +44,13 @@ const MAX_ATTEMPTS: u32 = 6;
 const BACKOFF_BASE: Duration = Duration::from_millis(20);
 const BACKOFF_CAP: Duration = Duration::from_millis(1000);
 
-/// Fixed credentials (tests, local DynamoDB-speaking servers). Production
-/// leaves them out and uses the SDK's default chain (the Lambda role).
-#[derive(Clone)]
-pub struct StaticCredentials {
-    /// Access key id.
-    pub access_key_id: String,
-    /// Secret access key.
-    pub secret_access_key: String,
-}
-
-impl std::fmt::Debug for StaticCredentials {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("StaticCredentials")
-            .field("access_key_id", &self.access_key_id)
-            .finish_non_exhaustive()
-    }
-}
-
 /// Where the DynamoDB store's table is.
 #[derive(Clone, Debug)]
 pub struct DynamoConfig {
     /// Table name.
     pub table: String,
     /// Where the DynamoDB client connects.
-    pub aws: crate::aws::AwsTarget,
+    pub aws: duos_aws::AwsTarget,
 }
 
 impl DynamoConfig {
@@ -76,11 +58,11 @@ impl DynamoConfig {
     pub fn new(table: impl Into<String>) -> Self {
         DynamoConfig {
             table: table.into(),
-            aws: crate::aws::AwsTarget::default(),
+            aws: duos_aws::AwsTarget::default(),
         }
     }
 
-    crate::aws::aws_target_builders!();
+    duos_aws::aws_target_builders!();
 }
 
 /// The store on AWS: one DynamoDB table. Cheap to clone.

@@ -14,7 +14,7 @@ use aws_sdk_sesv2::types::{Destination, EmailContent, RawMessage};
 use aws_sdk_sesv2::Client;
 
 use super::{message, Mail, MailError, Mailbox, Mailer};
-use crate::aws::AwsTarget;
+use duos_aws::AwsTarget;
 
 /// How to reach SES and who the mail is from.
 #[derive(Clone, Debug)]
@@ -38,7 +38,7 @@ impl SesConfig {
         }
     }
 
-    crate::aws::aws_target_builders!();
+    duos_aws::aws_target_builders!();
 
     /// Builder: send through this SES configuration set.
     #[must_use]

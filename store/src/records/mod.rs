@@ -19,15 +19,15 @@
 //! | `NOMTOKEN#<sha256>` | `NOMTOKEN` | `cohort`, `nomination`: the consent link's lookup | |
 //! | `SURVEY#<c>#<survey>` | `RESP#<id>` | a survey response; no member id when the survey is anonymous | |
 //! | `SURVEY#<c>#<survey>` | `DONE#<hmac>` | "answered": [`mentoring::answers::dedupe_key`], nothing else | |
-//! | `AUDIT#<c>` (or `AUDIT#program`) | `AUDIT#<instant>#<id>` | one audit entry ([`crate::audit`]); anonymous answers: `AUDIT#<date>#<id>`, no actor | |
+//! | `AUDIT#<c>` (or `AUDIT#program`) | `AUDIT#<instant>#<id>` | one audit entry (`functions::audit`); anonymous answers: `AUDIT#<date>#<id>`, no actor | |
 //! | `COHORT#<c>` | `VACANCY#<id>` | a freed mentee place ([`mentoring::waitlist::Vacancy`]); `holder` while offered | |
 //! | `COHORT#<c>` | `OFFER#<id>` | a place offered to a waitlisted mentee ([`mentoring::waitlist::Offer`]) | `MEMBER#<member>` / `OFFER#<c>#<id>` |
 //! | `COHORT#<c>` | `OFFERED#<member>` | `offer`: the one offer the member got in the cohort | |
-//! | `COHORT#<c>` | `PROPOSAL#<id>` | a pair the chair proposed at the matching deadline (the chair's proposal, see `crate::handlers::pairing`) | `MEMBER#<mentee>` / `PROPOSAL#<c>#<id>` |
+//! | `COHORT#<c>` | `PROPOSAL#<id>` | a pair the chair proposed at the matching deadline (the chair's proposal, see `functions::handlers::pairing`) | `MEMBER#<mentee>` / `PROPOSAL#<c>#<id>` |
 //! | `COHORT#<c>` | `ALUMNI#<member>` | `join`: the alumni e-mail group choice | |
 //! | `MEMBER#<id>` | `PROFILE` | the member's profile ([`profile::ProfileRecord`]: the [`mentoring::Profile`], slug, `published`, `paused`) | `PROFILES` / `MEMBER#<id>` |
-//! | `MEMBER#<id>` | `ROSTER` | the roster ([`crate::roster`]) | `ROSTER` / `MEMBER#<id>` |
-//! | `IDEMP#<member>#<key>` | `IDEMP` | a claimed / stored response of an `Idempotency-Key` ([`crate::idempotency`]) | |
+//! | `MEMBER#<id>` | `ROSTER` | the roster (`functions::roster`) | `ROSTER` / `MEMBER#<id>` |
+//! | `IDEMP#<member>#<key>` | `IDEMP` | a claimed / stored response of an `Idempotency-Key` (`functions::idempotency`) | |
 //!
 //! Typed items hold the record's own fields as top-level attributes (the
 //! mentoring type's serde shape, numbers whole, dates as strings), plus
@@ -44,7 +44,6 @@ use mentoring::application::{MenteeApplication, MentorApplication};
 use mentoring::duo::Duo;
 use mentoring::matching::MatchRequest;
 use mentoring::nomination::Nomination;
-use mentoring::Member;
 use ring::rand::{SecureRandom, SystemRandom};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -260,7 +259,7 @@ pub fn nomination_token_item(n: &Nomination) -> Item {
 }
 
 /// The item of a freed place; `holder` names who holds its offer (for
-/// the conditional writes of [`crate::waitlist`]).
+/// the conditional writes of `functions::waitlist`).
 pub fn vacancy_item(v: &mentoring::waitlist::Vacancy) -> Item {
     let mut item = record_item(
         &keys::vacancy(&v.cohort, &v.id),
@@ -294,10 +293,4 @@ pub fn lock_item(key: &Key, duo_id: &str, partner: &str) -> Item {
         .with(KIND, "lock")
         .with("duo", duo_id)
         .with("partner", partner)
-}
-
-/// A roster member by id: the roster's item `MEMBER#<id> / ROSTER` (see
-/// [`crate::roster`]).
-pub async fn load_member(store: &dyn Store, member_id: &str) -> Result<Option<Member>, StoreError> {
-    crate::roster::load_member(store, member_id).await
 }
