@@ -39,10 +39,11 @@
 //! # Features
 //! `lambda_http` is an ordinary dependency, so `cargo test --workspace` and
 //! `cargo clippy --workspace --all-targets` build these binaries and the
-//! tests in `tests/lambda_*.rs` run them. The crate feature `lambda` is a
-//! marker for the deploy build (`cargo build --release -p functions
-//! --features lambda --bins`): it makes a build that also has `dev-signin`
-//! refuse to compile. A workspace build unifies the `duos` CLI's
+//! tests in `tests/` run them (`tests/lambda_runtime.rs` against a Runtime
+//! API emulator on loopback). The crate feature `lambda` is a marker for the
+//! deploy build (`cargo lambda build --release -p duos-lambda --features
+//! lambda --bins`): it turns on `functions/lambda`, which refuses to compile
+//! together with the `duos` CLI's `dev-signin`. A workspace build unifies
 //! `dev-signin` into these binaries; the development sign-in still never
 //! turns on in them (nothing here enables it, and it refuses whenever
 //! `AWS_LAMBDA_FUNCTION_NAME` is set, which the Lambda runtime always sets).
