@@ -297,17 +297,119 @@ fn publishing_keeps_the_pages_as_a_full_build_writes_them() {
     .collect();
     assert_eq!(written, want);
 
-    // A new name moves the card to the front: every page of its listings.
+    // A new name moves the card from the directory's second page to the
+    // front: the pages between shift, the third does not.
     let mut renamed = start.published[149].clone();
     renamed.profile.name = "Aaron Aardvark".into();
-    let written = publish_and_compare(&site, &mut loaded, live.path(), Change::Upsert(renamed));
-    assert!(
-        written.contains(&"members/mentors/index.html".into()),
-        "{written:?}"
+    let mut written =
+        publish_and_compare(&site, &mut loaded, live.path(), Change::Upsert(renamed));
+    written.sort();
+    let want: Vec<std::path::PathBuf> = [
+        "members/expertise/budgeting/index.html",
+        "members/expertise/budgeting/page/2/index.html",
+        "members/expertise/technology/index.html",
+        "members/mentors/index.html",
+        "members/mentors/mentor-150/index.html",
+        "members/mentors/page/2/index.html",
+    ]
+    .iter()
+    .map(std::path::PathBuf::from)
+    .collect();
+    assert_eq!(written, want);
+}
+
+#[test]
+fn an_expertise_change_rewrites_only_the_pages_it_shifts_and_the_counts() {
+    let site = Site::new("valid");
+    let live = tempfile::tempdir().unwrap();
+    // 2 YAML + 350 store profiles: the directory (352) and budgeting (351:
+    // Ada and every store mentor) have 4 pages each.
+    let start = store(3 * CARDS_PER_PAGE + 50);
+    build(&site, &start, live.path());
+    let mut loaded =
+        generator::Site::load(&site.root(), false, generator::today(), &start).unwrap();
+
+    // Counts only where they change one page: every term's on the
+    // directory's first page, a term's own on its first page.
+    let page = |rel: &str| read(live.path(), rel);
+    assert!(page("members/mentors/index.html").contains("<span class=\"count\">(351)</span>"));
+    let dir2 = page("members/mentors/page/2/index.html");
+    assert!(!dir2.contains("class=\"count\""), "{dir2}");
+    assert!(dir2.contains("href=\"/members/expertise/budgeting/\""), "term links");
+    assert!(dir2.contains("data-total=\"352\""), "the filter's total");
+    let budgeting = page("members/expertise/budgeting/index.html");
+    assert!(budgeting.contains("351 mentors have this expertise."));
+    assert!(budgeting.contains("mentors 1 to 100 of 351."));
+    assert!(!budgeting.contains("class=\"count\""), "other terms: no counts");
+    let budgeting2 = page("members/expertise/budgeting/page/2/index.html");
+    assert!(!budgeting2.contains("mentors have this expertise"));
+    assert!(budgeting2.contains("Page 2 of 4: mentors 101 to 200."));
+
+    // Mentor 250 (budgeting only; the directory's and budgeting's third
+    // page) swaps budgeting for strategic-planning: her page, the
+    // directory's page with her card and its first (the counts), budgeting
+    // from her position on and its first page (its count),
+    // strategic-planning's one page. Not the pages before her, nor
+    // technology.
+    let mut swapped = start.published[249].clone();
+    swapped.profile.expertise = vec!["strategic-planning".into()];
+    let mut written =
+        publish_and_compare(&site, &mut loaded, live.path(), Change::Upsert(swapped));
+    written.sort();
+    let want = |v: &[&str]| -> Vec<std::path::PathBuf> {
+        v.iter().map(std::path::PathBuf::from).collect()
+    };
+    assert_eq!(
+        written,
+        want(&[
+            "members/expertise/budgeting/index.html",
+            "members/expertise/budgeting/page/3/index.html",
+            "members/expertise/budgeting/page/4/index.html",
+            "members/expertise/strategic-planning/index.html",
+            "members/mentors/index.html",
+            "members/mentors/mentor-250/index.html",
+            "members/mentors/page/3/index.html",
+        ])
     );
-    assert!(
-        written.contains(&"members/mentors/page/3/index.html".into()),
-        "{written:?}"
+    // And back: she joins budgeting again, the same pages.
+    let mut written = publish_and_compare(
+        &site,
+        &mut loaded,
+        live.path(),
+        Change::Upsert(start.published[249].clone()),
+    );
+    written.sort();
+    assert_eq!(
+        written,
+        want(&[
+            "members/expertise/budgeting/index.html",
+            "members/expertise/budgeting/page/3/index.html",
+            "members/expertise/budgeting/page/4/index.html",
+            "members/expertise/strategic-planning/index.html",
+            "members/mentors/index.html",
+            "members/mentors/mentor-250/index.html",
+            "members/mentors/page/3/index.html",
+        ])
+    );
+
+    // A term added (technology: 118 mentors, her card on the first of its
+    // two pages, so both shift) and one kept: technology's pages, the
+    // directory's two, her page, and the one budgeting page that shows her
+    // card (it names her terms); budgeting's count is the same.
+    let mut added = start.published[249].clone();
+    added.profile.expertise = vec!["budgeting".into(), "technology".into()];
+    let mut written = publish_and_compare(&site, &mut loaded, live.path(), Change::Upsert(added));
+    written.sort();
+    assert_eq!(
+        written,
+        want(&[
+            "members/expertise/budgeting/page/3/index.html",
+            "members/expertise/technology/index.html",
+            "members/expertise/technology/page/2/index.html",
+            "members/mentors/index.html",
+            "members/mentors/mentor-250/index.html",
+            "members/mentors/page/3/index.html",
+        ])
     );
 }
 
