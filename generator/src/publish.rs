@@ -253,9 +253,12 @@ impl Site {
                 before: before.iter().filter(|a| a.card.is_some()).collect(),
                 after: after.iter().filter(|a| a.card.is_some()).collect(),
             }];
-            for t in self.program.expertise.iter().filter(|t| {
-                old_terms.contains_key(&t.slug) || new_terms.contains_key(&t.slug)
-            }) {
+            for t in self
+                .program
+                .expertise
+                .iter()
+                .filter(|t| old_terms.contains_key(&t.slug) || new_terms.contains_key(&t.slug))
+            {
                 listings.push(Listed {
                     term: Some(t),
                     url: term_url(&t.slug),
@@ -401,7 +404,12 @@ impl<'a> Listed<'a> {
             .now
             .iter()
             .filter(|m| !changed.contains(m.slug.as_str()))
-            .map(|m| ((m.sort_key.as_str(), m.slug.as_str()), (m.slug.as_str(), None)))
+            .map(|m| {
+                (
+                    (m.sort_key.as_str(), m.slug.as_str()),
+                    (m.slug.as_str(), None),
+                )
+            })
             .collect();
         for a in &self.before {
             let key = (a.sort_key.as_deref().unwrap_or(""), a.slug.as_str());

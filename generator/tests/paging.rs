@@ -301,8 +301,7 @@ fn publishing_keeps_the_pages_as_a_full_build_writes_them() {
     // front: the pages between shift, the third does not.
     let mut renamed = start.published[149].clone();
     renamed.profile.name = "Aaron Aardvark".into();
-    let mut written =
-        publish_and_compare(&site, &mut loaded, live.path(), Change::Upsert(renamed));
+    let mut written = publish_and_compare(&site, &mut loaded, live.path(), Change::Upsert(renamed));
     written.sort();
     let want: Vec<std::path::PathBuf> = [
         "members/expertise/budgeting/index.html",
@@ -335,12 +334,18 @@ fn an_expertise_change_rewrites_only_the_pages_it_shifts_and_the_counts() {
     assert!(page("members/mentors/index.html").contains("<span class=\"count\">(351)</span>"));
     let dir2 = page("members/mentors/page/2/index.html");
     assert!(!dir2.contains("class=\"count\""), "{dir2}");
-    assert!(dir2.contains("href=\"/members/expertise/budgeting/\""), "term links");
+    assert!(
+        dir2.contains("href=\"/members/expertise/budgeting/\""),
+        "term links"
+    );
     assert!(dir2.contains("data-total=\"352\""), "the filter's total");
     let budgeting = page("members/expertise/budgeting/index.html");
     assert!(budgeting.contains("351 mentors have this expertise."));
     assert!(budgeting.contains("mentors 1 to 100 of 351."));
-    assert!(!budgeting.contains("class=\"count\""), "other terms: no counts");
+    assert!(
+        !budgeting.contains("class=\"count\""),
+        "other terms: no counts"
+    );
     let budgeting2 = page("members/expertise/budgeting/page/2/index.html");
     assert!(!budgeting2.contains("mentors have this expertise"));
     assert!(budgeting2.contains("Page 2 of 4: mentors 101 to 200."));
@@ -353,8 +358,7 @@ fn an_expertise_change_rewrites_only_the_pages_it_shifts_and_the_counts() {
     // technology.
     let mut swapped = start.published[249].clone();
     swapped.profile.expertise = vec!["strategic-planning".into()];
-    let mut written =
-        publish_and_compare(&site, &mut loaded, live.path(), Change::Upsert(swapped));
+    let mut written = publish_and_compare(&site, &mut loaded, live.path(), Change::Upsert(swapped));
     written.sort();
     let want = |v: &[&str]| -> Vec<std::path::PathBuf> {
         v.iter().map(std::path::PathBuf::from).collect()
