@@ -9,8 +9,11 @@ of content/mentors RUNS times for each kind of change, writing the file in
 place as an editor does, one edit at a time:
 
   bio      the bio's last paragraph (not on the directory card): 1 page
-  card     the title (on the card): the page, the directory, the term pages
-  terms    one expertise term swapped for another: every term page
+  card     the title (on the card): the page and the listing pages that
+           show the card (the directory's, one per term)
+  terms    one expertise term swapped for another: the page, the listing
+           pages the card is on, the old and new terms' pages from the
+           card's position on, and the first pages that show the counts
 
 For each edit it reads the server's line `duos serve: FILE: N pages written,
 X ms after the file event` and records X (from the file event the watcher

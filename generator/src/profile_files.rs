@@ -3,8 +3,9 @@
 //! YAML files again, updates the loaded site and renders only the pages they
 //! touch ([`Site::render_changes`](crate::publish), the rule
 //! [`Site::publish`] uses for the store's profiles): the profile's page (the
-//! old one deleted when a file went away), the directory and the term pages
-//! only when a directory card changed, `members/access.json` only when a
+//! old one deleted when a file went away), the directory and term pages
+//! that show a changed directory card, or whose cards it shifts, or whose
+//! counts it changed, `members/access.json` only when a
 //! slug -> member pair changed. Every file is byte-identical to what a full
 //! build of the files as they are now writes; the public pages (sitemap,
 //! search index) hold no profile and are never touched.

@@ -12,17 +12,21 @@
 //! - the mentor's page (and, when its slug changed or it is gone, the old
 //!   page is deleted);
 //! - when what a directory card shows changed (name, title, institution,
-//!   location, role, the bio's opening, terms, listed or not): the
-//!   directory and the pages of
-//!   its old and new terms, each with all its pages (a listing is paged by
-//!   [`crate::render::CARDS_PER_PAGE`]; a page the shorter listing no
-//!   longer fills is deleted); when a term's count changed, every term page
-//!   (each lists the others with their counts);
+//!   location, role, the bio's opening, terms, listed or not): the pages of
+//!   the directory and of its old and new terms whose cards differ (a
+//!   listing is paged by [`crate::render::CARDS_PER_PAGE`]: the page that
+//!   shows the card, or, when cards shift because one joined, left or
+//!   moved, every page from there on; a page the shorter listing no longer
+//!   fills is deleted); the first page of a listing whose count changed
+//!   (a term's own count is on its first page only) and the directory's
+//!   first page when a term's count changed (it alone shows every term's
+//!   count); every page of a listing whose number of pages changed, and of
+//!   the directory when its count changed (every directory page shows it);
 //! - `members/access.json` when the slug -> member mapping changed.
 //!
-//! Nothing else is rendered: the cost is one profile page, plus the
-//! directory and term pages only when a card changed. Together those list
-//! every card, but only the changed mentor's card is rendered: the others were
+//! Nothing else is rendered: the cost is one profile page, plus some
+//! directory and term pages only when a card changed. Of the cards those
+//! pages list only the changed mentor's is rendered: the others were
 //! rendered when their profiles were compiled and are spliced in
 //! ([`crate::render`]); the files are written in parallel. BENCHMARKS.md
 //! ("Publishing one changed profile") has the figures.
@@ -32,6 +36,7 @@ use crate::profiles::term_url;
 use crate::profiles::{profile_output, Listing, Mentor, Published};
 use crate::render::{listing_page_output, Card, Index, Rendered, ACCESS_OUTPUT, DIRECTORY_URL};
 use crate::site::Site;
+use mentoring::program::ExpertiseTerm;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -235,71 +240,64 @@ impl Site {
                 counts
             };
             let (old_terms, new_terms) = (terms_of(before), terms_of(after));
-            // A term's count changes when a mentor joins or leaves it;
-            // every term page lists every term's count.
+            // A term's count changes when a mentor joins or leaves it: the
+            // directory's first page shows every term's count.
             let counts_changed = old_terms != new_terms;
             let index = Index::of(self);
-            let terms: Vec<_> = self
+            // The listings a changed card is (or was) on: the directory and
+            // the changed profiles' old and new terms.
+            let mut listings: Vec<Listed> = vec![Listed {
+                term: None,
+                url: DIRECTORY_URL.to_string(),
+                now: &index.order,
+                before: before.iter().filter(|a| a.card.is_some()).collect(),
+                after: after.iter().filter(|a| a.card.is_some()).collect(),
+            }];
+            for t in self
                 .program
                 .expertise
                 .iter()
-                .filter(|t| {
-                    counts_changed
-                        || old_terms.contains_key(&t.slug)
-                        || new_terms.contains_key(&t.slug)
+                .filter(|t| old_terms.contains_key(&t.slug) || new_terms.contains_key(&t.slug))
+            {
+                listings.push(Listed {
+                    term: Some(t),
+                    url: term_url(&t.slug),
+                    now: index
+                        .by_term
+                        .get(t.slug.as_str())
+                        .map(Vec::as_slice)
+                        .unwrap_or(&[]),
+                    before: in_term(before, &t.slug),
+                    after: in_term(after, &t.slug),
+                });
+            }
+            let plans: Vec<Plan> = listings
+                .iter()
+                .map(|l| match l.term {
+                    // The directory's count is on every page; the terms'
+                    // counts on its first.
+                    None => l.plan(|len| self.directory_per_page(len), true, counts_changed),
+                    Some(_) => l.plan(|len| self.term_per_page(len), false, false),
                 })
                 .collect();
-            // When no card moved (the same cards, in the same order, under
-            // the same terms), only the pages that show a changed card
-            // differ: every other page lists the same cards and counts.
-            let changed: BTreeSet<&str> = before
-                .iter()
-                .chain(after)
-                .map(|a| a.slug.as_str())
-                .collect();
-            let only =
-                (!counts_changed && positions(before) == positions(after)).then_some(&changed);
-            let pages: Vec<Result<Vec<Rendered>, Diagnostic>> = rayon::iter::once(None)
-                .chain(terms.par_iter().map(Some))
-                .map(|t| match t {
-                    None => self.render_directory(&index, only),
-                    Some(t) => self.render_term(t, &index, only),
+            let pages: Vec<Result<Vec<Rendered>, Diagnostic>> = listings
+                .par_iter()
+                .zip(plans.par_iter())
+                .filter(|(_, plan)| plan.pages.as_ref().is_none_or(|p| !p.is_empty()))
+                .map(|(l, plan)| match l.term {
+                    None => self.render_directory(&index, plan.pages.as_ref()),
+                    Some(t) => self.render_term(t, &index, plan.pages.as_ref()),
                 })
                 .collect();
             for p in pages {
                 rendered.extend(p.map_err(Diagnostics::from)?);
             }
-            // A listing one card shorter may have lost its last page.
-            let listed = |v: &[Appearance]| v.iter().filter(|a| a.card.is_some()).count();
-            let mut shrunk = vec![(
-                true,
-                DIRECTORY_URL.to_string(),
-                index.order.len(),
-                listed(before),
-                listed(after),
-            )];
-            shrunk.extend(terms.iter().map(|t| {
-                (
-                    false,
-                    term_url(&t.slug),
-                    index.by_term.get(t.slug.as_str()).map_or(0, Vec::len),
-                    old_terms.get(&t.slug).copied().unwrap_or(0),
-                    new_terms.get(&t.slug).copied().unwrap_or(0),
-                )
-            }));
-            for (directory, url, now, was_in, is_in) in shrunk {
-                let pages_of = |len| {
-                    if directory {
-                        self.directory_pages(len)
-                    } else {
-                        self.term_pages(len)
-                    }
-                };
-                let (before_pages, pages) = (
-                    pages_of((now + was_in).saturating_sub(is_in)),
-                    pages_of(now),
+            // A shorter listing may have lost its last pages.
+            for (l, plan) in listings.iter().zip(&plans) {
+                removed.extend(
+                    (plan.now_pages + 1..=plan.before_pages)
+                        .map(|n| listing_page_output(&l.url, n)),
                 );
-                removed.extend((pages + 1..=before_pages).map(|n| listing_page_output(&url, n)));
             }
         }
         if owners(before) != owners(after) {
@@ -339,14 +337,123 @@ fn cards(v: &[Appearance]) -> Vec<(&str, &str)> {
     c
 }
 
-/// Where the listed cards stand: (sort key, slug), in order.
-fn positions(v: &[Appearance]) -> Vec<(&str, &str)> {
-    let mut p: Vec<(&str, &str)> = v
-        .iter()
-        .filter_map(|a| Some((a.sort_key.as_deref()?, a.slug.as_str())))
-        .collect();
-    p.sort_unstable();
-    p
+/// A listing (the directory, a term's pages) a change touches: the
+/// mentors it lists now, in order, and the changed profiles' entries in it
+/// before and after the change.
+struct Listed<'a> {
+    /// `None` for the directory.
+    term: Option<&'a ExpertiseTerm>,
+    url: String,
+    now: &'a [&'a Mentor],
+    before: Vec<&'a Appearance>,
+    after: Vec<&'a Appearance>,
+}
+
+/// Which pages of a listing to render, and how many it had and has.
+struct Plan {
+    /// `None`: every page.
+    pages: Option<BTreeSet<usize>>,
+    before_pages: usize,
+    now_pages: usize,
+}
+
+/// A listing entry as the pages show it: the slug, and for a changed
+/// profile its card (an unchanged one's card is the same before and after).
+type Entry<'a> = (&'a str, Option<&'a str>);
+
+impl<'a> Listed<'a> {
+    /// The pages that differ between a full build before the change and
+    /// one after: those whose cards differ (a card changed, or cards
+    /// shifted as one joined or left or moved: from that position on), the
+    /// first page when `first_changed` (what only the first page shows),
+    /// and every page when the number of pages or of cards per page
+    /// changed, or the count changed and `count_everywhere`.
+    fn plan(
+        &self,
+        per_page: impl Fn(usize) -> usize,
+        count_everywhere: bool,
+        first_changed: bool,
+    ) -> Plan {
+        let changed: BTreeSet<&str> = self
+            .before
+            .iter()
+            .chain(&self.after)
+            .map(|a| a.slug.as_str())
+            .collect();
+        let card_of = |v: &[&'a Appearance], slug: &str| -> Option<&'a str> {
+            v.iter()
+                .find(|a| a.slug == slug)
+                .and_then(|a| a.card.as_deref())
+        };
+        let after: Vec<Entry> = self
+            .now
+            .iter()
+            .map(|m| {
+                let slug = m.slug.as_str();
+                let card = if changed.contains(slug) {
+                    card_of(&self.after, slug)
+                } else {
+                    None
+                };
+                (slug, card)
+            })
+            .collect();
+        // Before: the unchanged entries, with the changed ones where they
+        // stood.
+        let mut keyed: Vec<((&str, &str), Entry)> = self
+            .now
+            .iter()
+            .filter(|m| !changed.contains(m.slug.as_str()))
+            .map(|m| {
+                (
+                    (m.sort_key.as_str(), m.slug.as_str()),
+                    (m.slug.as_str(), None),
+                )
+            })
+            .collect();
+        for a in &self.before {
+            let key = (a.sort_key.as_deref().unwrap_or(""), a.slug.as_str());
+            let at = keyed.partition_point(|(k, _)| *k < key);
+            keyed.insert(at, (key, (a.slug.as_str(), a.card.as_deref())));
+        }
+        let before: Vec<Entry> = keyed.into_iter().map(|(_, e)| e).collect();
+
+        let (per_before, per_now) = (per_page(before.len()), per_page(after.len()));
+        let pages_of = |len: usize, per: usize| len.div_ceil(per).max(1);
+        let (before_pages, now_pages) = (
+            pages_of(before.len(), per_before),
+            pages_of(after.len(), per_now),
+        );
+        let all = per_before != per_now
+            || before_pages != now_pages
+            || (count_everywhere && before.len() != after.len());
+        // The first page shows the listing's count.
+        let first_changed = first_changed || before.len() != after.len();
+        let pages = (!all).then(|| {
+            (1..=now_pages)
+                .filter(|&n| {
+                    (n == 1 && first_changed)
+                        || page(&before, n, per_now) != page(&after, n, per_now)
+                })
+                .collect()
+        });
+        Plan {
+            pages,
+            before_pages,
+            now_pages,
+        }
+    }
+}
+
+/// The entries of page `n` (from 1) of `v`, `per` a page.
+fn page<'v, 'e>(v: &'v [Entry<'e>], n: usize, per: usize) -> &'v [Entry<'e>] {
+    let from = ((n - 1) * per).min(v.len());
+    &v[from..(n * per).min(v.len())]
+}
+
+/// The entries of `v` listed under term `slug`.
+fn in_term<'v>(v: &'v [Appearance], slug: &str) -> Vec<&'v Appearance> {
+    v.iter().filter(|a| a.terms.contains(slug)).collect()
 }
 
 /// The slug -> member pairs of `members/access.json`.

@@ -39,9 +39,9 @@ pub fn term_output(slug: &str) -> PathBuf {
 use crate::paging::Paginator;
 pub use crate::paging::{listing_page_output, listing_page_url, CARDS_PER_PAGE, PAGES_SEGMENT};
 
-/// Which pages of a listing to render: all (`None`), or only those that
-/// show one of these slugs.
-pub(crate) type Only<'s> = Option<&'s std::collections::BTreeSet<&'s str>>;
+/// Which pages of a listing to render: all (`None`), or only these page
+/// numbers (from 1).
+pub(crate) type Only<'s> = Option<&'s std::collections::BTreeSet<usize>>;
 
 /// How many of each kind were rendered.
 #[derive(Debug, Clone, Copy, Default)]
@@ -162,21 +162,30 @@ impl<'a> Card<'a> {
 }
 
 /// An expertise term with its page and mentor count (`term`, `terms`).
+/// The count is given only where a change of it re-renders one page: on
+/// the first page of the directory (every term's) and of the term's own
+/// listing; the further pages and the other terms' pages get the term
+/// without it, so that a mentor joining or leaving a term re-renders only
+/// the pages its card shifts (see [`crate::publish`]).
 #[derive(Serialize)]
 struct TermCtx<'a> {
     slug: &'a str,
     name: &'a str,
     description: &'a str,
     url: String,
-    count: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    count: Option<usize>,
 }
 
 /// The listed mentors in directory order, per term, and the terms with
-/// their counts: what the directory and the term pages show.
+/// and without their counts: what the directory and the term pages show.
 pub(crate) struct Index<'a> {
     pub order: Vec<&'a Mentor>,
     pub by_term: HashMap<&'a str, Vec<&'a Mentor>>,
-    terms_value: tera::Value,
+    /// `terms` of the directory's first page: with counts.
+    terms_counted: tera::Value,
+    /// `terms` everywhere else: without counts.
+    terms_plain: tera::Value,
 }
 
 impl<'a> Index<'a> {
@@ -188,23 +197,27 @@ impl<'a> Index<'a> {
                 by_term.entry(t.slug.as_str()).or_default().push(m);
             }
         }
-        let terms: Vec<TermCtx> = site
-            .program
-            .expertise
-            .iter()
-            .map(|t| TermCtx {
-                slug: &t.slug,
-                name: &t.name,
-                description: &t.description,
-                url: term_url(&t.slug),
-                count: by_term.get(t.slug.as_str()).map_or(0, Vec::len),
-            })
-            .collect();
-        let terms_value = tera::to_value(&terms).unwrap_or_default();
+        let terms = |counted: bool| -> tera::Value {
+            let terms: Vec<TermCtx> = site
+                .program
+                .expertise
+                .iter()
+                .map(|t| TermCtx {
+                    slug: &t.slug,
+                    name: &t.name,
+                    description: &t.description,
+                    url: term_url(&t.slug),
+                    count: counted.then(|| by_term.get(t.slug.as_str()).map_or(0, Vec::len)),
+                })
+                .collect();
+            tera::to_value(&terms).unwrap_or_default()
+        };
+        let (terms_counted, terms_plain) = (terms(true), terms(false));
         Index {
             order,
             by_term,
-            terms_value,
+            terms_counted,
+            terms_plain,
         }
     }
 }
@@ -294,35 +307,42 @@ impl Site {
         len.div_ceil(self.per_page("expertise.html", len)).max(1)
     }
 
+    /// How many cards a page of the directory lists with `len` listed
+    /// mentors.
+    pub(crate) fn directory_per_page(&self, len: usize) -> usize {
+        self.per_page(&self.directory_template(), len)
+    }
+
+    /// How many cards a page of a term lists with `len` mentors.
+    pub(crate) fn term_per_page(&self, len: usize) -> usize {
+        self.per_page("expertise.html", len)
+    }
+
     /// Renders the listing at `url` (the directory, a term) with
     /// `template`: one page per [`CARDS_PER_PAGE`] of `mentors`, each with
-    /// `cards_html` (its cards, in order), `mentor_count` (of the whole
-    /// listing) and `paginator`. Page 1 is written at `output`, the others
-    /// at `<url>page/<n>/index.html`. With `only`, just the pages that
-    /// show one of those slugs (a change that moved no card).
+    /// `cards_html` (its cards, in order) and `paginator`; the first page
+    /// with the context `first`, the others with `rest`. `mentor_count`
+    /// (of the whole listing) is on the first page, and on every page with
+    /// `count_everywhere`. Page 1 is written at `output`, the others at
+    /// `<url>page/<n>/index.html`. With `only`, just those page numbers.
     fn render_listing(
         &self,
         template: &str,
-        ctx: &tera::Context,
+        (first, rest): (&tera::Context, &tera::Context),
+        count_everywhere: bool,
         (url, output): (&str, PathBuf),
         mentors: &[&Mentor],
         only: Only,
     ) -> Result<Vec<Rendered>, Diagnostic> {
         let per_page = self.per_page(template, mentors.len());
         let count = mentors.len().div_ceil(per_page).max(1);
-        let wanted = |number: usize| {
-            only.is_none_or(|slugs| {
-                mentors
-                    .chunks(per_page)
-                    .nth(number - 1)
-                    .is_some_and(|page| page.iter().any(|m| slugs.contains(m.slug.as_str())))
-            })
-        };
         (1..=count)
-            .filter(|&number| wanted(number))
+            .filter(|number| only.is_none_or(|pages| pages.contains(number)))
             .map(|number| {
-                let mut ctx = ctx.clone();
-                ctx.insert("mentor_count", &mentors.len());
+                let mut ctx = if number == 1 { first } else { rest }.clone();
+                if number == 1 || count_everywhere {
+                    ctx.insert("mentor_count", &mentors.len());
+                }
                 let paginator = Paginator::of(url, number, mentors.len(), per_page);
                 ctx.insert("paginator", &paginator);
                 let from = ((number - 1) * per_page).min(mentors.len());
@@ -376,14 +396,17 @@ impl Site {
         only: Only,
     ) -> Result<Vec<Rendered>, Diagnostic> {
         let mut ctx = self.base(DIRECTORY_URL, "members");
-        ctx.insert("terms", &index.terms_value);
         let intro = self.directory_intro();
         if let Some(intro) = intro {
             ctx.insert("page", &PageCtx::of(intro));
         }
+        let mut rest = ctx.clone();
+        ctx.insert("terms", &index.terms_counted);
+        rest.insert("terms", &index.terms_plain);
         let template = self.directory_template();
         let at = (DIRECTORY_URL, PathBuf::from(DIRECTORY_OUTPUT));
-        self.render_listing(&template, &ctx, at, &index.order, only)
+        // The directory's count on every page: the filter script shows it.
+        self.render_listing(&template, (&ctx, &rest), true, at, &index.order, only)
     }
 
     /// The `mentor` of `profile.html`: the profile's fields, with
@@ -439,19 +462,19 @@ impl Site {
             .get(t.slug.as_str())
             .map(Vec::as_slice)
             .unwrap_or(&[]);
-        ctx.insert(
-            "term",
-            &TermCtx {
-                slug: &t.slug,
-                name: &t.name,
-                description: &t.description,
-                url: url.clone(),
-                count: mentors.len(),
-            },
-        );
-        ctx.insert("terms", &index.terms_value);
+        ctx.insert("terms", &index.terms_plain);
+        let mut rest = ctx.clone();
+        let term = |count: Option<usize>| TermCtx {
+            slug: &t.slug,
+            name: &t.name,
+            description: &t.description,
+            url: url.clone(),
+            count,
+        };
+        ctx.insert("term", &term(Some(mentors.len())));
+        rest.insert("term", &term(None));
         let at = (url.as_str(), term_output(&t.slug));
-        self.render_listing("expertise.html", &ctx, at, mentors, only)
+        self.render_listing("expertise.html", (&ctx, &rest), false, at, mentors, only)
     }
 
     fn render_not_found(&self) -> Result<Rendered, Diagnostic> {

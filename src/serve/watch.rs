@@ -6,7 +6,8 @@
 //! edited, added or deleted), the site kept from the last build is updated
 //! and only the pages those files touch are written
 //! ([`generator::Site::update_profile_files`]): the profile's page, the
-//! directory and the term pages when a card changed, `members/access.json`.
+//! directory and term pages a changed card is on or shifts (and the first
+//! pages with a count it changed), `members/access.json`.
 //! Anything else (a page, a template, `program.yaml`, a survey) rebuilds
 //! the whole site and reloads the program's configuration, as does a
 //! profile change that reaches further (a slug or member id another file
