@@ -5,42 +5,10 @@
 //! take the slug of the directory's page folder.
 
 mod common;
-use common::{files, Site};
+use common::{profile, publish_and_compare, published, read, Site};
 use generator::render::CARDS_PER_PAGE;
-use generator::{Change, Listing, Published, StoreProfiles};
-use mentoring::{CareerEntry, Contact, EducationEntry, Profile};
+use generator::{Change, Listing, StoreProfiles};
 use std::path::Path;
-
-fn profile(name: &str, terms: &[&str]) -> Profile {
-    Profile {
-        name: name.into(),
-        title: "Branch Manager".into(),
-        institution: "Example County Library".into(),
-        location: "Springfield".into(),
-        member_since: "2003-09".into(),
-        years_involved: Some(4),
-        expertise: terms.iter().map(|t| t.to_string()).collect(),
-        career: vec![CareerEntry {
-            title: "Branch Manager".into(),
-            organization: "Example County Library".into(),
-            from: "2004".into(),
-            to: "present".into(),
-        }],
-        education: vec![EducationEntry {
-            degree: "MLS".into(),
-            institution: "Example State University".into(),
-            year: "1998".into(),
-        }],
-        bio: format!("{name} runs a busy branch."),
-        availability: "Evenings.".into(),
-        photo: String::new(),
-        contact: Contact {
-            email: "branch@example.org".into(),
-            phone: String::new(),
-            website: String::new(),
-        },
-    }
-}
 
 /// `n` published profiles, "Mentor 001" ... (all in budgeting, every
 /// third also in technology), besides the fixture's two YAML profiles.
@@ -53,27 +21,15 @@ fn store(n: usize) -> StoreProfiles {
                 } else {
                     &["budgeting"]
                 };
-                Published {
-                    slug: format!("mentor-{i:03}"),
-                    member_id: format!("P{i:03}"),
-                    profile: profile(&format!("Mentor {i:03}"), terms),
-                }
+                published(
+                    &format!("mentor-{i:03}"),
+                    &format!("P{i:03}"),
+                    profile(&format!("Mentor {i:03}"), terms),
+                )
             })
             .collect(),
         listings: Default::default(),
     }
-}
-
-fn build(site: &Site, store: &StoreProfiles, out: &Path) {
-    let opts = generator::BuildOptions {
-        store: store.clone(),
-        ..generator::BuildOptions::new(site.root(), out)
-    };
-    generator::build(&opts).unwrap_or_else(|d| panic!("build failed:\n{d}"));
-}
-
-fn read(out: &Path, rel: &str) -> String {
-    std::fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
 /// The profile URLs of the cards of a listing page, in order.
@@ -111,7 +67,7 @@ fn the_directory_and_term_pages_are_paged_and_link_every_page() {
     let out = tempfile::tempdir().unwrap();
     // 2 YAML profiles + 2 pages' worth and one more of store profiles.
     let n = 2 * CARDS_PER_PAGE - 1;
-    build(&site, &store(n), out.path());
+    site.build_with(&store(n), out.path());
 
     let dir = "/members/mentors/";
     let pages = pages_of(out.path(), dir);
@@ -188,7 +144,7 @@ fn a_listing_template_without_paginator_lists_every_card_on_one_page() {
     .unwrap();
     let out = tempfile::tempdir().unwrap();
     let n = 2 * CARDS_PER_PAGE - 1;
-    build(&site, &store(n), out.path());
+    site.build_with(&store(n), out.path());
     let html = read(out.path(), "members/mentors/index.html");
     assert_eq!(card_urls(&html).len(), n + 2);
     assert!(!out.path().join("members/mentors/page").exists());
@@ -203,43 +159,11 @@ fn a_listing_template_without_paginator_lists_every_card_on_one_page() {
 fn a_short_listing_has_no_page_links() {
     let site = Site::new("valid");
     let out = tempfile::tempdir().unwrap();
-    build(&site, &store(3), out.path());
+    site.build_with(&store(3), out.path());
     let html = read(out.path(), "members/mentors/index.html");
     assert_eq!(card_urls(&html).len(), 5);
     assert!(!html.contains("data-pagination"), "{html}");
     assert!(!out.path().join("members/mentors/page").exists());
-}
-
-/// Publishes `change` into `live` and asserts the members area equals a
-/// fresh full build of the new state.
-/// Returns the paths the publication wrote.
-fn publish_and_compare(
-    site: &Site,
-    loaded: &mut generator::Site,
-    live: &Path,
-    change: Change,
-) -> Vec<std::path::PathBuf> {
-    let publication = loaded.publish(change).unwrap_or_else(|d| panic!("{d}"));
-    let written: Vec<_> = publication.files.iter().map(|(p, _)| p.clone()).collect();
-    publication.write_to(live).unwrap();
-    let fresh = tempfile::tempdir().unwrap();
-    build(site, &loaded.store_profiles(), fresh.path());
-    let members = |dir: &Path| {
-        files(dir)
-            .into_iter()
-            .filter(|(p, _)| p.starts_with("members"))
-            .collect::<std::collections::BTreeMap<_, _>>()
-    };
-    let (want, got) = (members(fresh.path()), members(live));
-    assert_eq!(
-        got.keys().collect::<Vec<_>>(),
-        want.keys().collect::<Vec<_>>(),
-        "same files"
-    );
-    for (path, bytes) in &want {
-        assert!(got.get(path) == Some(bytes), "{} differs", path.display());
-    }
-    written
 }
 
 #[test]
@@ -249,9 +173,8 @@ fn publishing_keeps_the_pages_as_a_full_build_writes_them() {
     // 2 YAML + 199 store profiles: the directory has 3 pages, budgeting 2
     // or 3.
     let start = store(2 * CARDS_PER_PAGE - 1);
-    build(&site, &start, live.path());
-    let mut loaded =
-        generator::Site::load(&site.root(), false, generator::today(), &start).unwrap();
+    site.build_with(&start, live.path());
+    let mut loaded = site.load(&start);
     let third = live.path().join("members/mentors/page/3/index.html");
     assert!(third.is_file());
 
@@ -286,16 +209,15 @@ fn publishing_keeps_the_pages_as_a_full_build_writes_them() {
     let mut written =
         publish_and_compare(&site, &mut loaded, live.path(), Change::Upsert(retitled));
     written.sort();
-    let want: Vec<std::path::PathBuf> = [
-        "members/expertise/budgeting/page/2/index.html",
-        "members/expertise/technology/index.html",
-        "members/mentors/mentor-150/index.html",
-        "members/mentors/page/2/index.html",
-    ]
-    .iter()
-    .map(std::path::PathBuf::from)
-    .collect();
-    assert_eq!(written, want);
+    assert_eq!(
+        written,
+        [
+            "members/expertise/budgeting/page/2/index.html",
+            "members/expertise/technology/index.html",
+            "members/mentors/mentor-150/index.html",
+            "members/mentors/page/2/index.html",
+        ]
+    );
 
     // A new name moves the card from the directory's second page to the
     // front: the pages between shift, the third does not.
@@ -303,18 +225,17 @@ fn publishing_keeps_the_pages_as_a_full_build_writes_them() {
     renamed.profile.name = "Aaron Aardvark".into();
     let mut written = publish_and_compare(&site, &mut loaded, live.path(), Change::Upsert(renamed));
     written.sort();
-    let want: Vec<std::path::PathBuf> = [
-        "members/expertise/budgeting/index.html",
-        "members/expertise/budgeting/page/2/index.html",
-        "members/expertise/technology/index.html",
-        "members/mentors/index.html",
-        "members/mentors/mentor-150/index.html",
-        "members/mentors/page/2/index.html",
-    ]
-    .iter()
-    .map(std::path::PathBuf::from)
-    .collect();
-    assert_eq!(written, want);
+    assert_eq!(
+        written,
+        [
+            "members/expertise/budgeting/index.html",
+            "members/expertise/budgeting/page/2/index.html",
+            "members/expertise/technology/index.html",
+            "members/mentors/index.html",
+            "members/mentors/mentor-150/index.html",
+            "members/mentors/page/2/index.html",
+        ]
+    );
 }
 
 #[test]
@@ -324,9 +245,8 @@ fn an_expertise_change_rewrites_only_the_pages_it_shifts_and_the_counts() {
     // 2 YAML + 350 store profiles: the directory (352) and budgeting (351:
     // Ada and every store mentor) have 4 pages each.
     let start = store(3 * CARDS_PER_PAGE + 50);
-    build(&site, &start, live.path());
-    let mut loaded =
-        generator::Site::load(&site.root(), false, generator::today(), &start).unwrap();
+    site.build_with(&start, live.path());
+    let mut loaded = site.load(&start);
 
     // Counts only where they change one page: every term's on the
     // directory's first page, a term's own on its first page.
@@ -360,9 +280,7 @@ fn an_expertise_change_rewrites_only_the_pages_it_shifts_and_the_counts() {
     swapped.profile.expertise = vec!["strategic-planning".into()];
     let mut written = publish_and_compare(&site, &mut loaded, live.path(), Change::Upsert(swapped));
     written.sort();
-    let want = |v: &[&str]| -> Vec<std::path::PathBuf> {
-        v.iter().map(std::path::PathBuf::from).collect()
-    };
+    let want = |v: &[&str]| -> Vec<String> { v.iter().map(|p| p.to_string()).collect() };
     assert_eq!(
         written,
         want(&[
@@ -420,18 +338,8 @@ fn an_expertise_change_rewrites_only_the_pages_it_shifts_and_the_counts() {
 #[test]
 fn no_profile_takes_the_slug_of_the_directorys_page_folder() {
     let site = Site::new("valid");
-    let mut loaded = generator::Site::load(
-        &site.root(),
-        false,
-        generator::today(),
-        &StoreProfiles::default(),
-    )
-    .unwrap();
-    let page = Published {
-        slug: "page".into(),
-        member_id: "P900".into(),
-        profile: profile("Paige Turner", &["budgeting"]),
-    };
+    let mut loaded = site.load(&StoreProfiles::default());
+    let page = published("page", "P900", profile("Paige Turner", &["budgeting"]));
     let err = loaded
         .publish(Change::Upsert(page))
         .expect_err("the slug is taken");

@@ -5,77 +5,9 @@
 //! must.
 
 mod common;
-use common::{files, Site};
-use generator::{Change, Listing, Published, StoreProfiles};
-use mentoring::{CareerEntry, Contact, EducationEntry, Profile};
-use std::collections::BTreeMap;
+use common::{profile, publish_and_compare, published, read, Site};
+use generator::{Change, Listing, StoreProfiles};
 use std::path::{Path, PathBuf};
-
-fn profile(name: &str, terms: &[&str]) -> Profile {
-    Profile {
-        name: name.into(),
-        title: "Branch Manager".into(),
-        institution: "Example County Library".into(),
-        location: "Springfield".into(),
-        member_since: "2003-09".into(),
-        years_involved: Some(4),
-        expertise: terms.iter().map(|t| t.to_string()).collect(),
-        career: vec![
-            CareerEntry {
-                title: "Branch Manager".into(),
-                organization: "Example County Library".into(),
-                from: "2004".into(),
-                to: "present".into(),
-            },
-            CareerEntry {
-                title: "Children's Librarian".into(),
-                organization: "Example City Library".into(),
-                from: "1999".into(),
-                to: "2004".into(),
-            },
-        ],
-        education: vec![EducationEntry {
-            degree: "MLS".into(),
-            institution: "Example State University".into(),
-            year: "1998".into(),
-        }],
-        bio: format!("{name} runs a **busy** branch and reads [the handbook](@/handbook.md)."),
-        availability: "Evenings.".into(),
-        photo: "/images/example.jpg".into(),
-        contact: Contact {
-            email: "branch@example.org".into(),
-            phone: String::new(),
-            website: String::new(),
-        },
-    }
-}
-
-fn published(slug: &str, member_id: &str, p: Profile) -> Published {
-    Published {
-        slug: slug.into(),
-        member_id: member_id.into(),
-        profile: p,
-    }
-}
-
-fn build_with(site: &Site, store: &StoreProfiles, out: &Path) -> generator::BuildSummary {
-    let opts = generator::BuildOptions {
-        store: store.clone(),
-        ..generator::BuildOptions::new(site.root(), out)
-    };
-    generator::build(&opts).unwrap_or_else(|d| panic!("build failed:\n{d}"))
-}
-
-fn read(out: &Path, rel: &str) -> String {
-    std::fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
-}
-
-fn members_files(out: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    files(out)
-        .into_iter()
-        .filter(|(p, _)| p.starts_with("members"))
-        .collect()
-}
 
 #[test]
 fn a_published_store_profile_gets_its_page_directory_card_and_term_pages() {
@@ -88,7 +20,7 @@ fn a_published_store_profile_gets_its_page_directory_card_and_term_pages() {
         )],
         ..Default::default()
     };
-    let summary = build_with(&site, &store, &site.out());
+    let summary = site.build_with(&store, &site.out());
     assert_eq!(summary.profiles, 3);
     let out = site.out();
     let page = read(&out, "members/mentors/nell-example/index.html");
@@ -124,7 +56,7 @@ fn the_store_profile_wins_over_the_yaml_profile_of_the_same_member() {
         )],
         ..Default::default()
     };
-    let summary = build_with(&site, &store, &site.out());
+    let summary = site.build_with(&store, &site.out());
     assert_eq!(summary.profiles, 2, "one profile per member");
     let out = site.out();
     assert!(!out.join("members/mentors/ada-lovelace").exists());
@@ -146,7 +78,7 @@ fn the_store_profile_wins_over_the_yaml_profile_of_the_same_member() {
 #[test]
 fn a_yaml_profile_without_member_id_is_listed_cannot_be_asked_and_check_warns() {
     let site = Site::new("valid");
-    let summary = build_with(&site, &StoreProfiles::default(), &site.out());
+    let summary = site.build_with(&StoreProfiles::default(), &site.out());
     let grace = read(&site.out(), "members/mentors/grace-hopper/index.html");
     assert!(!grace.contains("/members/requests/new/"), "no Ask link");
     assert!(read(&site.out(), "members/mentors/index.html").contains("Grace Hopper"));
@@ -184,7 +116,7 @@ fn taken_and_paused_mentors() {
             paused: true,
         },
     );
-    build_with(&site, &store, &site.out());
+    site.build_with(&store, &site.out());
     let out = site.out();
     let ada = read(&out, "members/mentors/ada-lovelace/index.html");
     assert!(ada.contains("Ada Lovelace already has a mentee this cohort."));
@@ -318,57 +250,12 @@ content/mentors/ned.yaml:8:1: missing required field \"email\" (in contact)\n"
     );
 }
 
-/// Applies a publication to a copy of an output folder.
-fn apply(out: &Path, publication: &generator::Publication) {
-    publication.write_to(out).unwrap();
-}
-
-/// Publishes `change` into `live` (an earlier output) and asserts that the
-/// members area is then byte-identical to a fresh full build of the new
-/// state. Returns the paths written.
-fn publish_and_compare(
-    site: &Site,
-    loaded: &mut generator::Site,
-    live: &Path,
-    change: Change,
-) -> Vec<String> {
-    let publication = loaded.publish(change).unwrap_or_else(|d| panic!("{d}"));
-    apply(live, &publication);
-    let fresh = tempfile::tempdir().unwrap();
-    build_with(site, &loaded.store_profiles(), fresh.path());
-    let want = members_files(fresh.path());
-    let got = members_files(live);
-    for (path, bytes) in &want {
-        assert!(
-            got.get(path) == Some(bytes),
-            "{} differs from a full build",
-            path.display()
-        );
-    }
-    assert_eq!(
-        got.keys().collect::<Vec<_>>(),
-        want.keys().collect::<Vec<_>>(),
-        "same files"
-    );
-    publication
-        .files
-        .iter()
-        .map(|(p, _)| p.to_string_lossy().replace('\\', "/"))
-        .collect()
-}
-
 #[test]
 fn each_publication_equals_a_full_build_and_touches_only_its_pages() {
     let site = Site::new("valid");
     let live = tempfile::tempdir().unwrap();
-    build_with(&site, &StoreProfiles::default(), live.path());
-    let mut loaded = generator::Site::load(
-        &site.root(),
-        false,
-        generator::today(),
-        &StoreProfiles::default(),
-    )
-    .unwrap();
+    site.build_with(&StoreProfiles::default(), live.path());
+    let mut loaded = site.load(&StoreProfiles::default());
     fn with(v: Vec<&str>, extra: &[&str]) -> Vec<String> {
         let mut v: Vec<String> = v
             .into_iter()
@@ -521,7 +408,7 @@ fn each_publication_equals_a_full_build_and_touches_only_its_pages() {
         publication.removed,
         [PathBuf::from("members/mentors/ada-lovelace/index.html")]
     );
-    apply(live.path(), &publication);
+    publication.write_to(live.path()).unwrap();
     // Resume Nell, then remove Ada's store profile: the YAML one is back.
     publish_and_compare(
         &site,
@@ -550,13 +437,7 @@ fn each_publication_equals_a_full_build_and_touches_only_its_pages() {
 #[test]
 fn a_refused_publication_changes_nothing() {
     let site = Site::new("valid");
-    let mut loaded = generator::Site::load(
-        &site.root(),
-        false,
-        generator::today(),
-        &StoreProfiles::default(),
-    )
-    .unwrap();
+    let mut loaded = site.load(&StoreProfiles::default());
     let before = loaded.store_profiles();
     let mut bad = profile("Nell Example", &["budgeting"]);
     bad.contact.email = "nobody".into();
@@ -580,13 +461,7 @@ fn a_refused_publication_changes_nothing() {
 #[test]
 fn the_preview_is_the_page_publishing_would_write() {
     let site = Site::new("valid");
-    let mut loaded = generator::Site::load(
-        &site.root(),
-        false,
-        generator::today(),
-        &StoreProfiles::default(),
-    )
-    .unwrap();
+    let mut loaded = site.load(&StoreProfiles::default());
     let nell = published(
         "nell-example",
         "M2001",
