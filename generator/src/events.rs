@@ -251,18 +251,6 @@ pub fn build_time() -> DateTime<Utc> {
         .unwrap_or_else(Utc::now)
 }
 
-/// `site` in the events template (the fields base.html uses).
-#[derive(Serialize)]
-struct SiteCtx<'a> {
-    name: &'a str,
-    association: &'a str,
-    tagline: &'a str,
-    base_url: &'a str,
-    contact_email: &'a str,
-    directory_url: &'static str,
-    lang: &'static str,
-}
-
 /// Renders the events page (when the theme has [`TEMPLATE`]) and the
 /// calendar into `sink`. Returns how many files were written.
 pub fn render(site: &Site, sink: &Sink) -> Result<usize, Vec<Diagnostic>> {
@@ -278,18 +266,7 @@ pub fn render(site: &Site, sink: &Sink) -> Result<usize, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     if site.templates.has(TEMPLATE) {
         let mut ctx = tera::Context::new();
-        ctx.insert(
-            "site",
-            &SiteCtx {
-                name: &program.name,
-                association: &program.association,
-                tagline: &program.tagline,
-                base_url: program.base_url.trim_end_matches('/'),
-                contact_email: &program.contact_email,
-                directory_url: crate::render::DIRECTORY_URL,
-                lang: "en",
-            },
-        );
+        ctx.insert("site", &crate::render::site_value(program));
         ctx.insert("nav", &crate::pages::navigation(&site.pages));
         ctx.insert("current_url", EVENTS_URL);
         ctx.insert("area", "public");

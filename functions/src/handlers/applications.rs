@@ -36,7 +36,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
 use super::profile::{nest, profile_from_object, PROFILE_SHAPE};
-use super::{cohort_in_query, member, messages, notify, open_cohort, Call};
+use super::{member, messages, notify, only_cohort_in_query, open_cohort, Call};
 mod listing;
 
 use crate::app::App;

@@ -7,7 +7,7 @@ use mentoring::Role;
 use serde::{Deserialize, Serialize};
 
 use super::applications::save_transition;
-use super::{cohort_in_query, email_of, messages, notify, Call};
+use super::{email_of, messages, notify, only_cohort_in_query, Call};
 use crate::app::App;
 use crate::audit::Entry;
 use crate::http::body::MAX_ID_LEN;
@@ -67,13 +67,7 @@ impl DuoView {
 /// "ended_early", "by", "reason"?, "at"}}]}`, oldest first. `reason` only
 /// for the chair and the duo's liaison (never staff).
 pub async fn list(app: &App, call: Call) -> Outcome {
-    if let Some(extra) = call.query.iter().find(|(k, _)| k != "cohort") {
-        return Err(Problem::field(
-            extra.0.clone(),
-            "This parameter is not expected here.",
-        ));
-    }
-    let cohort = cohort_in_query(app, &call)?;
+    let cohort = only_cohort_in_query(app, &call)?;
     let mut duos = cohort_duos(app, &cohort.id).await?;
     duos.sort_by_key(|d| d.formed_at);
     let views: Vec<DuoView> = duos

@@ -92,6 +92,18 @@ pub fn open_cohort(app: &App, moment: Moment) -> Result<&Cohort, Problem> {
         })
 }
 
+/// The cohort of a listing whose only parameter is `?cohort=`: any other
+/// parameter is a 400 naming it; then [`cohort_in_query`].
+pub fn only_cohort_in_query<'a>(app: &'a App, call: &Call) -> Result<&'a Cohort, Problem> {
+    if let Some(extra) = call.query.iter().find(|(k, _)| k != "cohort") {
+        return Err(Problem::field(
+            extra.0.clone(),
+            "This parameter is not expected here.",
+        ));
+    }
+    cohort_in_query(app, call)
+}
+
 /// The cohort named by `?cohort=`, else the current one; 404 for an
 /// unknown id.
 pub fn cohort_in_query<'a>(app: &'a App, call: &Call) -> Result<&'a Cohort, Problem> {

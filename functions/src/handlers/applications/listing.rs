@@ -54,13 +54,7 @@ pub async fn load_all(app: &App, cohort: &str) -> Result<Vec<Listed>, Problem> {
 /// "mentor-M2101", "side": "mentor", ...}]}`, mentees in arrival order,
 /// then mentors.
 pub async fn list(app: &App, call: Call) -> Outcome {
-    if let Some(extra) = call.query.iter().find(|(k, _)| k != "cohort") {
-        return Err(Problem::field(
-            extra.0.clone(),
-            "This parameter is not expected here.",
-        ));
-    }
-    let cohort = cohort_in_query(app, &call)?;
+    let cohort = only_cohort_in_query(app, &call)?;
     let applications = load_all(app, &cohort.id).await?;
     Ok(Reply::ok(&serde_json::json!({
         "cohort": cohort.id,
