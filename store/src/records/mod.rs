@@ -19,7 +19,7 @@
 //! | `NOMTOKEN#<sha256>` | `NOMTOKEN` | `cohort`, `nomination`: the consent link's lookup | |
 //! | `SURVEY#<c>#<survey>` | `RESP#<id>` | a survey response; no member id when the survey is anonymous | |
 //! | `SURVEY#<c>#<survey>` | `DONE#<hmac>` | "answered": [`mentoring::answers::dedupe_key`], nothing else | |
-//! | `AUDIT#<c>` (or `AUDIT#program`) | `AUDIT#<instant>#<id>` | one audit entry (`functions::audit`); anonymous answers: `AUDIT#<date>#<id>`, no actor | |
+//! | `AUDIT#<c>` (or `AUDIT#program`) | `AUDIT#<instant>#<id>` | one audit entry (`functions::audit`; its `seq` orders entries of one instant as written); anonymous answers: `AUDIT#<date>#<id>`, no actor, no `seq` | |
 //! | `COHORT#<c>` | `VACANCY#<id>` | a freed mentee place ([`mentoring::waitlist::Vacancy`]); `holder` while offered | |
 //! | `COHORT#<c>` | `OFFER#<id>` | a place offered to a waitlisted mentee ([`mentoring::waitlist::Offer`]) | `MEMBER#<member>` / `OFFER#<c>#<id>` |
 //! | `COHORT#<c>` | `OFFERED#<member>` | `offer`: the one offer the member got in the cohort | |
