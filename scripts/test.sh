@@ -59,11 +59,19 @@ echo "moto_server at $DUOS_TEST_DYNAMODB_ENDPOINT"
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
-step "cargo clippy --all-targets -D warnings"
-cargo clippy --workspace --all-targets --locked -- -D warnings
+# Two builds of the `duos` CLI: the default one (the README's first command,
+# no AWS SDK) and the one with the `aws` feature (`--table`, the deploy
+# guide's). Every crate is checked and tested with it; the default build is
+# linted, and its `--table` refusal tested, on its own.
+step "cargo clippy --all-targets -D warnings (with the aws feature, and duos without it)"
+cargo clippy --workspace --all-targets --locked --features duos/aws -- -D warnings
+cargo clippy -p duos --all-targets --locked -- -D warnings
 
-step "cargo test (all crates)"
-cargo test --workspace --locked
+step "cargo test: duos without the aws feature (--table refused)"
+cargo test -p duos --locked --bins --test cli_aws_feature
+
+step "cargo test (all crates, duos with the aws feature)"
+cargo test --workspace --locked --features duos/aws
 
 # --- the whole program in a real browser ---------------------------------------
 # Uses the duos binary `cargo test` just built (debug), so no second build.

@@ -20,6 +20,18 @@
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_credential_types::Credentials;
+use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
+
+/// The HTTPS client every AWS client uses: rustls with ring (the SDK's
+/// default would be rustls with aws-lc, a second crypto library to compile
+/// and link beside the ring the rest of duos uses). Plain `http://`
+/// endpoints (moto in the tests) go through it too. Roots: the system's.
+pub fn https_client() -> SharedHttpClient {
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(Provider::Rustls(CryptoMode::Ring))
+        .build_https()
+}
 
 /// Fixed credentials (tests, local DynamoDB-speaking servers). Production
 /// leaves them out and uses the SDK's default chain (the Lambda role).
@@ -114,6 +126,7 @@ pub async fn sdk_config(
         Some(creds) => {
             let mut builder = SdkConfig::builder()
                 .behavior_version(BehaviorVersion::latest())
+                .http_client(https_client())
                 .region(Region::new(region.unwrap_or("us-east-1").to_owned()))
                 .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
                     creds.access_key_id.clone(),
@@ -128,7 +141,8 @@ pub async fn sdk_config(
             builder.build()
         }
         None => {
-            let mut loader = aws_config::defaults(BehaviorVersion::latest());
+            let mut loader =
+                aws_config::defaults(BehaviorVersion::latest()).http_client(https_client());
             if let Some(region) = region {
                 loader = loader.region(Region::new(region.to_owned()));
             }

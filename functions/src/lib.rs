@@ -42,6 +42,7 @@ pub mod views;
 pub mod waitlist;
 
 // The crates split off along the seams, under their old paths.
+#[cfg(feature = "aws")]
 pub use duos_aws as aws;
 pub use duos_mail as mail;
 pub use duos_mail::clock;

@@ -135,7 +135,7 @@ fn get(path: &str, cookies: &[String]) -> Request<Vec<u8>> {
 /// Follows the provider's redirects (keeping its cookies) until it sends
 /// the browser back to our callback; returns that URL.
 async fn drive_provider(start: &str) -> String {
-    let client = reqwest::Client::builder()
+    let client = functions::auth::oidc::http_client_builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();

@@ -41,7 +41,11 @@ fn config(endpoint: &str, from: &str) -> SesConfig {
 
 /// The raw messages moto holds, from its model dump.
 async fn sent_messages(endpoint: &str) -> Vec<Value> {
-    let dump: Value = reqwest::get(format!("{endpoint}/moto-api/data.json"))
+    let dump: Value = functions::auth::oidc::http_client_builder()
+        .build()
+        .expect("an HTTP client")
+        .get(format!("{endpoint}/moto-api/data.json"))
+        .send()
         .await
         .expect("moto data.json")
         .json()

@@ -197,6 +197,7 @@ impl World {
 fn s3(endpoint: &str) -> aws_sdk_s3::Client {
     let config = aws_sdk_s3::config::Builder::new()
         .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+        .http_client(functions::aws::https_client())
         .region(aws_sdk_s3::config::Region::new("us-east-1"))
         .endpoint_url(endpoint)
         .force_path_style(true)
@@ -227,7 +228,11 @@ async fn seed_member(store: &functions::store::DynamoStore, id: &str, email: &st
 /// The messages moto's SES holds, from its model dump (raw messages:
 /// `source`, `destinations`, `raw_data`).
 async fn sent_mail(endpoint: &str) -> Vec<Value> {
-    let dump: Value = reqwest::get(format!("{endpoint}/moto-api/data.json"))
+    let dump: Value = functions::auth::oidc::http_client_builder()
+        .build()
+        .expect("an HTTP client")
+        .get(format!("{endpoint}/moto-api/data.json"))
+        .send()
         .await
         .expect("moto data.json")
         .json()
@@ -500,14 +505,15 @@ async fn secrets_are_read_from_ssm_parameters() {
     let Some(world) = World::new("ssm").await else {
         return;
     };
-    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .region(aws_config::Region::new("us-east-1"))
-        .endpoint_url(world.endpoint.clone())
-        .credentials_provider(aws_sdk_ssm::config::Credentials::new(
-            "testing", "testing", None, None, "test",
-        ))
-        .load()
-        .await;
+    let config = functions::aws::sdk_config(
+        Some(&world.endpoint),
+        Some("us-east-1"),
+        Some(&functions::aws::StaticCredentials {
+            access_key_id: "testing".into(),
+            secret_access_key: "testing".into(),
+        }),
+    )
+    .await;
     let ssm = aws_sdk_ssm::Client::new(&config);
     let name = format!("/duos-test/{}/session-secret", std::process::id());
     ssm.put_parameter()

@@ -24,11 +24,13 @@ pub mod address;
 pub mod clock;
 pub mod message;
 pub mod outbox;
+#[cfg(feature = "ses")]
 pub mod ses;
 
 pub use address::{mailbox, usable_address, Mailbox};
 pub use message::OutboxMessage;
 pub use outbox::Outbox;
+#[cfg(feature = "ses")]
 pub use ses::{SesConfig, SesMailer};
 
 /// One plain-text message to one recipient.

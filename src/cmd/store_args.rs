@@ -28,7 +28,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use clap::Args;
-use functions::store::{DynamoConfig, DynamoStore, EmbeddedStore, Store};
+#[cfg(feature = "aws")]
+use functions::store::{DynamoConfig, DynamoStore};
+use functions::store::{EmbeddedStore, Store};
+
+/// Why `--table` fails in a build without the `aws` feature (the default
+/// build, which `duos serve` needs, compiles no AWS SDK).
+#[cfg(not(feature = "aws"))]
+pub const BUILT_WITHOUT_AWS: &str = "--table: this duos was built without AWS support; build it with the `aws` feature (`cargo install --locked --path . --features aws`, or `cargo run --release --features aws -- ...`)";
 
 /// `--data DIR | --table NAME [--region R] [--endpoint URL]`.
 #[derive(Args, Debug, Clone, PartialEq, Eq)]
@@ -92,6 +99,7 @@ impl StoreArgs {
     }
 
     /// The DynamoDB configuration of `--table` (`None` for `--data`).
+    #[cfg(feature = "aws")]
     pub fn dynamo_config(&self) -> Option<DynamoConfig> {
         let table = self.table.as_ref()?;
         let mut config = DynamoConfig::new(table);
@@ -108,8 +116,13 @@ impl StoreArgs {
     /// name or missing credentials show at the first read), or the
     /// embedded store of the data folder.
     pub async fn open(&self, open: Open) -> Result<Arc<dyn Store>, String> {
+        #[cfg(feature = "aws")]
         if let Some(config) = self.dynamo_config() {
             return Ok(Arc::new(DynamoStore::connect(config).await));
+        }
+        #[cfg(not(feature = "aws"))]
+        if self.table.is_some() {
+            return Err(BUILT_WITHOUT_AWS.to_string());
         }
         let data = &self.data;
         let exists = data.join(EmbeddedStore::FILE_NAME).is_file();
@@ -154,10 +167,12 @@ mod tests {
     fn data_is_the_default() {
         let s = parse(&[]).unwrap();
         assert_eq!(s.data_dir(), Some(Path::new(".duos")));
+        #[cfg(feature = "aws")]
         assert!(s.dynamo_config().is_none());
         assert_eq!(s.describe(), "the data folder .duos");
     }
 
+    #[cfg(feature = "aws")]
     #[test]
     fn table_with_region_and_endpoint() {
         let s = parse(&[
@@ -178,6 +193,19 @@ mod tests {
             s.describe(),
             "the DynamoDB table duos-Table in us-east-2 at http://127.0.0.1:5000"
         );
+    }
+
+    /// Without the `aws` feature `--table` parses (the flags are the same
+    /// in every build) and opening it says how to build with AWS support.
+    #[cfg(not(feature = "aws"))]
+    #[tokio::test]
+    async fn table_needs_the_aws_feature() {
+        let s = parse(&["--table", "duos-Table", "--region", "us-east-2"]).unwrap();
+        assert_eq!(s.data_dir(), None);
+        match s.open(Open::Existing).await {
+            Ok(_) => panic!("opened a table without AWS support"),
+            Err(e) => assert_eq!(e, BUILT_WITHOUT_AWS),
+        }
     }
 
     #[test]

@@ -21,6 +21,7 @@ use functions::auth::SessionConfig;
 use functions::clock::{Clock, SystemClock, TestClock};
 use functions::config::Config;
 use functions::mail::outbox::Outbox;
+#[cfg(feature = "aws")]
 use functions::mail::ses::{SesConfig, SesMailer};
 use functions::mail::Mailer;
 
@@ -132,29 +133,7 @@ async fn app(args: &TickArgs) -> Result<App, String> {
             );
             (config, outbox, secrets.session.into_bytes())
         }
-        None => {
-            let from = args.mail_from.clone().or_else(|| non_empty_env("DUOS_MAIL_FROM")).ok_or(
-                "--table needs --mail-from ADDRESS (or DUOS_MAIL_FROM): the stack's MailFrom, a verified SES identity",
-            )?;
-            let survey = match non_empty_env("DUOS_SURVEY_SECRET") {
-                Some(v) => v.into_bytes(),
-                None => functions::aws::ssm_secure_string(
-                    &args.survey_secret_param,
-                    args.store.region.as_deref(),
-                )
-                .await
-                .map_err(|e| format!("the survey key (DUOS_SURVEY_SECRET not set): {e}"))?,
-            };
-            let config = load_config(args, survey)?;
-            let mut ses = SesConfig::new(from);
-            if let Some(region) = &args.store.region {
-                ses = ses.region(region);
-            }
-            let mailer: Arc<dyn Mailer> = Arc::new(SesMailer::connect(ses).await);
-            // The job signs nothing a browser presents: any session key will do.
-            let session = functions::records::hex(&functions::records::random_bytes(32));
-            (config, mailer, session.into_bytes())
-        }
+        None => on_table(args).await?,
     };
     let store = args.store.open(Open::CreateIfMissing).await?;
     let site = match (&args.site, args.store.data_dir()) {
@@ -175,6 +154,7 @@ async fn app(args: &TickArgs) -> Result<App, String> {
 }
 
 /// A non-empty environment variable.
+#[cfg(feature = "aws")]
 fn non_empty_env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
@@ -206,4 +186,38 @@ fn local_secrets(data: &Path) -> Result<Secrets, String> {
     let text = serde_json::to_vec_pretty(&s).map_err(|e| e.to_string())?;
     std::fs::write(&path, text).map_err(|e| format!("writing {}: {e}", path.display()))?;
     Ok(s)
+}
+
+/// The configuration, mailer and session key of a run on `--table`, as the
+/// scheduler function has them: SES from `--mail-from`, the survey key from
+/// `DUOS_SURVEY_SECRET` or SSM.
+#[cfg(feature = "aws")]
+async fn on_table(args: &TickArgs) -> Result<(Config, Arc<dyn Mailer>, Vec<u8>), String> {
+    let from = args.mail_from.clone().or_else(|| non_empty_env("DUOS_MAIL_FROM")).ok_or(
+        "--table needs --mail-from ADDRESS (or DUOS_MAIL_FROM): the stack's MailFrom, a verified SES identity",
+    )?;
+    let survey = match non_empty_env("DUOS_SURVEY_SECRET") {
+        Some(v) => v.into_bytes(),
+        None => functions::aws::ssm_secure_string(
+            &args.survey_secret_param,
+            args.store.region.as_deref(),
+        )
+        .await
+        .map_err(|e| format!("the survey key (DUOS_SURVEY_SECRET not set): {e}"))?,
+    };
+    let config = load_config(args, survey)?;
+    let mut ses = SesConfig::new(from);
+    if let Some(region) = &args.store.region {
+        ses = ses.region(region);
+    }
+    let mailer: Arc<dyn Mailer> = Arc::new(SesMailer::connect(ses).await);
+    // The job signs nothing a browser presents: any session key will do.
+    let session = functions::records::hex(&functions::records::random_bytes(32));
+    Ok((config, mailer, session.into_bytes()))
+}
+
+/// Without the `aws` feature there is no SES or SSM to reach.
+#[cfg(not(feature = "aws"))]
+async fn on_table(_args: &TickArgs) -> Result<(Config, Arc<dyn Mailer>, Vec<u8>), String> {
+    Err(super::store_args::BUILT_WITHOUT_AWS.to_string())
 }

@@ -104,7 +104,7 @@ pub fn cookie_pair(set_cookie: &str) -> String {
 /// until it sends the browser back to [`REDIRECT`]; returns that URL's
 /// path and query.
 pub async fn drive(start: &str) -> String {
-    let client = reqwest::Client::builder()
+    let client = functions::auth::oidc::http_client_builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();

@@ -197,10 +197,20 @@ struct TokenResponse {
     token_type: Option<String>,
 }
 
+/// A reqwest client builder whose TLS is rustls with ring, the one crypto
+/// provider the project compiles (reqwest's `rustls-no-provider`: the
+/// provider is installed here, once per process, before any client is
+/// built). Every reqwest client, the tests' included, starts here.
+pub fn http_client_builder() -> reqwest::ClientBuilder {
+    // Err only when a provider is already installed: then it is this one.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+}
+
 impl OidcClient {
     pub fn new(cfg: OidcConfig) -> Result<OidcClient, OidcError> {
         cfg.validate()?;
-        let http = reqwest::Client::builder()
+        let http = http_client_builder()
             .timeout(cfg.http_timeout)
             .redirect(reqwest::redirect::Policy::none())
             .build()

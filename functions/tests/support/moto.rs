@@ -150,6 +150,8 @@ pub enum Need {
     Any,
     /// One that applies concurrent transactions atomically, as DynamoDB
     /// does: not a plain (thread-unsafe) moto_server.
+    // Not every test crate that includes this file asks for it.
+    #[allow(dead_code)]
     Atomic,
 }
 

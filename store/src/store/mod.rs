@@ -75,6 +75,7 @@
 //!   by `gsi1sk` then `pk`, `sk` for the index (DynamoDB leaves ties in the
 //!   index unordered).
 
+#[cfg(feature = "dynamodb")]
 mod dynamo;
 mod embedded;
 mod error;
@@ -82,8 +83,10 @@ mod stats;
 mod types;
 mod validate;
 
+#[cfg(feature = "dynamodb")]
 pub use dynamo::{DynamoConfig, DynamoStore};
 // Lives in duos-aws (the AWS client configuration); kept here by name.
+#[cfg(feature = "dynamodb")]
 pub use duos_aws::StaticCredentials;
 pub use embedded::EmbeddedStore;
 pub use error::StoreError;
