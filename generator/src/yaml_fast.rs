@@ -30,7 +30,7 @@ impl Line<'_> {
 
 /// The value of `text`, or `None` when it is not in the subset read here.
 pub fn parse(text: &str) -> Option<Value> {
-    if text.contains(['\t', '\r']) || text.starts_with('\u{feff}') {
+    if !plain_characters(text) {
         return None;
     }
     let mut lines: Vec<Line> = text
@@ -51,6 +51,26 @@ pub fn parse(text: &str) -> Option<Value> {
     let map = mapping(&mut lines, &mut at, 0)?;
     skip(&lines, &mut at);
     (at == lines.len()).then_some(Value::Mapping(map))
+}
+
+/// Whether `text` holds only characters the reader takes as themselves:
+/// YAML's printable ones (`c-printable`, YAML 1.2 section 5.1) without tab,
+/// carriage return and the byte order mark. Anything else, control
+/// characters included, goes to serde_yaml, which refuses them with their
+/// position.
+fn plain_characters(text: &str) -> bool {
+    // Profiles are mostly ASCII: a byte scan first.
+    text.bytes().all(|b| b == b'\n' || (b' '..=b'~').contains(&b))
+        || text.chars().all(|c| {
+            matches!(c,
+                '\n'
+                | ' '..='~'
+                | '\u{85}'
+                | '\u{a0}'..='\u{d7ff}'
+                | '\u{e000}'..='\u{fefe}'
+                | '\u{ff00}'..='\u{fffd}'
+                | '\u{10000}'..)
+        })
 }
 
 fn skip(lines: &[Line], at: &mut usize) {

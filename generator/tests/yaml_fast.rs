@@ -127,6 +127,12 @@ fn leaves_what_it_does_not_read_to_serde_yaml() {
         "---\na: 1\n",
         "a: b\n  c\n",
         "a: 'it''s'\n",
+        // Control characters (serde_yaml refuses them, with the position).
+        "a: b\u{1}c\n",
+        "a: \"b\u{7f}\"\n",
+        "a: |\n  b\u{9f}\n",
+        "a: b\u{feff}\n",
+        "a: b\u{fffe}\n",
     ] {
         assert!(yaml_fast::parse(text).is_none(), "{text:?}");
     }
