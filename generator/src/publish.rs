@@ -42,7 +42,8 @@ use crate::render::{Card, Index, ListingPages, Rendered, ACCESS_OUTPUT};
 use crate::site::Site;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::io;
+use std::path::{Path, PathBuf};
 
 /// One change to the profiles of a site.
 // One value per publish call, never held in bulk: the size of `Upsert` does
@@ -90,8 +91,9 @@ pub struct Publication {
 impl Publication {
     /// Writes the files into `out` and deletes the removed ones (`duos
     /// serve`'s site folder). Each file is written beside its target and
-    /// renamed over it, so a reader sees the old page or the new one.
-    pub fn write_to(&self, out: &std::path::Path) -> std::io::Result<()> {
+    /// put in its place in one step ([`replace_file`]), so a reader sees
+    /// the old page or the new one.
+    pub fn write_to(&self, out: &Path) -> io::Result<()> {
         // In parallel: a change of the term counts writes every term page.
         self.files.par_iter().try_for_each(|(rel, bytes)| {
             let path = out.join(rel);
@@ -100,7 +102,7 @@ impl Publication {
             }
             let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
             std::fs::write(&tmp, bytes)?;
-            std::fs::rename(&tmp, &path)
+            replace_file(&tmp, &path)
         })?;
         for rel in &self.removed {
             match std::fs::remove_file(out.join(rel)) {
@@ -112,6 +114,52 @@ impl Publication {
             }
         }
         Ok(())
+    }
+}
+
+/// Puts the file `tmp` in place of `path` in one step: a reader sees the
+/// old file or the new one. On Linux the two files are exchanged and the
+/// old one, now at `tmp`, deleted: renaming over an existing file makes
+/// ext4 allocate the new file's blocks and start writing it out first (its
+/// `auto_da_alloc`, for programs that replace files without `fsync`),
+/// about 0.3 ms for a 100 KB listing page, where an exchange does not. The
+/// pages need no such care: a crash leaves a site folder that `duos serve`
+/// builds again when it starts. Where the file system cannot exchange, or
+/// `path` does not exist yet, a rename.
+fn replace_file(tmp: &Path, path: &Path) -> io::Result<()> {
+    #[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
+    if exchange(tmp, path).is_ok() {
+        return std::fs::remove_file(tmp);
+    }
+    std::fs::rename(tmp, path)
+}
+
+/// Exchanges the files at `a` and `b` (`renameat2` with
+/// `RENAME_EXCHANGE`); both must exist.
+#[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let c_path = |p: &Path| {
+        CString::new(p.as_os_str().as_bytes())
+            .map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))
+    };
+    let (a, b) = (c_path(a)?, c_path(b)?);
+    // SAFETY: both pointers are NUL-terminated paths that outlive the
+    // call; renameat2 only reads them.
+    let done = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if done == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
     }
 }
 
