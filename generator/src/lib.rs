@@ -14,6 +14,7 @@ pub mod frontmatter;
 pub mod kept;
 pub mod load;
 pub mod markdown;
+mod order;
 pub mod pages;
 pub mod paging;
 pub mod profile_files;

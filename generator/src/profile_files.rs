@@ -21,6 +21,7 @@
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::SourceFile;
+use crate::order::Place;
 use crate::profiles::{self, profile_url, Mentor, Source};
 use crate::publish::{Appearance, Publication};
 use crate::site::{no_member_id_warning, Site};
@@ -191,6 +192,7 @@ impl Site {
             undo_links(self, link_undo);
             return Ok(Publication::default());
         }
+        self.keep_order();
         let undo = self.set_files(changes);
         let touched: Vec<&Path> = undo.iter().map(|(rel, _)| rel.as_path()).collect();
         let now: Vec<&Mentor> = self
@@ -331,7 +333,7 @@ impl Site {
 
     /// Whether a YAML profile is in effect (no published profile of its
     /// member replaces it).
-    fn in_effect(&self, m: &Mentor) -> bool {
+    pub(crate) fn in_effect(&self, m: &Mentor) -> bool {
         m.member_id.is_empty() || !self.store.contains_key(&m.member_id)
     }
 
@@ -352,10 +354,16 @@ impl Site {
             let old = match (self.yaml_index(&rel), next) {
                 (Some(i), Some(m)) => {
                     reindex |= self.yaml[i].member_id != m.member_id;
+                    let listed = self.listed_as(&m, Place::Yaml(i));
+                    let was = self.listed_as(&self.yaml[i], Place::Yaml(i));
+                    self.relist(was.as_ref(), listed.as_ref());
                     Some(std::mem::replace(&mut self.yaml[i], m))
                 }
                 (Some(i), None) => {
                     reindex = true;
+                    let was = self.listed_as(&self.yaml[i], Place::Yaml(i));
+                    self.relist(was.as_ref(), None);
+                    self.shift_yaml(i + 1, -1);
                     Some(self.yaml.remove(i))
                 }
                 (None, Some(m)) => {
@@ -364,6 +372,9 @@ impl Site {
                         Source::Yaml(p) => p.as_path() < rel.as_path(),
                         Source::Store => true,
                     });
+                    self.shift_yaml(at, 1);
+                    let listed = self.listed_as(&m, Place::Yaml(at));
+                    self.relist(None, listed.as_ref());
                     self.yaml.insert(at, m);
                     None
                 }

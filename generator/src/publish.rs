@@ -28,18 +28,22 @@
 //! directory and term pages only when a card changed. Of the cards those
 //! pages list only the changed mentor's is rendered: the others were
 //! rendered when their profiles were compiled and are spliced in
-//! ([`crate::render`]); the files are written in parallel. BENCHMARKS.md
-//! ("Publishing one changed profile") has the figures.
+//! ([`crate::render`]); the pages of all the touched listings are rendered
+//! in parallel, and the files written in parallel. Where cards stand
+//! comes from the listings' order the site keeps from one change to the
+//! next ([`crate::order`]), not from ordering every profile again.
+//! BENCHMARKS.md ("Publishing one changed profile", "duos serve:
+//! incremental rebuild") has the figures.
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::profiles::term_url;
+use crate::order::{Order, Slot};
 use crate::profiles::{profile_output, Listing, Mentor, Published};
-use crate::render::{listing_page_output, Card, Index, Rendered, ACCESS_OUTPUT, DIRECTORY_URL};
+use crate::render::{Card, Index, ListingPages, Rendered, ACCESS_OUTPUT};
 use crate::site::Site;
-use mentoring::program::ExpertiseTerm;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::io;
+use std::path::{Path, PathBuf};
 
 /// One change to the profiles of a site.
 // One value per publish call, never held in bulk: the size of `Upsert` does
@@ -87,8 +91,9 @@ pub struct Publication {
 impl Publication {
     /// Writes the files into `out` and deletes the removed ones (`duos
     /// serve`'s site folder). Each file is written beside its target and
-    /// renamed over it, so a reader sees the old page or the new one.
-    pub fn write_to(&self, out: &std::path::Path) -> std::io::Result<()> {
+    /// put in its place in one step ([`replace_file`]), so a reader sees
+    /// the old page or the new one.
+    pub fn write_to(&self, out: &Path) -> io::Result<()> {
         // In parallel: a change of the term counts writes every term page.
         self.files.par_iter().try_for_each(|(rel, bytes)| {
             let path = out.join(rel);
@@ -97,7 +102,7 @@ impl Publication {
             }
             let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
             std::fs::write(&tmp, bytes)?;
-            std::fs::rename(&tmp, &path)
+            replace_file(&tmp, &path)
         })?;
         for rel in &self.removed {
             match std::fs::remove_file(out.join(rel)) {
@@ -109,6 +114,52 @@ impl Publication {
             }
         }
         Ok(())
+    }
+}
+
+/// Puts the file `tmp` in place of `path` in one step: a reader sees the
+/// old file or the new one. On Linux the two files are exchanged and the
+/// old one, now at `tmp`, deleted: renaming over an existing file makes
+/// ext4 allocate the new file's blocks and start writing it out first (its
+/// `auto_da_alloc`, for programs that replace files without `fsync`),
+/// about 0.3 ms for a 100 KB listing page, where an exchange does not. The
+/// pages need no such care: a crash leaves a site folder that `duos serve`
+/// builds again when it starts. Where the file system cannot exchange, or
+/// `path` does not exist yet, a rename.
+fn replace_file(tmp: &Path, path: &Path) -> io::Result<()> {
+    #[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
+    if exchange(tmp, path).is_ok() {
+        return std::fs::remove_file(tmp);
+    }
+    std::fs::rename(tmp, path)
+}
+
+/// Exchanges the files at `a` and `b` (`renameat2` with
+/// `RENAME_EXCHANGE`); both must exist.
+#[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let c_path = |p: &Path| {
+        CString::new(p.as_os_str().as_bytes())
+            .map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))
+    };
+    let (a, b) = (c_path(a)?, c_path(b)?);
+    // SAFETY: both pointers are NUL-terminated paths that outlive the
+    // call; renameat2 only reads them.
+    let done = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if done == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
     }
 }
 
@@ -158,11 +209,16 @@ impl Site {
             return Err(Diagnostic::new("publish", "the change names no member").into());
         }
         let before = self.appearance(&member_id);
+        self.keep_order();
+        let was = self.listed_member(&member_id);
         let undo = self.apply(change)?;
+        let listed = self.listed_member(&member_id);
+        self.relist(was.as_ref(), listed.as_ref());
         match self.render_touched(&member_id, before) {
             Ok(p) => Ok(p),
             Err(d) => {
                 undo.restore(self);
+                self.relist(listed.as_ref(), was.as_ref());
                 Err(d)
             }
         }
@@ -232,73 +288,9 @@ impl Site {
             .map(|a| profile_output(&a.slug))
             .collect();
         if cards(before) != cards(after) {
-            let terms_of = |v: &[Appearance]| -> BTreeMap<String, usize> {
-                let mut counts = BTreeMap::new();
-                for t in v.iter().flat_map(|a| a.terms.iter()) {
-                    *counts.entry(t.clone()).or_insert(0) += 1;
-                }
-                counts
-            };
-            let (old_terms, new_terms) = (terms_of(before), terms_of(after));
-            // A term's count changes when a mentor joins or leaves it: the
-            // directory's first page shows every term's count.
-            let counts_changed = old_terms != new_terms;
-            let index = Index::of(self);
-            // The listings a changed card is (or was) on: the directory and
-            // the changed profiles' old and new terms.
-            let mut listings: Vec<Listed> = vec![Listed {
-                term: None,
-                url: DIRECTORY_URL.to_string(),
-                now: &index.order,
-                before: before.iter().filter(|a| a.card.is_some()).collect(),
-                after: after.iter().filter(|a| a.card.is_some()).collect(),
-            }];
-            for t in self
-                .program
-                .expertise
-                .iter()
-                .filter(|t| old_terms.contains_key(&t.slug) || new_terms.contains_key(&t.slug))
-            {
-                listings.push(Listed {
-                    term: Some(t),
-                    url: term_url(&t.slug),
-                    now: index
-                        .by_term
-                        .get(t.slug.as_str())
-                        .map(Vec::as_slice)
-                        .unwrap_or(&[]),
-                    before: in_term(before, &t.slug),
-                    after: in_term(after, &t.slug),
-                });
-            }
-            let plans: Vec<Plan> = listings
-                .iter()
-                .map(|l| match l.term {
-                    // The directory's count is on every page; the terms'
-                    // counts on its first.
-                    None => l.plan(|len| self.directory_per_page(len), true, counts_changed),
-                    Some(_) => l.plan(|len| self.term_per_page(len), false, false),
-                })
-                .collect();
-            let pages: Vec<Result<Vec<Rendered>, Diagnostic>> = listings
-                .par_iter()
-                .zip(plans.par_iter())
-                .filter(|(_, plan)| plan.pages.as_ref().is_none_or(|p| !p.is_empty()))
-                .map(|(l, plan)| match l.term {
-                    None => self.render_directory(&index, plan.pages.as_ref()),
-                    Some(t) => self.render_term(t, &index, plan.pages.as_ref()),
-                })
-                .collect();
-            for p in pages {
-                rendered.extend(p.map_err(Diagnostics::from)?);
-            }
-            // A shorter listing may have lost its last pages.
-            for (l, plan) in listings.iter().zip(&plans) {
-                removed.extend(
-                    (plan.now_pages + 1..=plan.before_pages)
-                        .map(|n| listing_page_output(&l.url, n)),
-                );
-            }
+            let (pages, gone) = self.render_listings(before, after)?;
+            rendered.extend(pages);
+            removed.extend(gone);
         }
         if owners(before) != owners(after) {
             rendered.push(self.render_access());
@@ -315,6 +307,87 @@ impl Site {
         removed.dedup();
         removed.retain(|r| !files.iter().any(|(p, _)| p == r));
         Ok(Publication { files, removed })
+    }
+
+    /// The directory and term pages a change of cards (from how the
+    /// changed profiles appeared `before` to how they appear `after`)
+    /// touches, rendered in parallel, and the further pages that shorter
+    /// listings no longer have, to delete.
+    fn render_listings(
+        &self,
+        before: &[Appearance],
+        after: &[Appearance],
+    ) -> Result<(Vec<Rendered>, Vec<PathBuf>), Diagnostics> {
+        let terms_of = |v: &[Appearance]| -> BTreeMap<String, usize> {
+            let mut counts = BTreeMap::new();
+            for t in v.iter().flat_map(|a| a.terms.iter()) {
+                *counts.entry(t.clone()).or_insert(0) += 1;
+            }
+            counts
+        };
+        let (old_terms, new_terms) = (terms_of(before), terms_of(after));
+        // A term's count changes when a mentor joins or leaves it: the
+        // directory's first page shows every term's count.
+        let counts_changed = old_terms != new_terms;
+        debug_assert!(
+            self.order.as_ref().is_none_or(|o| *o == Order::of(self)),
+            "the kept order of the listings is out of date"
+        );
+        let index = Index::of(self);
+        // The listings a changed card is (or was) on: the directory and
+        // the changed profiles' old and new terms.
+        let mut listings: Vec<Touched> = vec![Touched {
+            directory: true,
+            pages: self.directory_listing(&index),
+            before: before.iter().filter(|a| a.card.is_some()).collect(),
+            after: after.iter().filter(|a| a.card.is_some()).collect(),
+        }];
+        for t in self
+            .program
+            .expertise
+            .iter()
+            .filter(|t| old_terms.contains_key(&t.slug) || new_terms.contains_key(&t.slug))
+        {
+            listings.push(Touched {
+                directory: false,
+                pages: self.term_listing(t, &index),
+                before: in_term(before, &t.slug),
+                after: in_term(after, &t.slug),
+            });
+        }
+        let plans: Vec<Plan> = listings
+            .iter()
+            .map(|l| match l.directory {
+                // The directory's count is on every page; the terms'
+                // counts on its first.
+                true => l.plan(|len| self.directory_per_page(len), true, counts_changed),
+                false => l.plan(|len| self.term_per_page(len), false, false),
+            })
+            .collect();
+        // Every page to render, of every listing, in one parallel run.
+        let jobs: Vec<(&ListingPages, usize)> = listings
+            .iter()
+            .zip(&plans)
+            .flat_map(|(l, plan)| {
+                (1..=plan.now_pages)
+                    .filter(|n| plan.pages.as_ref().is_none_or(|p| p.contains(n)))
+                    .map(move |n| (&l.pages, n))
+            })
+            .collect();
+        let rendered = jobs
+            .par_iter()
+            .map(|(pages, n)| pages.render_page(self, *n))
+            .collect::<Result<Vec<Rendered>, Diagnostic>>()
+            .map_err(Diagnostics::from)?;
+        // A shorter listing may have lost its last pages.
+        let gone = listings
+            .iter()
+            .zip(&plans)
+            .flat_map(|(l, plan)| {
+                (plan.now_pages + 1..=plan.before_pages).map(|n| l.pages.page_output(n))
+            })
+            .collect();
+        Ok((rendered, gone))
     }
 
     /// The page of `published` as it would be if published now (the
@@ -337,14 +410,13 @@ fn cards(v: &[Appearance]) -> Vec<(&str, &str)> {
     c
 }
 
-/// A listing (the directory, a term's pages) a change touches: the
-/// mentors it lists now, in order, and the changed profiles' entries in it
-/// before and after the change.
-struct Listed<'a> {
-    /// `None` for the directory.
-    term: Option<&'a ExpertiseTerm>,
-    url: String,
-    now: &'a [&'a Mentor],
+/// A listing (the directory, a term's pages) a change touches: its pages
+/// as they are now, and the changed profiles' entries in it before and
+/// after the change.
+struct Touched<'a> {
+    /// The directory (else a term's pages).
+    directory: bool,
+    pages: ListingPages<'a>,
     before: Vec<&'a Appearance>,
     after: Vec<&'a Appearance>,
 }
@@ -357,84 +429,49 @@ struct Plan {
     now_pages: usize,
 }
 
-/// A listing entry as the pages show it: the slug, and for a changed
-/// profile its card (an unchanged one's card is the same before and after).
-type Entry<'a> = (&'a str, Option<&'a str>);
-
-impl<'a> Listed<'a> {
+impl Touched<'_> {
     /// The pages that differ between a full build before the change and
     /// one after: those whose cards differ (a card changed, or cards
     /// shifted as one joined or left or moved: from that position on), the
     /// first page when `first_changed` (what only the first page shows),
     /// and every page when the number of pages or of cards per page
     /// changed, or the count changed and `count_everywhere`.
+    ///
+    /// Neither listing is built: the entries the change left alone are in
+    /// the same order before and after, so which entry stands at a
+    /// position follows from where the changed ones stand ([`standing`]).
     fn plan(
         &self,
         per_page: impl Fn(usize) -> usize,
         count_everywhere: bool,
         first_changed: bool,
     ) -> Plan {
-        let changed: BTreeSet<&str> = self
-            .before
-            .iter()
-            .chain(&self.after)
-            .map(|a| a.slug.as_str())
-            .collect();
-        let card_of = |v: &[&'a Appearance], slug: &str| -> Option<&'a str> {
-            v.iter()
-                .find(|a| a.slug == slug)
-                .and_then(|a| a.card.as_deref())
-        };
-        let after: Vec<Entry> = self
-            .now
-            .iter()
-            .map(|m| {
-                let slug = m.slug.as_str();
-                let card = if changed.contains(slug) {
-                    card_of(&self.after, slug)
-                } else {
-                    None
-                };
-                (slug, card)
-            })
-            .collect();
-        // Before: the unchanged entries, with the changed ones where they
-        // stood.
-        let mut keyed: Vec<((&str, &str), Entry)> = self
-            .now
-            .iter()
-            .filter(|m| !changed.contains(m.slug.as_str()))
-            .map(|m| {
-                (
-                    (m.sort_key.as_str(), m.slug.as_str()),
-                    (m.slug.as_str(), None),
-                )
-            })
-            .collect();
-        for a in &self.before {
-            let key = (a.sort_key.as_deref().unwrap_or(""), a.slug.as_str());
-            let at = keyed.partition_point(|(k, _)| *k < key);
-            keyed.insert(at, (key, (a.slug.as_str(), a.card.as_deref())));
-        }
-        let before: Vec<Entry> = keyed.into_iter().map(|(_, e)| e).collect();
+        let now = self.pages.slots();
+        let after = placed_after(now, &self.after);
+        let before = placed_before(now, &self.before, &self.after);
+        let (before_len, after_len) = (now.len() - after.len() + before.len(), now.len());
 
-        let (per_before, per_now) = (per_page(before.len()), per_page(after.len()));
+        let (per_before, per_now) = (per_page(before_len), per_page(after_len));
         let pages_of = |len: usize, per: usize| len.div_ceil(per).max(1);
         let (before_pages, now_pages) = (
-            pages_of(before.len(), per_before),
-            pages_of(after.len(), per_now),
+            pages_of(before_len, per_before),
+            pages_of(after_len, per_now),
         );
         let all = per_before != per_now
             || before_pages != now_pages
-            || (count_everywhere && before.len() != after.len());
+            || (count_everywhere && before_len != after_len);
         // The first page shows the listing's count.
-        let first_changed = first_changed || before.len() != after.len();
+        let first_changed = first_changed || before_len != after_len;
+        let differs = |n: usize| {
+            let range = |len: usize| ((n - 1) * per_now).min(len)..(n * per_now).min(len);
+            let (b, a) = (range(before_len), range(after_len));
+            b.len() != a.len()
+                || a.into_iter()
+                    .any(|i| standing(&before, i) != standing(&after, i))
+        };
         let pages = (!all).then(|| {
             (1..=now_pages)
-                .filter(|&n| {
-                    (n == 1 && first_changed)
-                        || page(&before, n, per_now) != page(&after, n, per_now)
-                })
+                .filter(|&n| (n == 1 && first_changed) || differs(n))
                 .collect()
         });
         Plan {
@@ -445,10 +482,80 @@ impl<'a> Listed<'a> {
     }
 }
 
-/// The entries of page `n` (from 1) of `v`, `per` a page.
-fn page<'v, 'e>(v: &'v [Entry<'e>], n: usize, per: usize) -> &'v [Entry<'e>] {
-    let from = ((n - 1) * per).min(v.len());
-    &v[from..(n * per).min(v.len())]
+/// A changed profile's entry in a listing: its position, slug and card.
+struct Placed<'a> {
+    at: usize,
+    slug: &'a str,
+    card: Option<&'a str>,
+}
+
+/// Where an entry goes in a listing: by sort key, then slug.
+fn key(a: &Appearance) -> (&str, &str) {
+    (a.sort_key.as_deref().unwrap_or(""), &a.slug)
+}
+
+/// Where the changed entries `after` stand in the listing `now` (which
+/// holds them), by position.
+fn placed_after<'a>(now: &[Slot], after: &[&'a Appearance]) -> Vec<Placed<'a>> {
+    let mut placed: Vec<Placed> = after
+        .iter()
+        .map(|a| Placed {
+            at: now.partition_point(|s| s.key() < key(a)),
+            slug: &a.slug,
+            card: a.card.as_deref(),
+        })
+        .collect();
+    placed.sort_by_key(|p| p.at);
+    placed
+}
+
+/// Where the changed entries `before` stood before the change: among the
+/// entries of `now` but `after` (the ones the change left alone) and each
+/// other, by key; by position.
+fn placed_before<'a>(
+    now: &[Slot],
+    before: &[&'a Appearance],
+    after: &[&Appearance],
+) -> Vec<Placed<'a>> {
+    let mut placed: Vec<Placed> = before
+        .iter()
+        .map(|b| {
+            let k = key(b);
+            let ahead = |v: &[&Appearance]| v.iter().filter(|o| key(o) < k).count();
+            let left_alone = now.partition_point(|s| s.key() < k) - ahead(after);
+            Placed {
+                at: left_alone + ahead(before),
+                slug: &b.slug,
+                card: b.card.as_deref(),
+            }
+        })
+        .collect();
+    placed.sort_by_key(|p| p.at);
+    placed
+}
+
+/// What stands at a position of a listing.
+#[derive(PartialEq, Eq)]
+enum Standing<'a> {
+    /// A changed profile's entry: its slug and card.
+    Changed(&'a str, Option<&'a str>),
+    /// The `n`th (from 0) of the entries the change left alone.
+    LeftAlone(usize),
+}
+
+/// What stands at position `i` of a listing whose changed entries are
+/// `placed` (by position).
+fn standing<'a>(placed: &[Placed<'a>], i: usize) -> Standing<'a> {
+    let mut ahead = 0;
+    for p in placed {
+        if p.at == i {
+            return Standing::Changed(p.slug, p.card);
+        }
+        if p.at < i {
+            ahead += 1;
+        }
+    }
+    Standing::LeftAlone(i - ahead)
 }
 
 /// The entries of `v` listed under term `slug`.

@@ -5,6 +5,7 @@
 use crate::diagnostics::Diagnostic;
 use crate::frontmatter::Access;
 use crate::markdown::{toc_html, TocEntry};
+use crate::order::{Order, Slot};
 use crate::pages::{self, Kind, Page};
 use crate::profiles::{profile_output, profile_url, term_url, Mentor, TermRef};
 pub use crate::site::Site;
@@ -15,7 +16,7 @@ use crate::write::Sink;
 use mentoring::program::{ExpertiseTerm, Program};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 /// URL of the mentor directory.
@@ -38,10 +39,6 @@ pub fn term_output(slug: &str) -> PathBuf {
 
 use crate::paging::Paginator;
 pub use crate::paging::{listing_page_output, listing_page_url, CARDS_PER_PAGE, PAGES_SEGMENT};
-
-/// Which pages of a listing to render: all (`None`), or only these page
-/// numbers (from 1).
-pub(crate) type Only<'s> = Option<&'s std::collections::BTreeSet<usize>>;
 
 /// How many of each kind were rendered.
 #[derive(Debug, Clone, Copy, Default)]
@@ -180,8 +177,8 @@ struct TermCtx<'a> {
 /// The listed mentors in directory order, per term, and the terms with
 /// and without their counts: what the directory and the term pages show.
 pub(crate) struct Index<'a> {
-    pub order: Vec<&'a Mentor>,
-    pub by_term: HashMap<&'a str, Vec<&'a Mentor>>,
+    /// The listings' order (the site's kept one, or computed afresh).
+    pub order: Cow<'a, Order>,
     /// `terms` of the directory's first page: with counts.
     terms_counted: tera::Value,
     /// `terms` everywhere else: without counts.
@@ -190,13 +187,7 @@ pub(crate) struct Index<'a> {
 
 impl<'a> Index<'a> {
     pub(crate) fn of(site: &'a Site) -> Index<'a> {
-        let order = site.listed();
-        let mut by_term: HashMap<&str, Vec<&Mentor>> = HashMap::new();
-        for m in &order {
-            for t in &m.terms {
-                by_term.entry(t.slug.as_str()).or_default().push(m);
-            }
-        }
+        let order = site.order();
         let terms = |counted: bool| -> tera::Value {
             let terms: Vec<TermCtx> = site
                 .program
@@ -207,7 +198,7 @@ impl<'a> Index<'a> {
                     name: &t.name,
                     description: &t.description,
                     url: term_url(&t.slug),
-                    count: counted.then(|| by_term.get(t.slug.as_str()).map_or(0, Vec::len)),
+                    count: counted.then(|| order.term(&t.slug).len()),
                 })
                 .collect();
             tera::to_value(&terms).unwrap_or_default()
@@ -215,10 +206,70 @@ impl<'a> Index<'a> {
         let (terms_counted, terms_plain) = (terms(true), terms(false));
         Index {
             order,
-            by_term,
             terms_counted,
             terms_plain,
         }
+    }
+}
+
+/// A listing (the directory, a term's pages), to render page by page:
+/// one page per `per_page` of `slots`, each with `cards_html` (its cards,
+/// in order) and `paginator`; the first page with the context `first`, the
+/// others with `rest`. `mentor_count` (of the whole listing) is on the
+/// first page, and on every page with `count_everywhere`. Page 1 is written
+/// at `output`, the others at `<url>page/<n>/index.html`.
+pub(crate) struct ListingPages<'a> {
+    template: String,
+    first: tera::Context,
+    rest: tera::Context,
+    count_everywhere: bool,
+    url: String,
+    output: PathBuf,
+    slots: &'a [Slot],
+    per_page: usize,
+}
+
+impl ListingPages<'_> {
+    /// How many pages the listing takes.
+    pub(crate) fn count(&self) -> usize {
+        self.slots.len().div_ceil(self.per_page).max(1)
+    }
+
+    /// Page `number` (from 1).
+    pub(crate) fn render_page(&self, site: &Site, number: usize) -> Result<Rendered, Diagnostic> {
+        let len = self.slots.len();
+        let mut ctx = if number == 1 { &self.first } else { &self.rest }.clone();
+        if number == 1 || self.count_everywhere {
+            ctx.insert("mentor_count", &len);
+        }
+        let paginator = Paginator::of(&self.url, number, len, self.per_page);
+        ctx.insert("paginator", &paginator);
+        let from = ((number - 1) * self.per_page).min(len);
+        let to = (number * self.per_page).min(len);
+        let mentors = site.mentors_of(&self.slots[from..to])?;
+        let html = site.render_with_cards(&self.template, ctx, &mentors)?;
+        Ok((self.page_output(number), html))
+    }
+
+    /// Output file of page `number` (from 1).
+    pub(crate) fn page_output(&self, number: usize) -> PathBuf {
+        if number == 1 {
+            self.output.clone()
+        } else {
+            listing_page_output(&self.url, number)
+        }
+    }
+
+    /// The listing's entries, in order.
+    pub(crate) fn slots(&self) -> &[Slot] {
+        self.slots
+    }
+
+    /// Every page, in turn.
+    pub(crate) fn render(&self, site: &Site) -> Result<Vec<Rendered>, Diagnostic> {
+        (1..=self.count())
+            .map(|number| self.render_page(site, number))
+            .collect()
     }
 }
 
@@ -318,46 +369,6 @@ impl Site {
         self.per_page("expertise.html", len)
     }
 
-    /// Renders the listing at `url` (the directory, a term) with
-    /// `template`: one page per [`CARDS_PER_PAGE`] of `mentors`, each with
-    /// `cards_html` (its cards, in order) and `paginator`; the first page
-    /// with the context `first`, the others with `rest`. `mentor_count`
-    /// (of the whole listing) is on the first page, and on every page with
-    /// `count_everywhere`. Page 1 is written at `output`, the others at
-    /// `<url>page/<n>/index.html`. With `only`, just those page numbers.
-    fn render_listing(
-        &self,
-        template: &str,
-        (first, rest): (&tera::Context, &tera::Context),
-        count_everywhere: bool,
-        (url, output): (&str, PathBuf),
-        mentors: &[&Mentor],
-        only: Only,
-    ) -> Result<Vec<Rendered>, Diagnostic> {
-        let per_page = self.per_page(template, mentors.len());
-        let count = mentors.len().div_ceil(per_page).max(1);
-        (1..=count)
-            .filter(|number| only.is_none_or(|pages| pages.contains(number)))
-            .map(|number| {
-                let mut ctx = if number == 1 { first } else { rest }.clone();
-                if number == 1 || count_everywhere {
-                    ctx.insert("mentor_count", &mentors.len());
-                }
-                let paginator = Paginator::of(url, number, mentors.len(), per_page);
-                ctx.insert("paginator", &paginator);
-                let from = ((number - 1) * per_page).min(mentors.len());
-                let to = (number * per_page).min(mentors.len());
-                let html = self.render_with_cards(template, ctx, &mentors[from..to])?;
-                let out = if number == 1 {
-                    output.clone()
-                } else {
-                    listing_page_output(url, number)
-                };
-                Ok((out, html))
-            })
-            .collect()
-    }
-
     /// Renders `template` with `cards_html` (the cards of `mentors`, in
     /// order). The template engine sees a mark in place of the cards,
     /// which are spliced in afterwards: a page of many cards costs copying
@@ -389,24 +400,28 @@ impl Site {
         }))
     }
 
-    /// The mentor directory, its pages.
-    pub(crate) fn render_directory(
-        &self,
-        index: &Index,
-        only: Only,
-    ) -> Result<Vec<Rendered>, Diagnostic> {
-        let mut ctx = self.base(DIRECTORY_URL, "members");
-        let intro = self.directory_intro();
-        if let Some(intro) = intro {
-            ctx.insert("page", &PageCtx::of(intro));
+    /// The mentor directory, to render page by page.
+    pub(crate) fn directory_listing<'i>(&self, index: &'i Index) -> ListingPages<'i> {
+        let mut first = self.base(DIRECTORY_URL, "members");
+        if let Some(intro) = self.directory_intro() {
+            first.insert("page", &PageCtx::of(intro));
         }
-        let mut rest = ctx.clone();
-        ctx.insert("terms", &index.terms_counted);
+        let mut rest = first.clone();
+        first.insert("terms", &index.terms_counted);
         rest.insert("terms", &index.terms_plain);
         let template = self.directory_template();
-        let at = (DIRECTORY_URL, PathBuf::from(DIRECTORY_OUTPUT));
-        // The directory's count on every page: the filter script shows it.
-        self.render_listing(&template, (&ctx, &rest), true, at, &index.order, only)
+        let slots = index.order.directory.as_slice();
+        ListingPages {
+            per_page: self.per_page(&template, slots.len()),
+            template,
+            first,
+            rest,
+            // The directory's count on every page: the filter script shows it.
+            count_everywhere: true,
+            url: DIRECTORY_URL.to_string(),
+            output: PathBuf::from(DIRECTORY_OUTPUT),
+            slots,
+        }
     }
 
     /// The `mentor` of `profile.html`: the profile's fields, with
@@ -448,22 +463,13 @@ impl Site {
         self.templates.render("base.html", &ctx)
     }
 
-    /// An expertise term's pages.
-    pub(crate) fn render_term(
-        &self,
-        t: &ExpertiseTerm,
-        index: &Index,
-        only: Only,
-    ) -> Result<Vec<Rendered>, Diagnostic> {
+    /// An expertise term's pages, to render page by page.
+    pub(crate) fn term_listing<'i>(&self, t: &ExpertiseTerm, index: &'i Index) -> ListingPages<'i> {
         let url = term_url(&t.slug);
-        let mut ctx = self.base(&url, "members");
-        let mentors = index
-            .by_term
-            .get(t.slug.as_str())
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
-        ctx.insert("terms", &index.terms_plain);
-        let mut rest = ctx.clone();
+        let slots = index.order.term(&t.slug);
+        let mut first = self.base(&url, "members");
+        first.insert("terms", &index.terms_plain);
+        let mut rest = first.clone();
         let term = |count: Option<usize>| TermCtx {
             slug: &t.slug,
             name: &t.name,
@@ -471,10 +477,31 @@ impl Site {
             url: url.clone(),
             count,
         };
-        ctx.insert("term", &term(Some(mentors.len())));
+        first.insert("term", &term(Some(slots.len())));
         rest.insert("term", &term(None));
-        let at = (url.as_str(), term_output(&t.slug));
-        self.render_listing("expertise.html", (&ctx, &rest), false, at, mentors, only)
+        let template = "expertise.html".to_string();
+        ListingPages {
+            per_page: self.per_page(&template, slots.len()),
+            template,
+            first,
+            rest,
+            count_everywhere: false,
+            output: term_output(&t.slug),
+            url,
+            slots,
+        }
+    }
+
+    /// The listed mentors of `slots`, in order.
+    fn mentors_of(&self, slots: &[Slot]) -> Result<Vec<&Mentor>, Diagnostic> {
+        slots
+            .iter()
+            .map(|s| {
+                self.mentor_at(&s.place).ok_or_else(|| {
+                    Diagnostic::new(profile_url(&s.slug), "listed, but no such profile")
+                })
+            })
+            .collect()
     }
 
     fn render_not_found(&self) -> Result<Rendered, Diagnostic> {
@@ -527,9 +554,9 @@ pub fn render(site: &Site, sink: &Sink) -> Result<Counts, Vec<Diagnostic>> {
     let render_one = |job: &Job| -> Result<(), Diagnostic> {
         let files = match job {
             Job::Page(p) => vec![site.render_page(p)?],
-            Job::Directory => site.render_directory(&index, None)?,
+            Job::Directory => site.directory_listing(&index).render(site)?,
             Job::Profile(m) => vec![site.render_profile(m)?],
-            Job::Term(t) => site.render_term(t, &index, None)?,
+            Job::Term(t) => site.term_listing(t, &index).render(site)?,
             Job::NotFound => vec![site.render_not_found()?],
         };
         for (output, html) in files {
@@ -581,11 +608,11 @@ pub fn render(site: &Site, sink: &Sink) -> Result<Counts, Vec<Diagnostic>> {
     }
     let pages = site.pages.len();
     // The directory's and the terms' pages after their first.
-    let further_pages = site.directory_pages(index.order.len()) - 1
+    let further_pages = site.directory_pages(index.order.directory.len()) - 1
         + program
             .expertise
             .iter()
-            .map(|t| site.term_pages(index.by_term.get(t.slug.as_str()).map_or(0, Vec::len)) - 1)
+            .map(|t| site.term_pages(index.order.term(&t.slug).len()) - 1)
             .sum::<usize>();
     Ok(Counts {
         pages,

@@ -6,6 +6,7 @@
 use crate::assets::Assets;
 use crate::diagnostics::{key_pos, Diagnostic, Diagnostics, Pos};
 use crate::frontmatter::Access;
+use crate::order::Order;
 use crate::pages::{self, Kind, LinkMap, Page};
 use crate::profiles::{self, Listing, Mentor, Published, StoreProfiles};
 use crate::render::{DIRECTORY_URL, PAGES_SEGMENT};
@@ -47,6 +48,9 @@ pub struct Site {
     /// `site` and `nav` of every template, computed once.
     pub(crate) site_ctx: tera::Value,
     pub(crate) nav: tera::Value,
+    /// The listings' order, kept up to date by each change of a profile
+    /// or a listing state; `None` once dropped (see [`crate::order`]).
+    pub(crate) order: Option<Order>,
 }
 
 impl Site {
@@ -60,6 +64,7 @@ impl Site {
     ) -> Result<Site, Diagnostics> {
         let mut site = prepare(root, drafts, today)?;
         site.set_store(store)?;
+        site.keep_order();
         Ok(site)
     }
 
@@ -95,13 +100,11 @@ impl Site {
     /// The profiles listed in the directory (not paused), in directory order:
     /// by name, then slug.
     pub fn listed(&self) -> Vec<&Mentor> {
-        let mut order: Vec<&Mentor> = self
-            .mentors()
-            .into_iter()
-            .filter(|m| !self.listing(m).paused)
-            .collect();
-        order.sort_by(|a, b| (&a.sort_key, &a.slug).cmp(&(&b.sort_key, &b.slug)));
-        order
+        self.order()
+            .directory
+            .iter()
+            .filter_map(|s| self.mentor_at(&s.place))
+            .collect()
     }
 
     /// The store's published profiles and listings as given.
@@ -230,6 +233,11 @@ impl Site {
             restore(self, old);
             diags.normalize();
             return Err(diags);
+        }
+        // Profiles came, went or changed, or listing states did: the
+        // listings' order is computed again when next needed.
+        if !fresh.is_empty() || !old.is_empty() || self.listings != store.listings {
+            self.order = None;
         }
         self.listings = store.listings.clone();
         Ok(())
@@ -485,5 +493,6 @@ fn prepare(root: &Path, drafts: bool, today: NaiveDate) -> Result<Site, Diagnost
         owners,
         site_ctx,
         nav,
+        order: None,
     })
 }
