@@ -60,7 +60,8 @@ pub fn parse(text: &str) -> Option<Value> {
 /// position.
 fn plain_characters(text: &str) -> bool {
     // Profiles are mostly ASCII: a byte scan first.
-    text.bytes().all(|b| b == b'\n' || (b' '..=b'~').contains(&b))
+    text.bytes()
+        .all(|b| b == b'\n' || (b' '..=b'~').contains(&b))
         || text.chars().all(|c| {
             matches!(c,
                 '\n'
