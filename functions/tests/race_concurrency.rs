@@ -244,10 +244,26 @@ mod cases {
         let mut tasks = tokio::task::JoinSet::new();
         for _ in 0..20 {
             let t = Arc::clone(&t);
-            let mut req = caller.post_raw("/api/applications", "application/json", body.clone());
-            req.headers_mut()
-                .insert("idempotency-key", "5d7c1f0e-retry-key".parse().unwrap());
-            tasks.spawn(async move { t.send(req).await });
+            let (caller, body) = (caller.clone(), body.clone());
+            // As a client does: a 409 `in_progress` (the first request took
+            // longer than the server waits, as on a loaded machine) is
+            // retried shortly with the same key, until it replays.
+            tasks.spawn(async move {
+                let mut attempts = 0;
+                loop {
+                    let mut req =
+                        caller.post_raw("/api/applications", "application/json", body.clone());
+                    req.headers_mut()
+                        .insert("idempotency-key", "5d7c1f0e-retry-key".parse().unwrap());
+                    let r = t.send(req).await;
+                    attempts += 1;
+                    if r.status == 409 && r.text().contains("\"in_progress\"") && attempts < 10 {
+                        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                        continue;
+                    }
+                    return r;
+                }
+            });
         }
         let mut responses = Vec::new();
         while let Some(r) = tasks.join_next().await {
