@@ -8,8 +8,10 @@
 #
 # Installs cargo-lambda and zig (PyPI) into .venv, and the Rust standard
 # library of the target (rustup), when missing. The release profile has no
-# LTO (fast `cargo run --release`); the Lambda packages get thin LTO here,
-# through CARGO_PROFILE_RELEASE_LTO, as `sam build` does (infra/README.md).
+# LTO (fast `cargo run --release`); the Lambda packages get thin LTO, size
+# optimisation and one codegen unit here, through CARGO_PROFILE_RELEASE_*,
+# as `sam build` does (infra/README.md, step 3); each can be overridden
+# from the environment.
 # Not part of the test command: eight LTO binaries take long on two cores. Figures: BENCHMARKS.md, "Lambda packages".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +29,8 @@ rustup target list --installed | grep -qx "$triple" || rustup target add "$tripl
 export PATH="$PWD/.venv/bin:$PATH"
 target=${CARGO_TARGET_DIR:-target}
 CARGO_PROFILE_RELEASE_LTO=${CARGO_PROFILE_RELEASE_LTO:-thin} \
+CARGO_PROFILE_RELEASE_OPT_LEVEL=${CARGO_PROFILE_RELEASE_OPT_LEVEL:-s} \
+CARGO_PROFILE_RELEASE_CODEGEN_UNITS=${CARGO_PROFILE_RELEASE_CODEGEN_UNITS:-1} \
   cargo lambda build --release "$flag" -p duos-lambda --bins --features lambda --locked >&2
 .venv/bin/python - "$target/lambda" "$arch" <<'PY'
 import io, os, sys, zipfile
