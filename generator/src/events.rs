@@ -190,9 +190,7 @@ fn resolve_one(e: &Event) -> Result<EventView, String> {
             twelve_hour(&e.ends)
         )
     };
-    let html = crate::markdown::render(&e.description, &|t| Ok(t.to_string()))
-        .0
-        .html;
+    let description = crate::markdown::render(&e.description, &|t| Ok(t.to_string())).0;
     Ok(EventView {
         id: e.id.clone(),
         title: e.title.clone(),
@@ -205,7 +203,7 @@ fn resolve_one(e: &Event) -> Result<EventView, String> {
         timezone: e.timezone.clone(),
         location: e.location.clone(),
         description: e.description.clone(),
-        description_html: crate::profiles::sanitizer().clean(&html).to_string(),
+        description_html: crate::sanitize::clean(&description),
         url: format!("{EVENTS_URL}#{}", e.id),
     })
 }

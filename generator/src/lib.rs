@@ -22,6 +22,7 @@ pub mod profile_yaml;
 pub mod profiles;
 pub mod publish;
 pub mod render;
+pub mod sanitize;
 pub mod site;
 mod site_files;
 pub mod templates;

@@ -20,6 +20,41 @@ pub struct Rendered {
     pub toc: Vec<TocEntry>,
     /// Plain text of the document (whitespace collapsed), up to `TEXT_LIMIT` bytes.
     pub text: String,
+    /// Whether the document used only constructs whose HTML has no
+    /// attribute, URL or raw HTML: paragraphs, emphasis, strong,
+    /// strikethrough, inline code, line breaks, bullet lists, lists
+    /// numbered from 1 and block quotes ([`is_plain`]). Such HTML needs no
+    /// sanitizer's parse ([`crate::sanitize::clean`]).
+    pub plain: bool,
+}
+
+/// Whether `event` is one of the constructs of a plain document
+/// ([`Rendered::plain`]).
+fn is_plain(event: &Event) -> bool {
+    match event {
+        Event::Text(_) | Event::Code(_) | Event::SoftBreak | Event::HardBreak => true,
+        Event::Start(tag) => matches!(
+            tag,
+            Tag::Paragraph
+                | Tag::Emphasis
+                | Tag::Strong
+                | Tag::Strikethrough
+                | Tag::List(None | Some(1))
+                | Tag::Item
+                | Tag::BlockQuote(None)
+        ),
+        Event::End(tag) => matches!(
+            tag,
+            TagEnd::Paragraph
+                | TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::List(_)
+                | TagEnd::Item
+                | TagEnd::BlockQuote(None)
+        ),
+        _ => false,
+    }
 }
 
 /// An `@/` link that did not resolve: byte offset (in the markdown source)
@@ -94,8 +129,10 @@ pub fn render_with(
     let mut used_ids: HashSet<String> = HashSet::new();
     // Index in `events` of the open heading and its text so far.
     let mut heading: Option<(usize, String)> = None;
+    let mut plain = true;
 
     for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
+        plain = plain && is_plain(&event);
         match event {
             Event::Start(Tag::Link {
                 link_type,
@@ -191,6 +228,7 @@ pub fn render_with(
             html: out,
             toc,
             text: collapse(&text),
+            plain,
         },
         errors,
     )

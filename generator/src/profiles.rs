@@ -29,7 +29,6 @@ use mentoring::{FieldError, Profile};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::OnceLock;
 
 /// The keys a YAML profile file has besides the [`Profile`]'s fields.
 pub const FILE_ONLY_KEYS: [&str; 2] = ["member_id", "role"];
@@ -132,16 +131,6 @@ pub fn term_url(slug: &str) -> String {
     format!("/members/expertise/{slug}/")
 }
 
-/// The one sanitizer of the build, configured once.
-pub fn sanitizer() -> &'static ammonia::Builder<'static> {
-    static CLEANER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
-    CLEANER.get_or_init(|| {
-        let mut b = ammonia::Builder::default();
-        b.url_schemes(["http", "https", "mailto", "tel"].into_iter().collect());
-        b
-    })
-}
-
 /// Whether `slug` can name a page: lowercase letters, digits and dashes.
 pub fn is_slug(slug: &str) -> bool {
     !slug.is_empty()
@@ -211,9 +200,7 @@ fn compile(
         .collect();
     Ok(Mentor {
         sort_key: profile.name.to_lowercase(),
-        bio_html: time(Stage::Sanitize, || {
-            sanitizer().clean(&rendered.html).to_string()
-        }),
+        bio_html: time(Stage::Sanitize, || crate::sanitize::clean(&rendered)),
         bio_excerpt: markdown::excerpt(&rendered.text, BIO_EXCERPT),
         slug: who.slug,
         member_id: who.member_id,

@@ -1,0 +1,66 @@
+//! Sanitizing rendered markdown (bios, event descriptions): the one
+//! sanitizer of the build (ammonia), and a fast path for markdown that
+//! cannot hold anything to remove.
+//!
+//! Most bios are paragraphs of text with some emphasis. Their HTML, as
+//! pulldown-cmark writes it, holds no attribute, no URL and no raw HTML, so
+//! ammonia's parse and re-serialization change only how a few things are
+//! spelled: a line break (`<br />` becomes `<br>`) and the no-break space
+//! (written as `&nbsp;`). [`clean`] spells those the same way without the
+//! parse; `tests/sanitize_fast.rs` checks that the two outputs are
+//! byte-identical on generated markdown.
+
+use crate::markdown::Rendered;
+use std::sync::OnceLock;
+
+/// The one sanitizer of the build, configured once.
+pub fn sanitizer() -> &'static ammonia::Builder<'static> {
+    static CLEANER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    CLEANER.get_or_init(|| {
+        let mut b = ammonia::Builder::default();
+        b.url_schemes(["http", "https", "mailto", "tel"].into_iter().collect());
+        b
+    })
+}
+
+/// The sanitized HTML of `rendered`: ammonia's output, computed without
+/// ammonia when the markdown used only plain constructs
+/// ([`Rendered::plain`]).
+pub fn clean(rendered: &Rendered) -> String {
+    if rendered.plain {
+        respell_plain(&rendered.html)
+    } else {
+        sanitizer().clean(&rendered.html).to_string()
+    }
+}
+
+/// pulldown-cmark's HTML of plain markdown, spelled as ammonia's serializer
+/// spells it: `<br>` for `<br />`, `&nbsp;` for U+00A0, and NUL dropped (an
+/// HTML parser drops it from text). Everything else (tags without
+/// attributes, text with `&`, `<` and `>` escaped) is already the same.
+fn respell_plain(html: &str) -> String {
+    const BREAK: &str = "<br />";
+    if !html.contains(BREAK) && !html.contains(['\u{a0}', '\0']) {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len() + 16);
+    let mut rest = html;
+    while let Some(at) = rest.find(['<', '\u{a0}', '\0']) {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        if let Some(after) = rest.strip_prefix(BREAK) {
+            out.push_str("<br>");
+            rest = after;
+        } else if let Some(after) = rest.strip_prefix('\u{a0}') {
+            out.push_str("&nbsp;");
+            rest = after;
+        } else if let Some(after) = rest.strip_prefix('\0') {
+            rest = after;
+        } else {
+            out.push('<');
+            rest = &rest[1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
