@@ -17,7 +17,8 @@
 //! consulted at all, the region defaults to `us-east-1`, and the endpoint is
 //! the one given.
 
-use aws_config::{BehaviorVersion, Region, SdkConfig};
+pub use aws_config::SdkConfig;
+use aws_config::{BehaviorVersion, Region};
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_credential_types::Credentials;
 use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
@@ -187,4 +188,170 @@ pub async fn read_secure_string(
         .and_then(|p| p.value())
         .map(|v| v.as_bytes().to_vec())
         .ok_or_else(|| format!("SSM parameter {name} has no value"))
+}
+
+/// The SDK configuration of a Lambda function, from its environment alone
+/// (`var` reads it: `std::env::var` in the functions, a map in tests):
+///
+/// | env var | meaning |
+/// |---|---|
+/// | `AWS_REGION` (else `AWS_DEFAULT_REGION`) | the region (Lambda sets it) |
+/// | `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN` | the function role's credentials (Lambda sets them for the sandbox's life) |
+/// | `AWS_ENDPOINT_URL_<SERVICE>`, else `AWS_ENDPOINT_URL` | an endpoint override (tests: moto), as the SDK reads them |
+///
+/// Unlike [`sdk_config`] without credentials, it does not walk the SDK's
+/// default chains (profile files, SSO, web identity through STS, the
+/// container and instance metadata endpoints), none of which a Lambda
+/// function uses: a binary that calls only this links none of them
+/// (smaller, see BENCHMARKS.md "Lambda packages") and reads no file at
+/// cold start.
+pub fn environment_config(var: impl Fn(&str) -> Option<String>) -> Result<SdkConfig, String> {
+    let var = |name: &str| var(name).filter(|v| !v.trim().is_empty());
+    let mut problems = Vec::new();
+    let region = var("AWS_REGION").or_else(|| var("AWS_DEFAULT_REGION"));
+    if region.is_none() {
+        problems.push("AWS_REGION: not set (the function's region)".to_owned());
+    }
+    let mut credential = |name: &str| {
+        let value = var(name);
+        if value.is_none() {
+            problems.push(format!("{name}: not set (the function role's credentials)"));
+        }
+        value
+    };
+    let access_key_id = credential("AWS_ACCESS_KEY_ID");
+    let secret_access_key = credential("AWS_SECRET_ACCESS_KEY");
+    let (Some(region), Some(access_key_id), Some(secret_access_key)) =
+        (region, access_key_id, secret_access_key)
+    else {
+        return Err(problems.join("; "));
+    };
+    let credentials = Credentials::new(
+        access_key_id,
+        secret_access_key,
+        var("AWS_SESSION_TOKEN"),
+        None,
+        "duos-lambda-environment",
+    );
+    let endpoints = EndpointsFromEnvironment::read(&var);
+    Ok(SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .http_client(https_client())
+        .region(Region::new(region))
+        .credentials_provider(SharedCredentialsProvider::new(credentials))
+        .service_config(endpoints)
+        .build())
+}
+
+/// The endpoint overrides of [`environment_config`], read once:
+/// `AWS_ENDPOINT_URL_<SERVICE>` (the service id upper-cased, spaces as
+/// `_`: `DYNAMODB`, `SESV2`, `SSM`, `S3`), else `AWS_ENDPOINT_URL`.
+#[derive(Debug, Default)]
+struct EndpointsFromEnvironment {
+    global: Option<String>,
+    per_service: Vec<(String, String)>,
+}
+
+impl EndpointsFromEnvironment {
+    const SERVICES: [&'static str; 4] = ["DYNAMODB", "SESV2", "SSM", "S3"];
+
+    fn read(var: &dyn Fn(&str) -> Option<String>) -> Self {
+        EndpointsFromEnvironment {
+            global: var("AWS_ENDPOINT_URL"),
+            per_service: Self::SERVICES
+                .iter()
+                .filter_map(|s| var(&format!("AWS_ENDPOINT_URL_{s}")).map(|v| (s.to_string(), v)))
+                .collect(),
+        }
+    }
+}
+
+impl aws_types::service_config::LoadServiceConfig for EndpointsFromEnvironment {
+    fn load_config(&self, key: aws_types::service_config::ServiceConfigKey<'_>) -> Option<String> {
+        if key.env() != "AWS_ENDPOINT_URL" {
+            return None;
+        }
+        let service = key.service_id().to_uppercase().replace(' ', "_");
+        self.per_service
+            .iter()
+            .find(|(s, _)| *s == service)
+            .map(|(_, url)| url.clone())
+            .or_else(|| self.global.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_credential_types::provider::ProvideCredentials;
+    use std::collections::HashMap;
+
+    fn config(pairs: &[(&str, &str)]) -> Result<SdkConfig, String> {
+        let env: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        environment_config(|name| env.get(name).cloned())
+    }
+
+    const LAMBDA: [(&str, &str); 4] = [
+        ("AWS_REGION", "eu-west-1"),
+        ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+        ("AWS_SECRET_ACCESS_KEY", "example-secret"),
+        ("AWS_SESSION_TOKEN", "example-token"),
+    ];
+
+    #[tokio::test]
+    async fn region_and_the_roles_credentials_come_from_the_environment() {
+        let config = config(&LAMBDA).expect("complete environment");
+        assert_eq!(config.region().map(|r| r.as_ref()), Some("eu-west-1"));
+        let credentials = config
+            .credentials_provider()
+            .expect("a provider")
+            .provide_credentials()
+            .await
+            .expect("credentials");
+        assert_eq!(credentials.access_key_id(), "AKIDEXAMPLE");
+        assert_eq!(credentials.secret_access_key(), "example-secret");
+        assert_eq!(credentials.session_token(), Some("example-token"));
+    }
+
+    #[test]
+    fn a_missing_setting_is_named() {
+        let err = config(&[("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")]).unwrap_err();
+        assert!(err.contains("AWS_REGION: not set"), "{err}");
+        assert!(err.contains("AWS_SECRET_ACCESS_KEY: not set"), "{err}");
+        assert!(!err.contains("AWS_ACCESS_KEY_ID"), "{err}");
+    }
+
+    #[test]
+    fn a_service_endpoint_overrides_the_global_one() {
+        let mut env = LAMBDA.to_vec();
+        env.push(("AWS_ENDPOINT_URL", "http://127.0.0.1:5000"));
+        env.push(("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:6000"));
+        let config = config(&env).unwrap();
+        let endpoints = config.service_config().expect("endpoints");
+        let key = |service| {
+            aws_types::service_config::ServiceConfigKey::builder()
+                .service_id(service)
+                .env("AWS_ENDPOINT_URL")
+                .profile("endpoint_url")
+                .build()
+                .unwrap()
+        };
+        assert_eq!(
+            endpoints.load_config(key("S3")).as_deref(),
+            Some("http://127.0.0.1:6000")
+        );
+        assert_eq!(
+            endpoints.load_config(key("DynamoDB")).as_deref(),
+            Some("http://127.0.0.1:5000")
+        );
+        let none = config_without_endpoints();
+        assert_eq!(none.service_config().unwrap().load_config(key("SSM")), None);
+    }
+
+    fn config_without_endpoints() -> SdkConfig {
+        config(&LAMBDA).unwrap()
+    }
 }

@@ -83,7 +83,7 @@ use functions::mail::{MailError, Mailer, SesConfig, SesMailer};
 use functions::members_area;
 use functions::router::{self, Route};
 use functions::scheduler;
-use functions::store::{DynamoConfig, DynamoStore, Store};
+use functions::store::{DynamoStore, Store};
 
 /// The Lambda functions, one binary each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -389,8 +389,8 @@ pub const SURVEY_SECRET_PARAM_ENV: &str = "DUOS_SURVEY_SECRET_PARAM";
 /// | `DUOS_SITE_ROOT` | the site root (`content/`, `themes/`) profile changes are rendered from (required where they are published; `session` renders the profile preview with it) |
 /// | `DUOS_CONTENT_DIR`, `DUOS_SITE_ORIGIN` | see [`functions::config`] |
 /// | `DUOS_OIDC_*` | the OpenID provider (`session` only; see [`OidcConfig::from_env`]) |
-/// | `AWS_REGION`, credentials | the SDK's default chains (the function's role) |
-/// | `AWS_ENDPOINT_URL` (`_DYNAMODB`, `_SESV2`, `_SSM`, `_S3`) | endpoint overrides, read by the SDK itself (tests: moto) |
+/// | `AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN` | the region and the function role's credentials, as Lambda sets them (read from the environment alone, not the SDK's default chains: [`functions::aws::environment_config`]) |
+/// | `AWS_ENDPOINT_URL` (`_DYNAMODB`, `_SESV2`, `_SSM`, `_S3`) | endpoint overrides (tests: moto) |
 ///
 /// Which settings a function needs is its [`FunctionSpec`]; which clients it
 /// builds from them is its binary's choice (`src/bin/<function>.rs`), so a
@@ -405,6 +405,9 @@ pub struct Env {
     members_bucket: Option<String>,
     site_root: Option<String>,
     oidc: Option<OidcConfig>,
+    /// The AWS clients' shared configuration (region, credentials,
+    /// endpoints), from the environment.
+    aws: functions::aws::SdkConfig,
 }
 
 impl Env {
@@ -442,23 +445,36 @@ impl Env {
         } else {
             var(functions::publish::SITE_ROOT_ENV)
         };
+        let aws = functions::aws::environment_config(|name| std::env::var(name).ok())
+            .map_err(|e| problems.push(e))
+            .ok();
         let mut ssm = None;
         // A function that never reads a secret (per deploy::FUNCTIONS, and so
         // has no IAM grant for it) gets a random one: nothing it does depends
         // on it, and nothing it signs with it is accepted anywhere else.
         let session_secret = if spec.reads_session_secret {
-            secret(SESSION_SECRET_ENV, SESSION_SECRET_PARAM_ENV, &mut ssm)
-                .await
-                .map_err(|e| problems.push(e))
-                .ok()
+            secret(
+                SESSION_SECRET_ENV,
+                SESSION_SECRET_PARAM_ENV,
+                aws.as_ref(),
+                &mut ssm,
+            )
+            .await
+            .map_err(|e| problems.push(e))
+            .ok()
         } else {
             Some(random_secret())
         };
         let survey_secret = if spec.reads_survey_secret {
-            secret(SURVEY_SECRET_ENV, SURVEY_SECRET_PARAM_ENV, &mut ssm)
-                .await
-                .map_err(|e| problems.push(e))
-                .ok()
+            secret(
+                SURVEY_SECRET_ENV,
+                SURVEY_SECRET_PARAM_ENV,
+                aws.as_ref(),
+                &mut ssm,
+            )
+            .await
+            .map_err(|e| problems.push(e))
+            .ok()
         } else {
             Some(random_secret())
         };
@@ -493,8 +509,8 @@ impl Env {
             }
             _ => None,
         };
-        let (Some(table), Some(from), Some(config), Some(session), true) =
-            (table, from, config, session, problems.is_empty())
+        let (Some(table), Some(from), Some(config), Some(session), Some(aws), true) =
+            (table, from, config, session, aws, problems.is_empty())
         else {
             return Err(problems.join("; "));
         };
@@ -507,6 +523,7 @@ impl Env {
             members_bucket,
             site_root,
             oidc,
+            aws,
         })
     }
 
@@ -514,7 +531,7 @@ impl Env {
     /// clock, the program and the sessions.
     pub async fn app(&self, mailer: Arc<dyn Mailer>) -> App {
         let store: Arc<dyn Store> =
-            Arc::new(DynamoStore::connect(DynamoConfig::new(self.table.clone())).await);
+            Arc::new(DynamoStore::with_sdk_config(&self.aws, self.table.clone()));
         App::new(
             store,
             mailer,
@@ -531,7 +548,7 @@ impl Env {
         if let Some(set) = var(SES_CONFIGURATION_SET_ENV) {
             ses = ses.configuration_set(set);
         }
-        Arc::new(SesMailer::connect(ses).await)
+        Arc::new(SesMailer::with_sdk_config(&self.aws, ses))
     }
 
     /// For a function that sends no mail ([`FunctionSpec::mails`] false,
@@ -545,7 +562,7 @@ impl Env {
     pub async fn publishing(&self, app: App) -> App {
         match (&self.site_root, &self.members_bucket) {
             (Some(root), Some(bucket)) => {
-                let target = Arc::new(S3Target::connect(bucket.clone()).await);
+                let target = Arc::new(S3Target::connect(&self.aws, bucket.clone()));
                 app.with_publisher(Arc::new(functions::publish::Publisher::new(
                     root, false, target,
                 )))
@@ -564,7 +581,7 @@ impl Env {
             app = app.with_publisher(Arc::new(functions::publish::Publisher::preview_only(root)));
         }
         if let Some(bucket) = &self.members_bucket {
-            app = app.with_members(Arc::new(S3MembersFiles::connect(bucket.clone()).await));
+            app = app.with_members(Arc::new(S3MembersFiles::connect(&self.aws, bucket.clone())));
         }
         let members: Arc<dyn MemberDirectory> = Arc::new(functions::roster::StoreDirectory::new(
             Arc::clone(&app.store),
@@ -607,6 +624,7 @@ fn var(name: &str) -> Option<String> {
 async fn secret(
     direct_env: &str,
     param_env: &str,
+    aws: Option<&functions::aws::SdkConfig>,
     ssm: &mut Option<aws_sdk_ssm::Client>,
 ) -> Result<Vec<u8>, String> {
     if let Some(value) = var(direct_env) {
@@ -617,9 +635,13 @@ async fn secret(
             "{direct_env}: not set, nor {param_env} (the SSM SecureString holding it)"
         ));
     };
+    let Some(aws) = aws else {
+        return Err(format!(
+            "{param_env}: not read (the AWS configuration above is incomplete)"
+        ));
+    };
     if ssm.is_none() {
-        let config = functions::aws::sdk_config(None, None, None).await;
-        *ssm = Some(aws_sdk_ssm::Client::new(&config));
+        *ssm = Some(aws_sdk_ssm::Client::new(aws));
     }
     let client = ssm.as_ref().expect("set above");
     functions::aws::read_secure_string(client, &name)

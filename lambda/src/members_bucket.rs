@@ -17,6 +17,7 @@ use std::path::Path;
 use async_trait::async_trait;
 use aws_sdk_s3::error::DisplayErrorContext;
 use aws_sdk_s3::operation::get_object::GetObjectError;
+use functions::aws::SdkConfig;
 
 use functions::members_gate::MembersFiles;
 use functions::publish::PublishTarget;
@@ -43,10 +44,9 @@ impl S3MembersFiles {
         }
     }
 
-    /// Over `bucket`, with the SDK's default configuration chain
-    /// ([`s3_client`]).
-    pub async fn connect(bucket: impl Into<String>) -> S3MembersFiles {
-        S3MembersFiles::new(s3_client().await, bucket)
+    /// Over `bucket`, with the function's SDK configuration ([`s3_client`]).
+    pub fn connect(shared: &SdkConfig, bucket: impl Into<String>) -> S3MembersFiles {
+        S3MembersFiles::new(s3_client(shared), bucket)
     }
 
     /// The object key of `rel` (a checked path relative to `members/`).
@@ -103,10 +103,10 @@ impl S3Target {
         }
     }
 
-    /// Over `bucket`, with the SDK's default chains (as
+    /// Over `bucket`, with the function's SDK configuration (as
     /// [`S3MembersFiles::connect`]).
-    pub async fn connect(bucket: impl Into<String>) -> S3Target {
-        S3Target::new(s3_client().await, bucket)
+    pub fn connect(shared: &SdkConfig, bucket: impl Into<String>) -> S3Target {
+        S3Target::new(s3_client(shared), bucket)
     }
 
     fn key(rel: &Path) -> String {
@@ -155,15 +155,15 @@ impl PublishTarget for S3Target {
     }
 }
 
-/// An S3 client with the SDK's default chains (region, credentials,
-/// `AWS_ENDPOINT_URL[_S3]`). With an endpoint override (a local S3 such as
-/// moto) keys go in the path, not the host name.
-pub async fn s3_client() -> aws_sdk_s3::Client {
-    let shared = functions::aws::sdk_config(None, None, None).await;
+/// An S3 client with the function's SDK configuration (region,
+/// credentials, `AWS_ENDPOINT_URL[_S3]`: [`functions::aws::environment_config`]).
+/// With an endpoint override (a local S3 such as moto) keys go in the
+/// path, not the host name.
+pub fn s3_client(shared: &SdkConfig) -> aws_sdk_s3::Client {
     let local = ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"]
         .iter()
         .any(|v| std::env::var(v).is_ok_and(|v| !v.is_empty()));
-    let config = aws_sdk_s3::config::Builder::from(&shared)
+    let config = aws_sdk_s3::config::Builder::from(shared)
         .force_path_style(local)
         .build();
     aws_sdk_s3::Client::from_conf(config)

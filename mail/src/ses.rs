@@ -65,6 +65,13 @@ impl SesMailer {
         SesMailer::from_client(client, config.from, config.configuration_set)
     }
 
+    /// A sender for `config` with the clients' shared configuration
+    /// `shared` (a Lambda function's: [`duos_aws::environment_config`]);
+    /// `config`'s own target is not used.
+    pub fn with_sdk_config(shared: &duos_aws::SdkConfig, config: SesConfig) -> SesMailer {
+        SesMailer::from_client(Client::new(shared), config.from, config.configuration_set)
+    }
+
     /// A sender over an existing SDK client.
     pub fn from_client(client: Client, from: String, configuration_set: Option<String>) -> Self {
         SesMailer {

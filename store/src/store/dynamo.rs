@@ -82,6 +82,12 @@ impl DynamoStore {
         Self::from_client(client, config.table)
     }
 
+    /// A store over `table` with the clients' shared configuration
+    /// `shared` (a Lambda function's: [`duos_aws::environment_config`]).
+    pub fn with_sdk_config(shared: &duos_aws::SdkConfig, table: impl Into<String>) -> Self {
+        Self::from_client(Client::new(shared), table)
+    }
+
     /// A store over an existing SDK client.
     pub fn from_client(client: Client, table: impl Into<String>) -> Self {
         DynamoStore {
