@@ -203,7 +203,7 @@ fn resolve_one(e: &Event) -> Result<EventView, String> {
         timezone: e.timezone.clone(),
         location: e.location.clone(),
         description: e.description.clone(),
-        description_html: crate::sanitize::clean(&description),
+        description_html: crate::sanitize::clean(description.html, description.plain),
         url: format!("{EVENTS_URL}#{}", e.id),
     })
 }

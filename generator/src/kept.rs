@@ -18,6 +18,7 @@ pub fn build_and_keep(opts: &BuildOptions) -> Result<(BuildSummary, Site), Diagn
     phase("render+write", &mut t);
     staging.commit()?;
     phase("swap", &mut t);
+    crate::timings::report();
     let summary = summary(
         counts,
         site.warnings.clone(),

@@ -198,10 +198,13 @@ fn compile(
             name: t.name.clone(),
         })
         .collect();
+    let markdown::Rendered {
+        html, text, plain, ..
+    } = rendered;
     Ok(Mentor {
         sort_key: profile.name.to_lowercase(),
-        bio_html: time(Stage::Sanitize, || crate::sanitize::clean(&rendered)),
-        bio_excerpt: markdown::excerpt(&rendered.text, BIO_EXCERPT),
+        bio_html: time(Stage::Sanitize, || crate::sanitize::clean(html, plain)),
+        bio_excerpt: markdown::excerpt(&text, BIO_EXCERPT),
         slug: who.slug,
         member_id: who.member_id,
         role: who.role,

@@ -10,7 +10,6 @@
 //! parse; `tests/sanitize_fast.rs` checks that the two outputs are
 //! byte-identical on generated markdown.
 
-use crate::markdown::Rendered;
 use std::sync::OnceLock;
 
 /// The one sanitizer of the build, configured once.
@@ -23,14 +22,14 @@ pub fn sanitizer() -> &'static ammonia::Builder<'static> {
     })
 }
 
-/// The sanitized HTML of `rendered`: ammonia's output, computed without
-/// ammonia when the markdown used only plain constructs
-/// ([`Rendered::plain`]).
-pub fn clean(rendered: &Rendered) -> String {
-    if rendered.plain {
-        respell_plain(&rendered.html)
+/// The sanitized HTML of rendered markdown (`html`, and whether the
+/// markdown was [`crate::markdown::Rendered::plain`]): ammonia's output, computed without
+/// ammonia when it was plain.
+pub fn clean(html: String, plain: bool) -> String {
+    if plain {
+        respell_plain(html)
     } else {
-        sanitizer().clean(&rendered.html).to_string()
+        sanitizer().clean(&html).to_string()
     }
 }
 
@@ -38,13 +37,13 @@ pub fn clean(rendered: &Rendered) -> String {
 /// spells it: `<br>` for `<br />`, `&nbsp;` for U+00A0, and NUL dropped (an
 /// HTML parser drops it from text). Everything else (tags without
 /// attributes, text with `&`, `<` and `>` escaped) is already the same.
-fn respell_plain(html: &str) -> String {
+fn respell_plain(html: String) -> String {
     const BREAK: &str = "<br />";
     if !html.contains(BREAK) && !html.contains(['\u{a0}', '\0']) {
-        return html.to_string();
+        return html;
     }
     let mut out = String::with_capacity(html.len() + 16);
-    let mut rest = html;
+    let mut rest = html.as_str();
     while let Some(at) = rest.find(['<', '\u{a0}', '\0']) {
         out.push_str(&rest[..at]);
         rest = &rest[at..];
