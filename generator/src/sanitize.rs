@@ -40,6 +40,13 @@ pub fn clean(html: String, plain: bool) -> String {
 fn respell_plain(html: String) -> String {
     const BREAK: &str = "<br />";
     if !html.contains(BREAK) && !html.contains(['\u{a0}', '\0']) {
+        // The renderer reserves half as much again as the markdown; kept
+        // for the whole build, the slack would be ~1 KiB per bio (and an
+        // allocator may shrink in place without releasing it): copied
+        // into a string of its own size instead.
+        if html.capacity() - html.len() > html.len() / 8 {
+            return html.as_str().to_owned();
+        }
         return html;
     }
     let mut out = String::with_capacity(html.len() + 16);
