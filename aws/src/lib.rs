@@ -11,9 +11,12 @@
 //! `duos-store` (DynamoDB) and `duos-mail` (SES) depend on it, and
 //! `functions` re-exports it as `functions::aws`.
 //!
-//! Production passes nothing: region, credentials (the Lambda role) and any
-//! `AWS_ENDPOINT_URL[_<SERVICE>]` come from the SDK's default chains. Tests
-//! and local servers pass fixed credentials: then no environment is
+//! The Lambda functions read region, credentials (the function's role) and
+//! any `AWS_ENDPOINT_URL[_<SERVICE>]` from the environment Lambda sets
+//! ([`environment_config`]), once per cold start. A command run by hand
+//! (`duos tick --table`) passes nothing to [`sdk_config`]: the SDK's
+//! default chains (profiles, SSO, ...) find the maintainer's credentials.
+//! Tests and local servers pass fixed credentials: then no environment is
 //! consulted at all, the region defaults to `us-east-1`, and the endpoint is
 //! the one given.
 
