@@ -332,8 +332,8 @@ mod tests {
         let mut env = LAMBDA.to_vec();
         env.push(("AWS_ENDPOINT_URL", "http://127.0.0.1:5000"));
         env.push(("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:6000"));
-        let config = config(&env).unwrap();
-        let endpoints = config.service_config().expect("endpoints");
+        let with = config(&env).unwrap();
+        let endpoints = with.service_config().expect("endpoints");
         let key = |service| {
             aws_types::service_config::ServiceConfigKey::builder()
                 .service_id(service)
@@ -350,11 +350,10 @@ mod tests {
             endpoints.load_config(key("DynamoDB")).as_deref(),
             Some("http://127.0.0.1:5000")
         );
-        let none = config_without_endpoints();
-        assert_eq!(none.service_config().unwrap().load_config(key("SSM")), None);
-    }
-
-    fn config_without_endpoints() -> SdkConfig {
-        config(&LAMBDA).unwrap()
+        let without = config(&LAMBDA).unwrap();
+        assert_eq!(
+            without.service_config().unwrap().load_config(key("SSM")),
+            None
+        );
     }
 }

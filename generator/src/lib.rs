@@ -128,8 +128,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
     // Freeing the loaded site (every profile, page and card) takes tens of
     // milliseconds at 10,000 profiles: a thread of its own does it, so
     // that the build returns at once (and `duos build` exits without
-    // waiting for it).
-    std::thread::spawn(move || drop(site));
+    // waiting for it). Where no thread can be started, the closure, and
+    // the site with it, is dropped by the failed spawn: freed here.
+    let _ = std::thread::Builder::new()
+        .name("drop-site".into())
+        .spawn(move || drop(site));
     Ok(summary)
 }
 
