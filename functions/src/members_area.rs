@@ -98,22 +98,14 @@ async fn identity(
     req: &Request<Vec<u8>>,
 ) -> Result<Option<Identity>, crate::store::StoreError> {
     let moment = app.moment();
-    let Some(session) = crate::roles::active_session(
+    let signed_in = crate::roles::signed_in(
         app.store.as_ref(),
         &app.session,
         req.headers(),
         system_time(moment.now),
-    )
-    .await?
-    else {
-        return Ok(None);
-    };
-    let (roles, _) = crate::roles::resolve(
-        app.store.as_ref(),
         &app.config.program,
-        &session.member_id,
         moment.today,
     )
     .await?;
-    Ok(Some(Identity::new(session.member_id, roles)))
+    Ok(signed_in.map(|s| Identity::new(s.session.member_id, s.roles)))
 }

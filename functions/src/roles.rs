@@ -6,6 +6,7 @@
 use mentoring::application::{MenteeApplication, MenteeStatus, MentorApplication};
 use mentoring::permissions::{member_roles, Role};
 use mentoring::program::{Cohort, Program};
+use mentoring::Member;
 
 use std::time::SystemTime;
 
@@ -14,36 +15,66 @@ use http::HeaderMap;
 
 use crate::auth::{read_session, Session, SessionConfig};
 use crate::records::{self, keys};
-use crate::store::{Store, StoreError};
+use crate::store::{Item, Key, Store, StoreError};
 
-/// The request's session, when its cookie is valid ([`read_session`]), it
-/// was not signed out ([`crate::auth::MemberDirectory::revoke_session`]),
-/// and its member is still on the roster in good standing, as sign-in
-/// requires: a member removed from the roster, or lapsed, loses access at
-/// their next request, not when the cookie runs out. Every entry that reads
-/// a session (the API router, the views, the members area) goes through it.
-pub async fn active_session(
+/// The signed-in caller of a request, as [`signed_in`] reads them.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    /// Their session (valid, not signed out).
+    pub session: Session,
+    /// Their roster entry (in good standing).
+    pub member: Member,
+    /// Every role they hold, sorted ([`member_roles`]).
+    pub roles: Vec<Role>,
+    /// Their applications in the cohorts in view ([`cohorts_in_view`]).
+    pub participations: Vec<Participation>,
+}
+
+/// The request's signed-in caller: their session, when its cookie is
+/// valid ([`read_session`]), it was not signed out
+/// ([`crate::auth::MemberDirectory::revoke_session`]), and its member is
+/// still on the roster in good standing, as sign-in requires (a member
+/// removed from the roster, or lapsed, loses access at their next request,
+/// not when the cookie runs out); with their roles and applications as
+/// [`resolve`] finds them. Read in one [`Store::get_many`] round trip (the
+/// sign-out mark, the roster entry and both applications in every cohort in
+/// view), not one read after the other. Every entry that serves a
+/// signed-in member (the API router, the views, the members area) goes
+/// through it. `None`: no valid cookie, signed out, or not on the roster in
+/// good standing.
+pub async fn signed_in(
     store: &dyn Store,
     cfg: &SessionConfig,
     headers: &HeaderMap,
     now: SystemTime,
-) -> Result<Option<Session>, StoreError> {
+    program: &Program,
+    today: NaiveDate,
+) -> Result<Option<SignedIn>, StoreError> {
     let Some(session) = read_session(cfg, headers, now) else {
         return Ok(None);
     };
-    if store
-        .get(&keys::signed_out(&session.family()))
-        .await?
-        .is_some()
-    {
+    let member_id = session.member_id.clone();
+    let cohorts = cohorts_in_view(program, today);
+    let mut asked = vec![
+        keys::signed_out(&session.family()),
+        crate::roster::member_key(&member_id),
+    ];
+    asked.extend(application_keys(&cohorts, &member_id));
+    let mut found = store.get_many(&asked).await?;
+    let applications = found.split_off(2);
+    let member = found[1].as_ref().and_then(crate::roster::member_from_item);
+    let Some(member) = member.filter(|m| m.good_standing && found[0].is_none()) else {
         return Ok(None);
-    }
-    let member = records::load_member(store, &session.member_id).await?;
-    if !member.is_some_and(|m| m.good_standing) {
-        return Ok(None);
-    }
-    crate::logging::record_member(&session.member_id);
-    Ok(Some(session))
+    };
+    crate::logging::record_member(&member_id);
+    let participations = participations_of(&cohorts, applications)?;
+    let roles = roles_of(program, &member_id, &participations);
+    Ok(Some(SignedIn {
+        session,
+        member,
+        roles,
+        participations,
+    }))
 }
 
 /// The caller's applications in one cohort.
@@ -76,6 +107,9 @@ impl Participation {
 pub struct Caller {
     /// Roster member id (from the session).
     pub member_id: String,
+    /// Their roster entry, as read with the session (`None` for a caller
+    /// made without one, e.g. in tests: read it from the store then).
+    pub member: Option<Member>,
     /// Every role they hold, sorted.
     pub roles: Vec<Role>,
     /// Their applications in the cohorts that matter today
@@ -115,18 +149,54 @@ pub async fn resolve(
     member_id: &str,
     today: NaiveDate,
 ) -> Result<(Vec<Role>, Vec<Participation>), StoreError> {
-    let mut participations = Vec::new();
-    for cohort in cohorts_in_view(program, today) {
-        let mentee: Option<MenteeApplication> =
-            records::get(store, &keys::mentee_app(&cohort.id, member_id)).await?;
-        let mentor: Option<MentorApplication> =
-            records::get(store, &keys::mentor_app(&cohort.id, member_id)).await?;
-        participations.push(Participation {
-            cohort: cohort.id.clone(),
-            mentee,
-            mentor,
-        });
-    }
+    let cohorts = cohorts_in_view(program, today);
+    let asked = application_keys(&cohorts, member_id);
+    let participations = participations_of(&cohorts, store.get_many(&asked).await?)?;
+    Ok((
+        roles_of(program, member_id, &participations),
+        participations,
+    ))
+}
+
+/// The keys of `member_id`'s mentee and mentor applications in each of
+/// `cohorts`, in that order.
+fn application_keys(cohorts: &[&Cohort], member_id: &str) -> Vec<Key> {
+    cohorts
+        .iter()
+        .flat_map(|c| {
+            [
+                keys::mentee_app(&c.id, member_id),
+                keys::mentor_app(&c.id, member_id),
+            ]
+        })
+        .collect()
+}
+
+/// The participations in `cohorts` from the items read under
+/// [`application_keys`], in the same order.
+fn participations_of(
+    cohorts: &[&Cohort],
+    found: Vec<Option<Item>>,
+) -> Result<Vec<Participation>, StoreError> {
+    let mut found = found.into_iter();
+    cohorts
+        .iter()
+        .map(|cohort| {
+            let mentee = found.next().flatten().map(|i| records::read(&i));
+            let mentor = found.next().flatten().map(|i| records::read(&i));
+            Ok(Participation {
+                cohort: cohort.id.clone(),
+                mentee: mentee.transpose()?,
+                mentor: mentor.transpose()?,
+            })
+        })
+        .collect()
+}
+
+/// `member_id`'s roles from their applications in the cohorts in view
+/// (newest first): `Mentee` when accepted in any of those cohorts, else as
+/// the newest application says; `Mentor` likewise when listed in any.
+fn roles_of(program: &Program, member_id: &str, participations: &[Participation]) -> Vec<Role> {
     let mentee = participations
         .iter()
         .filter_map(|p| p.mentee.as_ref().map(|a| a.status))
@@ -145,8 +215,5 @@ pub async fn resolve(
                 .first()
                 .and_then(|p| p.mentor.as_ref().map(|a| a.status))
         });
-    Ok((
-        member_roles(program, member_id, mentee, mentor),
-        participations,
-    ))
+    member_roles(program, member_id, mentee, mentor)
 }

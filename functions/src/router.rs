@@ -9,12 +9,13 @@
 //! 2. a body over 64 KiB: 413;
 //! 3. the route (the table, e.g. [`ROUTES`]): unknown path 404, known path
 //!    with another method 405 with `Allow`;
-//! 4. the session ([`crate::roles::active_session`]: a valid cookie, not
-//!    signed out, its member on the roster in good standing): none 401;
+//! 4. the session, read with the caller's roster entry and applications in
+//!    one batch ([`crate::roles::signed_in`]: a valid cookie, not signed
+//!    out, its member on the roster in good standing): none 401;
 //! 5. the body (JSON or form; 400 / 415) and, for POST, the CSRF check
 //!    ([`crate::auth::check_csrf`]: Origin + `X-CSRF-Token` header or
 //!    `_csrf` form field): 403;
-//! 6. roles ([`crate::roles`]) and [`mentoring::permitted`] with the route's
+//! 6. roles (from step 4's applications: [`crate::roles`]) and [`mentoring::permitted`] with the route's
 //!    [`Action`]: 403;
 //! 7. `Idempotency-Key` ([`crate::idempotency`]) for POSTs that carry one
 //!    (never recorded for an anonymous survey's answer:
@@ -204,12 +205,21 @@ pub async fn handle_api(
     };
     let moment = app.moment();
     let now = system_time(moment.now);
-    let session =
-        match roles::active_session(app.store.as_ref(), &app.session, req.headers(), now).await {
-            Ok(Some(session)) => session,
-            Ok(None) => return render_err(Problem::unauthorized()),
-            Err(e) => return render_err(Problem::from_store(&e)),
-        };
+    let signed_in = match roles::signed_in(
+        app.store.as_ref(),
+        &app.session,
+        req.headers(),
+        now,
+        &app.config.program,
+        moment.today,
+    )
+    .await
+    {
+        Ok(Some(signed_in)) => signed_in,
+        Ok(None) => return render_err(Problem::unauthorized()),
+        Err(e) => return render_err(Problem::from_store(&e)),
+    };
+    let session = &signed_in.session;
     let mut parsed = match body::parse(req.headers(), req.body()) {
         Ok(b) => b,
         Err(p) => return render_err(p),
@@ -217,7 +227,7 @@ pub async fn handle_api(
     let form_token = parsed.take_csrf();
     if let Err(e) = check_csrf(
         &app.session,
-        &session,
+        session,
         req.method(),
         req.headers(),
         form_token.as_deref(),
@@ -227,17 +237,12 @@ pub async fn handle_api(
     if form && !route.form {
         return render_err(Problem::unsupported_media_type());
     }
-    let (roles, participations) = match roles::resolve(
-        app.store.as_ref(),
-        &app.config.program,
-        &session.member_id,
-        moment.today,
-    )
-    .await
-    {
-        Ok(r) => r,
-        Err(e) => return render_err(Problem::from_store(&e)),
-    };
+    let roles::SignedIn {
+        session,
+        member,
+        roles,
+        participations,
+    } = signed_in;
     if !permitted(&roles, route.action) {
         return render_err(Problem::new(
             StatusCode::FORBIDDEN,
@@ -248,6 +253,7 @@ pub async fn handle_api(
     }
     let caller = Caller {
         member_id: session.member_id.clone(),
+        member: Some(member),
         roles,
         participations,
         csrf_token: session.csrf_token.clone(),

@@ -171,6 +171,7 @@ fn call(member: &str, body: Body, now: &str) -> Call {
     Call {
         caller: Caller {
             member_id: member.into(),
+            member: None,
             roles: vec![Role::Member],
             participations: Vec::new(),
             csrf_token: String::new(),

@@ -61,6 +61,8 @@ conformance!(
         gsi_query_follows_writes,
         delete_with_condition,
         stats_count_items,
+        get_many_answers_each_key_in_order,
+        get_many_rejects_bad_keys,
     ],
     concurrent: [
         concurrent_cap_admits_exactly_25_of_200,
@@ -838,6 +840,66 @@ mod cases {
         assert_eq!(used.requests, 4);
         assert_eq!(used.items_read, 1 + 1 + 2, "get + check + 2 queried");
         assert_eq!(used.items_written, 1 + 2, "put + transact put/update");
+    }
+
+    /// One batch read answers every key in the order asked: items as
+    /// stored, `None` where nothing is, a key asked twice answered twice,
+    /// past DynamoDB's 100 keys per BatchGetItem; the latest write is read.
+    pub async fn get_many_answers_each_key_in_order(store: Arc<dyn Store>) {
+        assert!(store.get_many(&[]).await.unwrap().is_empty());
+        let stored: Vec<Key> = (0..130)
+            .map(|i| {
+                key(
+                    &format!("COHORT#{}", 2000 + i % 3),
+                    &format!("APP#MENTOR#m-{i:03}"),
+                )
+            })
+            .collect();
+        for (i, k) in stored.iter().enumerate() {
+            let item = Item::new(k).with("n", Value::N(i as i64));
+            store.put(item, None).await.unwrap();
+        }
+        // The latest write wins (strongly consistent).
+        store
+            .put(Item::new(&stored[7]).with("n", Value::N(700)), None)
+            .await
+            .unwrap();
+        let missing = key("COHORT#2001", "APP#MENTOR#nobody");
+        let mut asked: Vec<Key> = stored.iter().rev().cloned().collect();
+        asked.insert(3, missing.clone());
+        asked.push(stored[7].clone());
+        asked.push(missing.clone());
+        let start = store.stats();
+        let got = store.get_many(&asked).await.unwrap();
+        let used = store.stats().since(&start);
+        assert_eq!(got.len(), asked.len());
+        for (k, item) in asked.iter().zip(&got) {
+            if *k == missing {
+                assert!(item.is_none(), "{k:?} was never written");
+                continue;
+            }
+            let item = item.as_ref().unwrap_or_else(|| panic!("{k:?} is stored"));
+            assert_eq!(item.key().as_ref(), Some(k));
+            let i = stored.iter().position(|s| s == k).unwrap() as i64;
+            let expected = if i == 7 { 700 } else { i };
+            assert_eq!(item.get_i64("n"), Some(expected), "{k:?}");
+        }
+        assert!(
+            (1..=2).contains(&used.requests),
+            "131 distinct keys take one or two round trips, not {}",
+            used.requests
+        );
+    }
+
+    /// A key without its partition or sort key is refused before anything
+    /// is read.
+    pub async fn get_many_rejects_bad_keys(store: Arc<dyn Store>) {
+        let start = store.stats();
+        let result = store
+            .get_many(&[key("COHORT#2008", "APP#MENTEE#a"), key("", "APP#MENTEE#b")])
+            .await;
+        assert_invalid(result);
+        assert_eq!(store.stats().since(&start).requests, 0);
     }
 
     /// 200 concurrent "count this application if fewer than 25 are counted,

@@ -30,7 +30,10 @@ pub async fn me(app: &App, call: Call) -> Outcome {
     let me = call.caller.member_id.clone();
     let program = &app.config.program;
     let today = call.moment.today;
-    let member = records::load_member(app.store.as_ref(), &me).await?;
+    let member = match &call.caller.member {
+        Some(member) => Some(member.clone()),
+        None => records::load_member(app.store.as_ref(), &me).await?,
+    };
     let mut applications = Vec::new();
     let mut duo: Option<DuoView> = None;
     // Their duo is the one of the cohort their duo page shows
@@ -67,13 +70,11 @@ pub async fn me(app: &App, call: Call) -> Outcome {
             let Some(cohort) = program.cohort(&p.cohort) else {
                 continue;
             };
-            for lock in [
+            let locks = [
                 keys::mentee_lock(&p.cohort, &me),
                 keys::mentor_lock(&p.cohort, &me),
-            ] {
-                let Some(held) = app.store.get(&lock).await? else {
-                    continue;
-                };
+            ];
+            for held in app.store.get_many(&locks).await?.into_iter().flatten() {
                 if let Some(duo_id) = held.get_str("duo") {
                     if let Some(d) =
                         records::get::<Duo>(app.store.as_ref(), &keys::duo(&p.cohort, duo_id))

@@ -148,20 +148,27 @@ pub async fn handle(
     let query = query_of(req);
     let moment = app.moment();
     let now = system_time(moment.now);
-    let session =
-        match crate::roles::active_session(app.store.as_ref(), &app.session, req.headers(), now)
-            .await
-        {
-            Ok(Some(session)) => session,
-            Ok(None) => return Some(to_sign_in(req)),
-            Err(e) => {
-                tracing::warn!("reading the session: {e}");
-                return Some(text_response(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "This page is not available right now; please try again.",
-                ));
-            }
-        };
+    let signed_in = match crate::roles::signed_in(
+        app.store.as_ref(),
+        &app.session,
+        req.headers(),
+        now,
+        &app.config.program,
+        moment.today,
+    )
+    .await
+    {
+        Ok(Some(signed_in)) => signed_in,
+        Ok(None) => return Some(to_sign_in(req)),
+        Err(e) => {
+            tracing::warn!("reading the session: {e}");
+            return Some(text_response(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "This page is not available right now; please try again.",
+            ));
+        }
+    };
+    let session = signed_in.session.clone();
     if path == REPORT_PATH {
         return Some(report::reply(app, &session.member_id, &query, moment.today).await);
     }
@@ -179,17 +186,13 @@ pub async fn handle(
     } else {
         None
     };
-    let page = match Viewer::load(app, &session, moment.today).await {
-        Ok(viewer) => {
-            if path == audit::AUDIT_PATH {
-                if let Some(csv) = audit::csv_reply(app, &viewer, &query, moment.today).await {
-                    return Some(csv);
-                }
-            }
-            render_page(app, &viewer, path, &query, body).await
+    let viewer = Viewer::of(signed_in, moment.today);
+    if path == audit::AUDIT_PATH {
+        if let Some(csv) = audit::csv_reply(app, &viewer, &query, moment.today).await {
+            return Some(csv);
         }
-        Err(e) => Err(e),
-    };
+    }
+    let page = render_page(app, &viewer, path, &query, body).await;
     let page = page.unwrap_or_else(ViewError::into_page);
     let html = wrap(shell, &page.title, &page.main, &app.config.program.name);
     let mut resp = html_response(page.status, html);

@@ -137,6 +137,25 @@ impl Viewer {
         })
     }
 
+    /// The viewer [`roles::signed_in`] read.
+    pub(super) fn of(signed_in: roles::SignedIn, today: NaiveDate) -> Viewer {
+        let roles::SignedIn {
+            session,
+            member,
+            roles,
+            participations,
+        } = signed_in;
+        Viewer {
+            member_id: session.member_id,
+            name: member.name,
+            email: member.email,
+            csrf: session.csrf_token,
+            roles,
+            participations,
+            today,
+        }
+    }
+
     pub(super) fn may(&self, action: Action) -> bool {
         permitted(&self.roles, action)
     }

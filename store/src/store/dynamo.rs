@@ -16,8 +16,8 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::error::ProvideErrorMetadata;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue, BillingMode, ConditionCheck, Delete, GlobalSecondaryIndex,
-    IndexStatus, KeySchemaElement, KeyType, Projection, ProjectionType, Put, ReturnValue,
-    ScalarAttributeType, TableStatus, TransactWriteItem, Update,
+    IndexStatus, KeySchemaElement, KeyType, KeysAndAttributes, Projection, ProjectionType, Put,
+    ReturnValue, ScalarAttributeType, TableStatus, TransactWriteItem, Update,
 };
 use aws_sdk_dynamodb::Client;
 
@@ -34,7 +34,7 @@ use super::validate::{
 };
 use super::{
     Condition, Index, Item, Key, OpStats, Query, Store, StoreError, StoreResult, TransactOp,
-    UpdateAction, GSI1_NAME, GSI1_PK, GSI1_SK, TABLE_PK, TABLE_SK,
+    UpdateAction, GSI1_NAME, GSI1_PK, GSI1_SK, MAX_BATCH_GET_KEYS, TABLE_PK, TABLE_SK,
 };
 
 /// Attempts (first try included) for a cancelled-by-conflict transaction or
@@ -218,6 +218,61 @@ impl DynamoStore {
         Ok(())
     }
 
+    /// One BatchGetItem for at most [`MAX_BATCH_GET_KEYS`] distinct keys
+    /// (strongly consistent), the items found added to `found`. Keys
+    /// DynamoDB leaves unprocessed (throttling, the 16 MB reply limit) are
+    /// asked again after a pause, at most [`MAX_ATTEMPTS`] rounds in all.
+    async fn batch_get(&self, keys: &[&Key], found: &mut HashMap<Key, Item>) -> StoreResult<()> {
+        let mut pending: Vec<HashMap<String, AttributeValue>> =
+            keys.iter().map(|key| Self::key_map(key)).collect();
+        let mut attempt = 0;
+        while !pending.is_empty() {
+            self.stats.record(pending.len() as u64, 0);
+            let asked = KeysAndAttributes::builder()
+                .set_keys(Some(std::mem::take(&mut pending)))
+                .consistent_read(true)
+                .build()
+                .map_err(|e| StoreError::Invalid(format!("batch_get_item: {e}")))?;
+            let out = retrying(|| async {
+                self.client
+                    .batch_get_item()
+                    .request_items(&self.table, asked.clone())
+                    .send()
+                    .await
+                    .map_err(|e| classify("batch_get_item", &e))
+            })
+            .await?;
+            for attrs in out
+                .responses()
+                .and_then(|tables| tables.get(&self.table))
+                .into_iter()
+                .flatten()
+            {
+                let item = from_attrs(attrs)?;
+                let key = item.key().ok_or_else(|| {
+                    StoreError::Backend(
+                        "dynamodb batch_get_item: an item came back without pk/sk".into(),
+                    )
+                })?;
+                found.insert(key, item);
+            }
+            if let Some(left) = out
+                .unprocessed_keys()
+                .and_then(|tables| tables.get(&self.table))
+            {
+                pending = left.keys().to_vec();
+            }
+            if !pending.is_empty() {
+                attempt += 1;
+                if attempt >= MAX_ATTEMPTS {
+                    return Err(StoreError::Throttled);
+                }
+                tokio::time::sleep(backoff(attempt - 1)).await;
+            }
+        }
+        Ok(())
+    }
+
     fn key_map(key: &Key) -> HashMap<String, AttributeValue> {
         HashMap::from([
             (TABLE_PK.to_owned(), AttributeValue::S(key.pk.clone())),
@@ -378,6 +433,21 @@ impl Store for DynamoStore {
         })
         .await?;
         out.item().map(from_attrs).transpose()
+    }
+
+    async fn get_many(&self, keys: &[Key]) -> StoreResult<Vec<Option<Item>>> {
+        for key in keys {
+            validate_key(key)?;
+        }
+        // BatchGetItem refuses a key asked twice: ask each once.
+        let mut unique: Vec<&Key> = keys.iter().collect();
+        unique.sort();
+        unique.dedup();
+        let mut found: HashMap<Key, Item> = HashMap::with_capacity(unique.len());
+        for chunk in unique.chunks(MAX_BATCH_GET_KEYS) {
+            self.batch_get(chunk, &mut found).await?;
+        }
+        Ok(keys.iter().map(|key| found.get(key).cloned()).collect())
     }
 
     async fn put(&self, item: Item, condition: Option<Condition>) -> StoreResult<()> {

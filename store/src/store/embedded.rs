@@ -354,6 +354,23 @@ impl Store for EmbeddedStore {
         .await
     }
 
+    async fn get_many(&self, keys: &[Key]) -> StoreResult<Vec<Option<Item>>> {
+        for key in keys {
+            validate_key(key)?;
+        }
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.stats.record(keys.len() as u64, 0);
+        let keys = keys.to_vec();
+        self.blocking(move |db| {
+            let txn = db.begin_read().map_err(backend("starting read"))?;
+            let items = txn.open_table(ITEMS).map_err(backend("opening items"))?;
+            keys.iter().map(|key| load(&items, key)).collect()
+        })
+        .await
+    }
+
     async fn put(&self, item: Item, condition: Option<Condition>) -> StoreResult<()> {
         validate_item(&item)?;
         validate_condition(condition.as_ref())?;

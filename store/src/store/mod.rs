@@ -111,6 +111,9 @@ pub const GSI1_SK: &str = "gsi1sk";
 pub const TTL_ATTRIBUTE: &str = "expires";
 /// Most ops one [`Store::transact`] call may hold (DynamoDB's limit).
 pub const MAX_TRANSACT_OPS: usize = 100;
+/// Most keys one DynamoDB BatchGetItem call may ask for (DynamoDB's
+/// limit); [`Store::get_many`] splits longer lists.
+pub const MAX_BATCH_GET_KEYS: usize = 100;
 
 /// Result of every store call.
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -121,6 +124,13 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub trait Store: Send + Sync {
     /// Reads one item (strongly consistent). A missing item is `Ok(None)`.
     async fn get(&self, key: &Key) -> StoreResult<Option<Item>>;
+
+    /// Reads several items (strongly consistent) in as few round trips as
+    /// the backend allows: one BatchGetItem per [`MAX_BATCH_GET_KEYS`] keys
+    /// on DynamoDB, one read transaction on the embedded store. The result
+    /// holds one entry per key, in the order of `keys` (a key asked twice
+    /// is answered twice); a missing item is `None`.
+    async fn get_many(&self, keys: &[Key]) -> StoreResult<Vec<Option<Item>>>;
 
     /// Writes (replaces) a whole item if `condition` holds for the item
     /// currently stored under its key. The item must hold string `pk`/`sk`.
