@@ -11,6 +11,7 @@
 //! | [`crate::store::Store`] method | IAM action |
 //! |---|---|
 //! | `get` | `dynamodb:GetItem` |
+//! | `get_many` | `dynamodb:BatchGetItem` |
 //! | `put` | `dynamodb:PutItem` |
 //! | `update` | `dynamodb:UpdateItem` |
 //! | `delete` | `dynamodb:DeleteItem` |
@@ -22,6 +23,8 @@ pub type Action = &'static str;
 
 /// `Store::get`.
 pub const GET: Action = "dynamodb:GetItem";
+/// `Store::get_many`.
+pub const BATCH_GET: Action = "dynamodb:BatchGetItem";
 /// `Store::put`.
 pub const PUT: Action = "dynamodb:PutItem";
 /// `Store::update`.
@@ -91,13 +94,26 @@ impl FunctionSpec {
 const SIGN_IN: [Action; 2] = [GET, PUT];
 /// The `session` function: [`SIGN_IN`], and the members area
 /// ([`crate::members_area`]): the per-member pages and the committee's
-/// report read (get, query); they write nothing. The survey pages also
+/// report read (get, query, and the signed-in caller's batch read,
+/// [`crate::roles::signed_in`]); they write nothing. The survey pages also
 /// need the survey secret (whether one has answered an anonymous survey).
-const SESSION: [Action; 3] = [SIGN_IN[0], SIGN_IN[1], QUERY];
-/// What every API function does: reads (get, query), `Idempotency-Key`
-/// claims (put, get, update, delete, [`crate::idempotency`]) and its
-/// handlers' transactions with their audit entries.
+const SESSION: [Action; 4] = [SIGN_IN[0], SIGN_IN[1], QUERY, BATCH_GET];
+/// What the scheduled job does: reads (get, query) and its transactions
+/// with their audit entries, and claims (put, update, delete).
 const READ_WRITE: [Action; 7] = [GET, QUERY, PUT, UPDATE, DELETE, TRANSACT, CONDITION_CHECK];
+/// What every API function does: [`READ_WRITE`] (its handlers' reads and
+/// transactions, `Idempotency-Key` claims, [`crate::idempotency`]) and the
+/// signed-in caller's batch read ([`crate::roles::signed_in`]).
+const API: [Action; 8] = [
+    GET,
+    BATCH_GET,
+    QUERY,
+    PUT,
+    UPDATE,
+    DELETE,
+    TRANSACT,
+    CONDITION_CHECK,
+];
 
 /// Every function, in the template's order.
 pub const FUNCTIONS: &[FunctionSpec] = &[
@@ -119,7 +135,7 @@ pub const FUNCTIONS: &[FunctionSpec] = &[
             ("POST", "/api/profile/resume"),
             ("POST", "/api/profile/relist"),
         ],
-        dynamodb_actions: &READ_WRITE,
+        dynamodb_actions: &API,
         mails: true,
         reads_members_bucket: false,
         publishes_members: true,
@@ -135,7 +151,7 @@ pub const FUNCTIONS: &[FunctionSpec] = &[
             ("POST", "/api/nominations"),
             ("POST", "/api/nominations/consent"),
         ],
-        dynamodb_actions: &READ_WRITE,
+        dynamodb_actions: &API,
         mails: true,
         reads_members_bucket: false,
         publishes_members: false,
@@ -157,7 +173,7 @@ pub const FUNCTIONS: &[FunctionSpec] = &[
             ("POST", "/api/pairings/{id}/accept"),
             ("POST", "/api/pairings/{id}/decline"),
         ],
-        dynamodb_actions: &READ_WRITE,
+        dynamodb_actions: &API,
         mails: true,
         reads_members_bucket: false,
         publishes_members: true,
@@ -174,7 +190,7 @@ pub const FUNCTIONS: &[FunctionSpec] = &[
             ("POST", "/api/duos/{id}/liaison"),
             ("POST", "/api/duos/{id}/end"),
         ],
-        dynamodb_actions: &READ_WRITE,
+        dynamodb_actions: &API,
         mails: true,
         reads_members_bucket: false,
         publishes_members: false,
@@ -190,7 +206,7 @@ pub const FUNCTIONS: &[FunctionSpec] = &[
             ("POST", "/api/surveys/{id}/responses"),
             ("GET", "/api/surveys/{id}/stats"),
         ],
-        dynamodb_actions: &READ_WRITE,
+        dynamodb_actions: &API,
         mails: false,
         reads_members_bucket: false,
         publishes_members: false,
@@ -203,7 +219,7 @@ pub const FUNCTIONS: &[FunctionSpec] = &[
         logical_id: "MeFunction",
         binary: "me",
         routes: &[("GET", "/api/me"), ("POST", "/api/alumni")],
-        dynamodb_actions: &READ_WRITE,
+        dynamodb_actions: &API,
         mails: false,
         reads_members_bucket: false,
         publishes_members: false,

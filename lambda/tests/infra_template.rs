@@ -872,6 +872,7 @@ fn store_calls_in_the_code_are_covered_by_the_policies() {
     };
     let calls = [
         (".get(", "dynamodb:GetItem"),
+        (".get_many(", "dynamodb:BatchGetItem"),
         (".put(", "dynamodb:PutItem"),
         (".update(", "dynamodb:UpdateItem"),
         (".delete(", "dynamodb:DeleteItem"),
