@@ -16,7 +16,6 @@ use http::{Method, Request, Response, StatusCode};
 
 use crate::app::App;
 use crate::auth::Identity;
-use crate::clock::system_time;
 use crate::members_gate::{MembersFiles, MembersGate, MEMBERS_PREFIX};
 use crate::views;
 
@@ -97,15 +96,6 @@ async fn identity(
     app: &App,
     req: &Request<Vec<u8>>,
 ) -> Result<Option<Identity>, crate::store::StoreError> {
-    let moment = app.moment();
-    let signed_in = crate::roles::signed_in(
-        app.store.as_ref(),
-        &app.session,
-        req.headers(),
-        system_time(moment.now),
-        &app.config.program,
-        moment.today,
-    )
-    .await?;
+    let signed_in = crate::roles::signed_in(app, req.headers(), &app.moment()).await?;
     Ok(signed_in.map(|s| Identity::new(s.session.member_id, s.roles)))
 }

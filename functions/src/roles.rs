@@ -8,12 +8,10 @@ use mentoring::permissions::{member_roles, Role};
 use mentoring::program::{Cohort, Program};
 use mentoring::Member;
 
-use std::time::SystemTime;
-
 use chrono::NaiveDate;
 use http::HeaderMap;
 
-use crate::auth::{read_session, Session, SessionConfig};
+use crate::auth::{read_session, Session};
 use crate::records::{self, keys};
 use crate::store::{Item, Key, Store, StoreError};
 
@@ -30,6 +28,21 @@ pub struct SignedIn {
     pub participations: Vec<Participation>,
 }
 
+impl SignedIn {
+    /// The session (the router keeps it for `Idempotency-Key` claims and
+    /// the cookie's rotation) and the [`Caller`] the handlers get.
+    pub fn into_caller(self) -> (Session, Caller) {
+        let caller = Caller {
+            member_id: self.session.member_id.clone(),
+            member: Some(self.member),
+            roles: self.roles,
+            participations: self.participations,
+            csrf_token: self.session.csrf_token.clone(),
+        };
+        (self.session, caller)
+    }
+}
+
 /// The request's signed-in caller: their session, when its cookie is
 /// valid ([`read_session`]), it was not signed out
 /// ([`crate::auth::MemberDirectory::revoke_session`]), and its member is
@@ -43,18 +56,17 @@ pub struct SignedIn {
 /// through it. `None`: no valid cookie, signed out, or not on the roster in
 /// good standing.
 pub async fn signed_in(
-    store: &dyn Store,
-    cfg: &SessionConfig,
+    app: &crate::app::App,
     headers: &HeaderMap,
-    now: SystemTime,
-    program: &Program,
-    today: NaiveDate,
+    moment: &mentoring::Moment,
 ) -> Result<Option<SignedIn>, StoreError> {
-    let Some(session) = read_session(cfg, headers, now) else {
+    let (store, program) = (app.store.as_ref(), &app.config.program);
+    let now = crate::clock::system_time(moment.now);
+    let Some(session) = read_session(&app.session, headers, now) else {
         return Ok(None);
     };
     let member_id = session.member_id.clone();
-    let cohorts = cohorts_in_view(program, today);
+    let cohorts = cohorts_in_view(program, moment.today);
     let mut asked = vec![
         keys::signed_out(&session.family()),
         crate::roster::member_key(&member_id),

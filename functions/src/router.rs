@@ -40,7 +40,7 @@ use crate::handlers::Call;
 use crate::http::body;
 use crate::http::{Outcome, Problem, MAX_BODY};
 use crate::idempotency::{self, Claim};
-use crate::roles::{self, Caller};
+use crate::roles;
 
 /// A boxed handler future.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -205,16 +205,7 @@ pub async fn handle_api(
     };
     let moment = app.moment();
     let now = system_time(moment.now);
-    let signed_in = match roles::signed_in(
-        app.store.as_ref(),
-        &app.session,
-        req.headers(),
-        now,
-        &app.config.program,
-        moment.today,
-    )
-    .await
-    {
+    let signed_in = match roles::signed_in(app, req.headers(), &moment).await {
         Ok(Some(signed_in)) => signed_in,
         Ok(None) => return render_err(Problem::unauthorized()),
         Err(e) => return render_err(Problem::from_store(&e)),
@@ -237,13 +228,7 @@ pub async fn handle_api(
     if form && !route.form {
         return render_err(Problem::unsupported_media_type());
     }
-    let roles::SignedIn {
-        session,
-        member,
-        roles,
-        participations,
-    } = signed_in;
-    if !permitted(&roles, route.action) {
+    if !permitted(&signed_in.roles, route.action) {
         return render_err(Problem::new(
             StatusCode::FORBIDDEN,
             "not_permitted",
@@ -251,13 +236,7 @@ pub async fn handle_api(
             "Your role in the program does not allow this.",
         ));
     }
-    let caller = Caller {
-        member_id: session.member_id.clone(),
-        member: Some(member),
-        roles,
-        participations,
-        csrf_token: session.csrf_token.clone(),
-    };
+    let (session, caller) = signed_in.into_caller();
     let idem_key =
         if req.method() == Method::POST && idempotency::may_record(app, route.action, &params) {
             match idempotency::key_of(req.headers()) {

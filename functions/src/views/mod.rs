@@ -148,16 +148,7 @@ pub async fn handle(
     let query = query_of(req);
     let moment = app.moment();
     let now = system_time(moment.now);
-    let signed_in = match crate::roles::signed_in(
-        app.store.as_ref(),
-        &app.session,
-        req.headers(),
-        now,
-        &app.config.program,
-        moment.today,
-    )
-    .await
-    {
+    let signed_in = match crate::roles::signed_in(app, req.headers(), &moment).await {
         Ok(Some(signed_in)) => signed_in,
         Ok(None) => return Some(to_sign_in(req)),
         Err(e) => {
