@@ -6,6 +6,8 @@
 //! error of a build is collected and reported at once as
 //! `path:line:column: message`.
 
+#[cfg(feature = "mimalloc")]
+pub mod alloc;
 pub mod assets;
 pub mod data;
 pub mod diagnostics;
@@ -41,7 +43,7 @@ pub(crate) use timings::phase;
 /// See the `mimalloc` feature in Cargo.toml.
 #[cfg(feature = "mimalloc")]
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: alloc::Allocator = alloc::Allocator;
 
 use crate::render::Counts;
 use crate::write::Sink;

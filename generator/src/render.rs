@@ -452,8 +452,16 @@ impl Site {
     /// A mentor's page.
     pub fn render_profile(&self, m: &Mentor) -> Result<Rendered, Diagnostic> {
         let url = profile_url(&m.slug);
-        let mut ctx = self.base(&url, "members");
-        ctx.insert("mentor", &self.mentor_value(m));
+        // The values moved into the context, not serialized into it a
+        // second time (`Context::insert` would copy the profile again).
+        let mut vars = tera::Map::new();
+        vars.insert("site".into(), self.site_ctx.clone());
+        vars.insert("nav".into(), self.nav.clone());
+        vars.insert("area".into(), "members".into());
+        vars.insert("mentor".into(), self.mentor_value(m));
+        vars.insert("current_url".into(), url.into());
+        let ctx = tera::Context::from_value(tera::Value::Object(vars))
+            .map_err(|e| Diagnostic::new(profile_url(&m.slug), e.to_string()))?;
         let html = self.templates.render("profile.html", &ctx)?;
         Ok((profile_output(&m.slug), html))
     }
