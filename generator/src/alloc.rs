@@ -3,13 +3,13 @@
 //!
 //! mimalloc keeps memory the program has freed for reuse, and returns it
 //! to the system ("purges" it) after a short delay. By default, on Linux,
-//! it commits its arenas eagerly, and then a purge does not shrink the
-//! resident set: at 10,000 profiles a build peaks at about 145 MiB. With
-//! arenas committed on demand a purge decommits the pages and the build
-//! peaks at about 130 MiB, for a few per cent more CPU time (see
-//! BENCHMARKS.md). mimalloc reads that option once, where it reserves an
-//! arena, so it has to be set before the first allocation: the allocator
-//! sets it on its first call. `MIMALLOC_ARENA_EAGER_COMMIT` in the
+//! it commits its arenas eagerly, and then the pages it purges stay in the
+//! resident set: at 10,000 profiles (minimal templates) a build peaked at
+//! 152 MiB. With arenas committed on demand a purge decommits them and the
+//! build peaks at 128 MiB, for about 0.07 s more system time (pages
+//! touched again; BENCHMARKS.md). mimalloc reads that option only where it
+//! reserves an arena, which the first allocation does, so the allocator
+//! sets it on its own first call. `MIMALLOC_ARENA_EAGER_COMMIT` in the
 //! environment still wins.
 
 use std::alloc::{GlobalAlloc, Layout};
@@ -33,8 +33,7 @@ static CONFIGURED: AtomicBool = AtomicBool::new(false);
 
 /// Sets the options, once. Runs inside the allocator: it must not
 /// allocate (no `std::env`: the C library's `getenv` reads the environment
-/// in place). The first allocation comes before the program starts a
-/// thread, so no other thread allocates before the option is set.
+/// in place).
 #[cold]
 fn configure() {
     if CONFIGURED.swap(true, Ordering::Relaxed) {
