@@ -33,7 +33,8 @@ static CONFIGURED: AtomicBool = AtomicBool::new(false);
 
 /// Sets the options, once. Runs inside the allocator: it must not
 /// allocate (no `std::env`: the C library's `getenv` reads the environment
-/// in place).
+/// in place). The first allocation comes before the program starts a
+/// thread, so no other thread allocates before the option is set.
 #[cold]
 fn configure() {
     if CONFIGURED.swap(true, Ordering::Relaxed) {
