@@ -243,6 +243,14 @@ mod cases {
         assert_eq!(me["applications"][0]["id"], "mentee-E3001");
         assert_eq!(me["requests"]["sent"][0]["id"], id.as_str());
         assert!(me["csrf_token"].as_str().is_some_and(|s| !s.is_empty()));
+        // The mentor asked sees the same request, received.
+        let mentor_me = t
+            .send(t.as_member(mentor).get("/api/me"))
+            .await
+            .expect(200)
+            .json();
+        assert_eq!(mentor_me["requests"]["received"][0]["id"], id.as_str());
+        assert_eq!(mentor_me["requests"]["sent"], json!([]));
 
         // Every change left an audit entry; the anonymous ones no actor.
         let entries = audit::recent(t.app.store.as_ref(), "2008", 100)

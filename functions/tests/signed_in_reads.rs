@@ -47,6 +47,22 @@ mod cases {
         let used = store.stats().since(&before);
         assert!(used.requests >= 2, "the list itself is read too: {used:?}");
 
+        // A member with no application anywhere: `GET /api/me` is that one
+        // read and the query of their nominations; no cohort's match
+        // requests are read, as none can be theirs.
+        let before = store.stats();
+        let me = t
+            .send(t.as_member("E3001").get("/api/me"))
+            .await
+            .expect(200)
+            .json();
+        assert_eq!(store.stats().since(&before).requests, 2);
+        assert_eq!(
+            me["requests"],
+            serde_json::json!({"sent": [], "received": []})
+        );
+        assert_eq!(me["nominations"], serde_json::json!([]));
+
         // Not on the roster: 401, after the same one read.
         let before = store.stats();
         t.send(t.as_member("E9999").get("/api/me"))

@@ -463,7 +463,16 @@ pub async fn own_requests(
     let me = &call.caller.member_id;
     let mut sent = Vec::new();
     let mut received = Vec::new();
-    for p in &call.caller.participations {
+    // A request joins an accepted mentee and an approved mentor of one
+    // cohort (both applications are checked when it is made, and
+    // applications are never deleted): a cohort where the caller has no
+    // application holds none of theirs, and is not read.
+    let applied = call
+        .caller
+        .participations
+        .iter()
+        .filter(|p| p.mentee.is_some() || p.mentor.is_some());
+    for p in applied {
         for mut r in cohort_requests(app, &p.cohort).await? {
             r.status = r.status_at(call.moment.now);
             if &r.mentee_id == me {

@@ -94,11 +94,14 @@ pub async fn me(app: &App, call: Call) -> Outcome {
         .rev()
         .find_map(|p| p.mentee.as_ref())
         .and_then(|a| mentoring::suggest::institution_key(&a.form.institution));
-    let (sent, received) = own_requests(app, &call).await?;
-    let nominations: Vec<NominationView> = app
-        .store
-        .query(&Query::gsi1(keys::member_gsi(&me)).prefix(keys::NOM_PREFIX))
-        .await?
+    // Independent reads, sent together (one round trip's wait on DynamoDB).
+    let nominations_query = Query::gsi1(keys::member_gsi(&me)).prefix(keys::NOM_PREFIX);
+    let (requests, nominated) = tokio::join!(
+        own_requests(app, &call),
+        app.store.query(&nominations_query)
+    );
+    let (sent, received) = requests?;
+    let nominations: Vec<NominationView> = nominated?
         .iter()
         .filter_map(|i| records::read::<Nomination>(i).ok())
         .filter(|n| n.nominee_id == me)
