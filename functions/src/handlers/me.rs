@@ -9,7 +9,7 @@ use super::matches::own_requests;
 use super::nominations::NominationView;
 use super::Call;
 use crate::app::App;
-use crate::http::{Outcome, Reply};
+use crate::http::{Outcome, Problem, Reply};
 use crate::records::{self, keys};
 use crate::store::Query;
 
@@ -35,17 +35,6 @@ pub async fn me(app: &App, call: Call) -> Outcome {
         None => records::load_member(app.store.as_ref(), &me).await?,
     };
     let mut applications = Vec::new();
-    let mut duo: Option<DuoView> = None;
-    // Their duo is the one of the cohort their duo page shows
-    // (mentoring::cohort_focus): the running one while the next applies.
-    let taking_part: Vec<&str> = call
-        .caller
-        .participations
-        .iter()
-        .filter(|p| p.mentee.is_some() || p.mentor.is_some())
-        .map(|p| p.cohort.as_str())
-        .collect();
-    let duo_cohort = mentoring::cohort_focus::duo_cohort(program, today, &taking_part);
     for p in &call.caller.participations {
         if let Some(a) = &p.mentee {
             applications.push(serde_json::json!({
@@ -66,26 +55,6 @@ pub async fn me(app: &App, call: Call) -> Outcome {
                 "submitted_at": a.submitted_at,
             }));
         }
-        if duo.is_none() && duo_cohort.is_some_and(|c| c.id == p.cohort) {
-            let Some(cohort) = program.cohort(&p.cohort) else {
-                continue;
-            };
-            let locks = [
-                keys::mentee_lock(&p.cohort, &me),
-                keys::mentor_lock(&p.cohort, &me),
-            ];
-            for held in app.store.get_many(&locks).await?.into_iter().flatten() {
-                if let Some(duo_id) = held.get_str("duo") {
-                    if let Some(d) =
-                        records::get::<Duo>(app.store.as_ref(), &keys::duo(&p.cohort, duo_id))
-                            .await?
-                    {
-                        duo = Some(DuoView::of(d, cohort, today, &me, &call.caller.roles));
-                        break;
-                    }
-                }
-            }
-        }
     }
     let institution_key = call
         .caller
@@ -94,12 +63,15 @@ pub async fn me(app: &App, call: Call) -> Outcome {
         .rev()
         .find_map(|p| p.mentee.as_ref())
         .and_then(|a| mentoring::suggest::institution_key(&a.form.institution));
-    // Independent reads, sent together (one round trip's wait on DynamoDB).
+    // Independent reads, sent together: on DynamoDB the reply waits for
+    // the slowest of them, not for their sum.
     let nominations_query = Query::gsi1(keys::member_gsi(&me)).prefix(keys::NOM_PREFIX);
-    let (requests, nominated) = tokio::join!(
+    let (duo, requests, nominated) = tokio::join!(
+        shown_duo(app, &call),
         own_requests(app, &call),
         app.store.query(&nominations_query)
     );
+    let duo = duo?;
     let (sent, received) = requests?;
     let nominations: Vec<NominationView> = nominated?
         .iter()
@@ -120,4 +92,37 @@ pub async fn me(app: &App, call: Call) -> Outcome {
         "nominations": nominations,
         "institution_key": institution_key,
     })))
+}
+
+/// The caller's duo in the cohort their duo page shows
+/// ([`mentoring::cohort_focus::duo_cohort`]: the running one while the
+/// next cohort applies), found through their mentee or mentor lock there.
+async fn shown_duo(app: &App, call: &Call) -> Result<Option<DuoView>, Problem> {
+    let me = &call.caller.member_id;
+    let program = &app.config.program;
+    let today = call.moment.today;
+    let taking_part: Vec<&str> = call
+        .caller
+        .participations
+        .iter()
+        .filter(|p| p.mentee.is_some() || p.mentor.is_some())
+        .map(|p| p.cohort.as_str())
+        .collect();
+    let Some(cohort) = mentoring::cohort_focus::duo_cohort(program, today, &taking_part) else {
+        return Ok(None);
+    };
+    let locks = [
+        keys::mentee_lock(&cohort.id, me),
+        keys::mentor_lock(&cohort.id, me),
+    ];
+    for held in app.store.get_many(&locks).await?.into_iter().flatten() {
+        if let Some(duo_id) = held.get_str("duo") {
+            if let Some(d) =
+                records::get::<Duo>(app.store.as_ref(), &keys::duo(&cohort.id, duo_id)).await?
+            {
+                return Ok(Some(DuoView::of(d, cohort, today, me, &call.caller.roles)));
+            }
+        }
+    }
+    Ok(None)
 }
