@@ -240,13 +240,44 @@ fn push_text(text: &mut String, limit: usize, t: &str) {
     }
 }
 
+/// `s`'s words (split at [`char::is_whitespace`], as `str::split_whitespace`
+/// splits) joined by single spaces. Reads bytes, and decodes a character
+/// only where one starts beyond ASCII: a bio's text is mostly ASCII, and
+/// this runs on up to [`TEXT_LIMIT`] bytes of every bio and page.
 fn collapse(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for word in s.split_whitespace() {
+    let mut push_word = |word: &str| {
         if !out.is_empty() {
             out.push(' ');
         }
         out.push_str(word);
+    };
+    let bytes = s.as_bytes();
+    let mut word_start: Option<usize> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let (space, width) = match bytes[i] {
+            // ASCII whitespace as `char::is_whitespace` has it (U+0009 to
+            // U+000D and the space; `u8::is_ascii_whitespace` leaves out
+            // U+000B).
+            b @ 0..=0x7f => (matches!(b, b'\t'..=b'\r' | b' '), 1),
+            _ => {
+                let c = s[i..].chars().next().unwrap_or(' ');
+                (c.is_whitespace(), c.len_utf8())
+            }
+        };
+        match (space, word_start) {
+            (true, Some(start)) => {
+                push_word(&s[start..i]);
+                word_start = None;
+            }
+            (false, None) => word_start = Some(i),
+            _ => {}
+        }
+        i += width;
+    }
+    if let Some(start) = word_start {
+        push_word(&s[start..]);
     }
     out
 }
@@ -318,13 +349,15 @@ pub fn toc_html(toc: &[TocEntry]) -> String {
 
 /// The first `max` characters of `text`, cut at a word boundary, with "…".
 pub fn excerpt(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
+    // Where the character after the first `max` starts; none: the text
+    // is no longer than `max` characters.
+    let Some((end, _)) = text.char_indices().nth(max) else {
         return text.to_string();
-    }
-    let cut: String = text.chars().take(max).collect();
+    };
+    let cut = &text[..end];
     let cut = match cut.rfind(' ') {
         Some(i) if i > max / 2 => &cut[..i],
-        _ => &cut[..],
+        _ => cut,
     };
     format!("{}…", cut.trim_end_matches([',', ';', ':', '.', ' ']))
 }
@@ -351,6 +384,33 @@ mod tests {
             html,
             "<ul><li><a href=\"#a\">a</a><ul><li><a href=\"#b\">b</a></li><li><a href=\"#c\">c</a></li></ul></li><li><a href=\"#d\">d</a></li></ul>"
         );
+    }
+
+    #[test]
+    fn collapse_splits_as_split_whitespace() {
+        let slow = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        for s in [
+            "",
+            " ",
+            "one",
+            "  two  words ",
+            "tab\tnew\nline\r\nvt\u{b}ff\u{c}end",
+            "nbsp\u{a0}em\u{2003}ideographic\u{3000}x",
+            "\u{85}next line\u{2028}sep\u{202f}",
+            "é à  ü\u{a0}\u{a0}日本 語",
+            "zero\u{200b}width is not a space",
+        ] {
+            assert_eq!(collapse(s), slow(s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn excerpt_cuts_at_a_word() {
+        assert_eq!(excerpt("short", 10), "short");
+        assert_eq!(excerpt("exactly10!", 10), "exactly10!");
+        assert_eq!(excerpt("one two three four", 10), "one two…");
+        assert_eq!(excerpt("élan vital éternel", 9), "élan…");
+        assert_eq!(excerpt("abcdefghijklmnop", 10), "abcdefghij…");
     }
 
     #[test]
