@@ -12,6 +12,7 @@
 
 use crate::profiles::Mentor;
 use crate::site::Site;
+use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -57,21 +58,36 @@ pub(crate) struct Order {
 
 impl Order {
     /// The order of every listed profile of `site`, computed afresh.
+    ///
+    /// It runs between loading and rendering, where nothing else does:
+    /// the slots (copies of each profile's sort key and slug) are made,
+    /// sorted and sorted into terms on every thread.
     pub(crate) fn of(site: &Site) -> Order {
         let mut listed: Vec<ListedAs> = site
             .places()
-            .into_iter()
+            .into_par_iter()
             .filter_map(|(m, place)| site.listed_as(m, place))
             .collect();
-        listed.sort_unstable_by(|a, b| a.slot.key().cmp(&b.slot.key()));
-        let mut order = Order::default();
-        for l in listed {
-            for t in l.terms {
-                order.by_term.entry(t).or_default().push(l.slot.clone());
-            }
-            order.directory.push(l.slot);
-        }
-        order
+        listed.par_sort_unstable_by(|a, b| a.slot.key().cmp(&b.slot.key()));
+        let mut terms: Vec<&str> = listed
+            .iter()
+            .flat_map(|l| l.terms.iter().map(String::as_str))
+            .collect();
+        terms.sort_unstable();
+        terms.dedup();
+        let by_term = terms
+            .par_iter()
+            .map(|&term| {
+                let slots = listed
+                    .iter()
+                    .filter(|l| l.terms.iter().any(|t| t == term))
+                    .map(|l| l.slot.clone())
+                    .collect();
+                (term.to_string(), slots)
+            })
+            .collect();
+        let directory = listed.into_iter().map(|l| l.slot).collect();
+        Order { directory, by_term }
     }
 
     /// The profiles listing term `slug`, in order.

@@ -577,11 +577,17 @@ pub fn render(site: &Site, sink: &Sink) -> Result<Counts, Vec<Diagnostic>> {
         Ok(())
     };
 
-    let mut diags: Vec<Diagnostic> = jobs
-        .par_iter()
-        .with_min_len(16)
-        .filter_map(|job| render_one(job).err())
-        .collect();
+    // The access manifest (one sorted map of every profile) is made
+    // beside the pages, not after them on one thread.
+    let (mut diags, access): (Vec<Diagnostic>, Rendered) = rayon::join(
+        || {
+            jobs.par_iter()
+                .with_min_len(16)
+                .filter_map(|job| render_one(job).err())
+                .collect()
+        },
+        || site.render_access(),
+    );
 
     // Files of public/: static assets, sitemap, robots, search index.
     for asset in &site.assets.files {
@@ -607,7 +613,7 @@ pub fn render(site: &Site, sink: &Sink) -> Result<Counts, Vec<Diagnostic>> {
         ("public/sitemap.xml", sitemap(base_url, &public)),
         ("public/robots.txt", robots(base_url)),
         ("public/search-index.json", search_index(&public)),
-        (ACCESS_OUTPUT, site.render_access().1),
+        (ACCESS_OUTPUT, access.1),
     ];
     for (rel, body) in extras {
         if let Err(e) = sink.write(Path::new(rel), body.as_bytes()) {

@@ -360,7 +360,7 @@ fn prepare(root: &Path, drafts: bool, today: NaiveDate) -> Result<Site, Diagnost
     diags.extend(link_errors);
     phase("pages", &mut t);
 
-    let mut yaml = Vec::new();
+    let mut yaml = Vec::with_capacity(sources.profiles.len());
     let mut warnings = Vec::new();
     if let Some(program) = &program {
         let parsed: Vec<_> = sources
