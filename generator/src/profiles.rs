@@ -270,6 +270,16 @@ fn scalar_text(v: &serde_yaml::Value) -> Option<String> {
     }
 }
 
+/// The profile of a YAML value; on an error, with the path of the field
+/// it is about. Most files are well formed: a value is read without
+/// tracking the path first (tracking wraps every field's reading), and read
+/// again with it only when that fails.
+fn to_profile(
+    value: &serde_yaml::Value,
+) -> Result<Profile, serde_path_to_error::Error<serde_yaml::Error>> {
+    Profile::deserialize(value).or_else(|_| serde_path_to_error::deserialize(value))
+}
+
 /// Parses and checks one profile file; renders its bio. All errors of the
 /// file are returned at once, each at its `line:column` (after a YAML syntax
 /// or type error nothing more can be checked).
@@ -317,7 +327,7 @@ pub fn parse(
     let mut value = serde_yaml::Value::Mapping(map);
     let mut missing: Vec<String> = Vec::new();
     let profile: Profile = loop {
-        match time(Stage::Model, || serde_path_to_error::deserialize(&value)) {
+        match time(Stage::Model, || to_profile(&value)) {
             Ok(p) => break p,
             Err(e) => {
                 diags.push(shape_error(text, path, &e));
