@@ -18,7 +18,9 @@ pub struct TocEntry {
 pub struct Rendered {
     pub html: String,
     pub toc: Vec<TocEntry>,
-    /// Plain text of the document (whitespace collapsed), up to `TEXT_LIMIT` bytes.
+    /// Plain text of the document (whitespace collapsed), from up to
+    /// `TEXT_LIMIT` bytes of its text, and cut after the number of
+    /// characters [`render_with`] was asked for.
     pub text: String,
     /// Whether the document used only constructs whose HTML has no
     /// attribute, URL or raw HTML: paragraphs, emphasis, strong,
@@ -111,17 +113,19 @@ pub fn render(
     source: &str,
     resolve: &dyn Fn(&str) -> Result<String, String>,
 ) -> (Rendered, Vec<LinkError>) {
-    render_with(source, resolve, true)
+    render_with(source, resolve, usize::MAX)
 }
 
-/// Like [`render`]; without `want_text` the plain text is not collected
-/// (bios need only the HTML).
+/// Like [`render`], with the plain text cut once it is longer than
+/// `text_chars` characters (0: none collected). A bio needs only enough
+/// for its excerpt: [`excerpt`] of `text` with `max` below `text_chars`
+/// is the excerpt of the whole text.
 pub fn render_with(
     source: &str,
     resolve: &dyn Fn(&str) -> Result<String, String>,
-    want_text: bool,
+    text_chars: usize,
 ) -> (Rendered, Vec<LinkError>) {
-    let limit = if want_text { TEXT_LIMIT } else { 0 };
+    let limit = if text_chars > 0 { TEXT_LIMIT } else { 0 };
     let mut events: Vec<Event> = Vec::new();
     let mut errors = Vec::new();
     let mut toc = Vec::new();
@@ -165,7 +169,7 @@ pub fn render_with(
             }
             Event::End(TagEnd::Heading(level)) => {
                 if let Some((at, title)) = heading.take() {
-                    let title = collapse(&title);
+                    let title = collapse(&title, usize::MAX);
                     if let Event::Start(Tag::Heading { id, .. }) = &mut events[at] {
                         let wanted = match id {
                             Some(given) => given.to_string(),
@@ -227,7 +231,7 @@ pub fn render_with(
         Rendered {
             html: out,
             toc,
-            text: collapse(&text),
+            text: collapse(&text, text_chars),
             plain,
         },
         errors,
@@ -241,16 +245,24 @@ fn push_text(text: &mut String, limit: usize, t: &str) {
 }
 
 /// `s`'s words (split at [`char::is_whitespace`], as `str::split_whitespace`
-/// splits) joined by single spaces. Reads bytes, and decodes a character
-/// only where one starts beyond ASCII: a bio's text is mostly ASCII, and
-/// this runs on up to [`TEXT_LIMIT`] bytes of every bio and page.
-fn collapse(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+/// splits) joined by single spaces, up to the word that makes it longer
+/// than `max_chars` characters. Reads bytes, and decodes a character only
+/// where one starts beyond ASCII: a bio's text is mostly ASCII, and this
+/// runs on up to [`TEXT_LIMIT`] bytes of every bio and page.
+fn collapse(s: &str, max_chars: usize) -> String {
+    let mut out = String::with_capacity(s.len().min(max_chars.saturating_mul(4)));
+    let mut chars = 0usize;
+    // Adds a word; false once the text is longer than `max_chars`.
     let mut push_word = |word: &str| {
         if !out.is_empty() {
             out.push(' ');
+            chars += 1;
         }
         out.push_str(word);
+        if max_chars != usize::MAX {
+            chars += word.chars().count();
+        }
+        chars <= max_chars
     };
     let bytes = s.as_bytes();
     let mut word_start: Option<usize> = None;
@@ -268,7 +280,9 @@ fn collapse(s: &str) -> String {
         };
         match (space, word_start) {
             (true, Some(start)) => {
-                push_word(&s[start..i]);
+                if !push_word(&s[start..i]) {
+                    return out;
+                }
                 word_start = None;
             }
             (false, None) => word_start = Some(i),
@@ -400,7 +414,34 @@ mod tests {
             "é à  ü\u{a0}\u{a0}日本 語",
             "zero\u{200b}width is not a space",
         ] {
-            assert_eq!(collapse(s), slow(s), "{s:?}");
+            assert_eq!(collapse(s, usize::MAX), slow(s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn collapse_stops_after_max_chars() {
+        assert_eq!(collapse("one  two three", 2), "one");
+        assert_eq!(collapse("one  two three", 3), "one two");
+        assert_eq!(collapse("one  two three", 6), "one two");
+        assert_eq!(collapse("one  two three", 7), "one two three");
+        assert_eq!(collapse("é é é", 2), "é é");
+    }
+
+    #[test]
+    fn excerpt_of_a_cut_text_is_the_excerpt_of_the_whole() {
+        let words = ["library", "é", "mentor", "a", "strategic", "日本語", "x"];
+        for n in 0..120 {
+            let text: String = (0..n)
+                .map(|i| words[(i * 7 + n) % words.len()])
+                .collect::<Vec<_>>()
+                .join(if n % 2 == 0 { " \n " } else { " " });
+            for max in [1, 5, 20, 40, 160] {
+                assert_eq!(
+                    excerpt(&collapse(&text, max + 1), max),
+                    excerpt(&collapse(&text, usize::MAX), max),
+                    "{text:?} {max}"
+                );
+            }
         }
     }
 

@@ -183,7 +183,7 @@ fn compile(
             .collect()
     });
     let (rendered, link_errors) = time(Stage::Markdown, || {
-        markdown::render_with(&profile.bio, resolve, true)
+        markdown::render_with(&profile.bio, resolve, BIO_EXCERPT + 1)
     });
     if !problems.is_empty() || !link_errors.is_empty() {
         return Err((problems, link_errors));
