@@ -33,13 +33,24 @@ pub fn clean(html: String, plain: bool) -> String {
     }
 }
 
+/// Whether `html` holds a `<br />`, a U+00A0 or a NUL: one pass over its
+/// bytes (it runs on every bio). U+00A0 is the bytes C2 A0; looking for
+/// the byte A0 alone also finds the few other characters ending in it,
+/// which the respelling then copies unchanged.
+fn needs_respelling(html: &str, line_break: &str) -> bool {
+    let bytes = html.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| {
+        b == 0 || b == 0xa0 || (b == b'<' && bytes[i..].starts_with(line_break.as_bytes()))
+    })
+}
+
 /// pulldown-cmark's HTML of plain markdown, spelled as ammonia's serializer
 /// spells it: `<br>` for `<br />`, `&nbsp;` for U+00A0, and NUL dropped (an
 /// HTML parser drops it from text). Everything else (tags without
 /// attributes, text with `&`, `<` and `>` escaped) is already the same.
 fn respell_plain(html: String) -> String {
     const BREAK: &str = "<br />";
-    if !html.contains(BREAK) && !html.contains(['\u{a0}', '\0']) {
+    if !needs_respelling(&html, BREAK) {
         // The renderer reserves half as much again as the markdown; kept
         // for the whole build, the slack would be ~1 KiB per bio (and an
         // allocator may shrink in place without releasing it): copied
