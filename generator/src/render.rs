@@ -451,18 +451,40 @@ impl Site {
 
     /// A mentor's page.
     pub fn render_profile(&self, m: &Mentor) -> Result<Rendered, Diagnostic> {
-        let url = profile_url(&m.slug);
-        // The values moved into the context, not serialized into it a
-        // second time (`Context::insert` would copy the profile again).
+        self.render_profile_in(&mut self.profile_context(), m)
+    }
+
+    /// What every profile page's context holds besides its mentor: `site`,
+    /// `nav`, `area`. A full build makes it once per worker and reuses it
+    /// ([`Site::render_profile_in`]) instead of copying `site` and `nav`
+    /// into each of 10,000 contexts.
+    pub(crate) fn profile_context(&self) -> tera::Context {
         let mut vars = tera::Map::new();
         vars.insert("site".into(), self.site_ctx.clone());
         vars.insert("nav".into(), self.nav.clone());
         vars.insert("area".into(), "members".into());
+        // A map is always a context: from_value fails only on other values.
+        tera::Context::from_value(tera::Value::Object(vars)).unwrap_or_default()
+    }
+
+    /// A mentor's page, rendered with `ctx` (made by
+    /// [`Site::profile_context`]), whose `mentor` and `current_url` it
+    /// replaces.
+    pub(crate) fn render_profile_in(
+        &self,
+        ctx: &mut tera::Context,
+        m: &Mentor,
+    ) -> Result<Rendered, Diagnostic> {
+        let url = profile_url(&m.slug);
+        // The values moved into the context, not serialized into it a
+        // second time (`Context::insert` would copy the profile again).
+        let mut vars = tera::Map::new();
         vars.insert("mentor".into(), self.mentor_value(m));
         vars.insert("current_url".into(), url.into());
-        let ctx = tera::Context::from_value(tera::Value::Object(vars))
+        let own = tera::Context::from_value(tera::Value::Object(vars))
             .map_err(|e| Diagnostic::new(profile_url(&m.slug), e.to_string()))?;
-        let html = self.templates.render("profile.html", &ctx)?;
+        ctx.extend(own);
+        let html = self.templates.render("profile.html", ctx)?;
         Ok((profile_output(&m.slug), html))
     }
 
@@ -562,11 +584,12 @@ pub fn render(site: &Site, sink: &Sink) -> Result<Counts, Vec<Diagnostic>> {
         let _ = site.card_html(m);
     });
 
-    let render_one = |job: &Job| -> Result<(), Diagnostic> {
+    // `profile`: the context of profile pages, one per worker.
+    let render_one = |profile: &mut tera::Context, job: &Job| -> Result<(), Diagnostic> {
         let files = match job {
             Job::Page(p) => vec![site.render_page(p)?],
             Job::Directory => site.directory_listing(&index).render(site)?,
-            Job::Profile(m) => vec![site.render_profile(m)?],
+            Job::Profile(m) => vec![site.render_profile_in(profile, m)?],
             Job::Term(t) => site.term_listing(t, &index).render(site)?,
             Job::NotFound => vec![site.render_not_found()?],
         };
@@ -583,7 +606,11 @@ pub fn render(site: &Site, sink: &Sink) -> Result<Counts, Vec<Diagnostic>> {
         || {
             jobs.par_iter()
                 .with_min_len(16)
-                .filter_map(|job| render_one(job).err())
+                .map_init(
+                    || site.profile_context(),
+                    |profile, job| render_one(profile, job).err(),
+                )
+                .flatten()
                 .collect()
         },
         || site.render_access(),
