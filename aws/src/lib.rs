@@ -24,18 +24,9 @@ pub use aws_config::SdkConfig;
 use aws_config::{BehaviorVersion, Region};
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_credential_types::Credentials;
-use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
-use aws_smithy_runtime_api::client::http::SharedHttpClient;
 
-/// The HTTPS client every AWS client uses: rustls with ring (the SDK's
-/// default would be rustls with aws-lc, a second crypto library to compile
-/// and link beside the ring the rest of duos uses). Plain `http://`
-/// endpoints (moto in the tests) go through it too. Roots: the system's.
-pub fn https_client() -> SharedHttpClient {
-    aws_smithy_http_client::Builder::new()
-        .tls_provider(Provider::Rustls(CryptoMode::Ring))
-        .build_https()
-}
+mod http1;
+pub use http1::{https_client, system_tls_config, tls_config, Http1Client};
 
 /// Fixed credentials (tests, local DynamoDB-speaking servers). Production
 /// leaves them out and uses the SDK's default chain (the Lambda role).
