@@ -283,3 +283,35 @@ async fn roster_import_into_the_table_then_sign_in_against_it() {
         Ok(id) => panic!("{id}, dropped from the roster, got a session"),
     }
 }
+
+/// `duos tick --table` without `DUOS_SURVEY_SECRET` reads the survey key
+/// from SSM (one signed `GetParameter`, with the credentials and the
+/// endpoint the default chains find in the environment). A parameter that
+/// is not there stops it before anything runs, named with SSM's reason.
+#[test]
+fn tick_on_the_table_names_a_survey_key_parameter_that_is_missing() {
+    let Some(endpoint) = endpoint() else {
+        return;
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let param = format!("/duos-test/{}/no-survey-secret", std::process::id());
+    let out = Command::new(env!("CARGO_BIN_EXE_duos"))
+        .args(["tick", "--table", &table_name(), "--region", "us-east-1"])
+        .args(["--mail-from", "mentoring@example.org"])
+        .args(["--survey-secret-param", &param])
+        .arg("--root")
+        .arg(root)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_ENDPOINT_URL_SSM", &endpoint)
+        .env_remove("DUOS_SURVEY_SECRET")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_SESSION_TOKEN")
+        .output()
+        .expect("duos runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("the survey key"), "{err}");
+    assert!(err.contains(&param), "{err}");
+    assert!(err.contains("ParameterNotFound"), "{err}");
+}

@@ -14,7 +14,7 @@
 //! short) and which are not.
 
 use std::error::Error as StdError;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata;
@@ -27,6 +27,7 @@ use aws_smithy_runtime_api::client::result::ConnectorError;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::retry::ErrorKind;
+use http_body_util::BodyExt;
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector as TcpConnector;
 use hyper_util::client::legacy::Client;
@@ -40,8 +41,16 @@ type Pooled = Client<HttpsConnector<TcpConnector>, SdkBody>;
 
 /// The client every AWS SDK configuration of duos gets: HTTPS with the
 /// system's roots, plain HTTP for `http://` endpoints (moto in the tests).
+/// One per process, so the clients of all services share its pools and the
+/// system's roots are read once.
 pub fn https_client() -> SharedHttpClient {
-    SharedHttpClient::new(Http1Client::new(system_tls_config()))
+    SharedHttpClient::new(process_client().clone())
+}
+
+/// The process's one [`Http1Client`] with the system's roots.
+pub(crate) fn process_client() -> &'static Http1Client {
+    static CLIENT: OnceLock<Http1Client> = OnceLock::new();
+    CLIENT.get_or_init(|| Http1Client::new(system_tls_config()))
 }
 
 /// A rustls configuration with ring and the system's root certificates.
@@ -78,7 +87,7 @@ pub fn tls_config(roots: rustls::RootCertStore) -> rustls::ClientConfig {
 #[derive(Clone)]
 pub struct Http1Client {
     tls: Arc<rustls::ClientConfig>,
-    pools: Arc<Mutex<Vec<(Timeouts, SharedHttpConnector)>>>,
+    pools: Arc<Mutex<Vec<(Timeouts, Pooled)>>>,
 }
 
 impl std::fmt::Debug for Http1Client {
@@ -102,7 +111,18 @@ impl Http1Client {
         }
     }
 
+    /// The pool for `timeouts`, made on first use.
     fn pool(&self, timeouts: Timeouts) -> Pooled {
+        let mut pools = self.pools.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, pool)) = pools.iter().find(|(t, _)| *t == timeouts) {
+            return pool.clone();
+        }
+        let pool = self.new_pool(timeouts);
+        pools.push((timeouts, pool.clone()));
+        pool
+    }
+
+    fn new_pool(&self, timeouts: Timeouts) -> Pooled {
         let mut tcp = TcpConnector::new();
         tcp.enforce_http(false);
         tcp.set_nodelay(true);
@@ -129,20 +149,41 @@ impl HttpClient for Http1Client {
             connect: settings.connect_timeout(),
             read: settings.read_timeout(),
         };
-        let mut pools = self.pools.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((_, connector)) = pools.iter().find(|(t, _)| *t == timeouts) {
-            return connector.clone();
-        }
-        let connector = SharedHttpConnector::new(Http1Connector {
+        SharedHttpConnector::new(Http1Connector {
             client: self.pool(timeouts),
             read_timeout: timeouts.read,
-        });
-        pools.push((timeouts, connector.clone()));
-        connector
+        })
     }
 
     fn connector_metadata(&self) -> Option<ConnectorMetadata> {
         Some(ConnectorMetadata::new("duos-http1", None))
+    }
+}
+
+impl Http1Client {
+    /// Sends a request made outside the SDK (the signed SSM read, see
+    /// `ssm.rs`) with the SDK's default timeouts, and reads the whole
+    /// response. A failure says whether it is worth another attempt.
+    pub(crate) async fn send(
+        &self,
+        request: http::Request<SdkBody>,
+    ) -> Result<http::Response<bytes::Bytes>, ConnectorError> {
+        const DEFAULT: Timeouts = Timeouts {
+            connect: Some(Duration::from_millis(3100)),
+            read: Some(Duration::from_secs(30)),
+        };
+        let limit = DEFAULT.read.unwrap_or(Duration::MAX);
+        let response = tokio::time::timeout(limit, self.pool(DEFAULT).request(request))
+            .await
+            .map_err(|_| ConnectorError::timeout(format!("no response within {limit:?}").into()))?
+            .map_err(classify)?;
+        let (parts, body) = response.into_parts();
+        let body = tokio::time::timeout(limit, body.collect())
+            .await
+            .map_err(|_| ConnectorError::timeout(format!("the body took over {limit:?}").into()))?
+            .map_err(|e| ConnectorError::io(e.into()))?
+            .to_bytes();
+        Ok(http::Response::from_parts(parts, body))
     }
 }
 

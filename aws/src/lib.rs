@@ -5,8 +5,9 @@
 //! credentials": [`AwsTarget`], [`sdk_config`], [`StaticCredentials`] and the
 //! [`aws_target_builders!`] macro the clients' configurations share, plus the
 //! SSM SecureString reads the CLI and the functions' cold start need
-//! ([`ssm_secure_string`] / [`read_secure_string`]; only linked where
-//! called). The S3 client is `duos-lambda`'s alone (the members bucket), so
+//! ([`ssm_secure_string`] / [`get_secure_string`]: one signed request,
+//! without the SSM SDK client), and the HTTP/1.1 client under all of them
+//! ([`https_client`]). The S3 client is `duos-lambda`'s alone (the members bucket), so
 //! the `duos` CLI never compiles it. It is the bottom of the functions' crate graph:
 //! `duos-store` (DynamoDB) and `duos-mail` (SES) depend on it, and
 //! `functions` re-exports it as `functions::aws`.
@@ -26,7 +27,9 @@ use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_credential_types::Credentials;
 
 mod http1;
+mod ssm;
 pub use http1::{https_client, system_tls_config, tls_config, Http1Client};
+pub use ssm::get_secure_string;
 
 /// Fixed credentials (tests, local DynamoDB-speaking servers). Production
 /// leaves them out and uses the SDK's default chain (the Lambda role).
@@ -155,33 +158,7 @@ pub async fn sdk_config(
 /// by hand, such as `duos tick --table`.
 pub async fn ssm_secure_string(name: &str, region: Option<&str>) -> Result<Vec<u8>, String> {
     let config = sdk_config(None, region, None).await;
-    read_secure_string(&aws_sdk_ssm::Client::new(&config), name).await
-}
-
-/// The decrypted value of the SSM SecureString parameter `name`, read with
-/// `client` (the one SSM read of the project: the CLI and the functions'
-/// cold start both use it).
-pub async fn read_secure_string(
-    client: &aws_sdk_ssm::Client,
-    name: &str,
-) -> Result<Vec<u8>, String> {
-    let output = client
-        .get_parameter()
-        .name(name)
-        .with_decryption(true)
-        .send()
-        .await
-        .map_err(|e| {
-            format!(
-                "reading SSM parameter {name}: {}",
-                aws_sdk_ssm::error::DisplayErrorContext(&e)
-            )
-        })?;
-    output
-        .parameter()
-        .and_then(|p| p.value())
-        .map(|v| v.as_bytes().to_vec())
-        .ok_or_else(|| format!("SSM parameter {name} has no value"))
+    get_secure_string(&config, name).await
 }
 
 /// The SDK configuration of a Lambda function, from its environment alone

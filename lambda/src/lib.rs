@@ -448,33 +448,22 @@ impl Env {
         let aws = functions::aws::environment_config(|name| std::env::var(name).ok())
             .map_err(|e| problems.push(e))
             .ok();
-        let mut ssm = None;
         // A function that never reads a secret (per deploy::FUNCTIONS, and so
         // has no IAM grant for it) gets a random one: nothing it does depends
         // on it, and nothing it signs with it is accepted anywhere else.
         let session_secret = if spec.reads_session_secret {
-            secret(
-                SESSION_SECRET_ENV,
-                SESSION_SECRET_PARAM_ENV,
-                aws.as_ref(),
-                &mut ssm,
-            )
-            .await
-            .map_err(|e| problems.push(e))
-            .ok()
+            secret(SESSION_SECRET_ENV, SESSION_SECRET_PARAM_ENV, aws.as_ref())
+                .await
+                .map_err(|e| problems.push(e))
+                .ok()
         } else {
             Some(random_secret())
         };
         let survey_secret = if spec.reads_survey_secret {
-            secret(
-                SURVEY_SECRET_ENV,
-                SURVEY_SECRET_PARAM_ENV,
-                aws.as_ref(),
-                &mut ssm,
-            )
-            .await
-            .map_err(|e| problems.push(e))
-            .ok()
+            secret(SURVEY_SECRET_ENV, SURVEY_SECRET_PARAM_ENV, aws.as_ref())
+                .await
+                .map_err(|e| problems.push(e))
+                .ok()
         } else {
             Some(random_secret())
         };
@@ -620,12 +609,11 @@ fn var(name: &str) -> Option<String> {
 }
 
 /// A secret from `direct_env`, else from the SSM SecureString named by
-/// `param_env` (the SSM client is built on first use and shared).
+/// `param_env` (one signed `GetParameter`: [`functions::aws::get_secure_string`]).
 async fn secret(
     direct_env: &str,
     param_env: &str,
     aws: Option<&functions::aws::SdkConfig>,
-    ssm: &mut Option<aws_sdk_ssm::Client>,
 ) -> Result<Vec<u8>, String> {
     if let Some(value) = var(direct_env) {
         return Ok(value.into_bytes());
@@ -640,11 +628,7 @@ async fn secret(
             "{param_env}: not read (the AWS configuration above is incomplete)"
         ));
     };
-    if ssm.is_none() {
-        *ssm = Some(aws_sdk_ssm::Client::new(aws));
-    }
-    let client = ssm.as_ref().expect("set above");
-    functions::aws::read_secure_string(client, &name)
+    functions::aws::get_secure_string(aws, &name)
         .await
         .map_err(|e| format!("{param_env}: {e}"))
 }

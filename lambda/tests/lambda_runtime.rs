@@ -548,6 +548,24 @@ async fn secrets_are_read_from_ssm_parameters() {
     fx.request(&HttpEvent::new("GET", "/api/me"))
         .await
         .assert_problem(401);
+
+    // A parameter that does not exist stops the start-up, named with
+    // SSM's reason.
+    let missing = format!("/duos-test/{}/no-such-secret", std::process::id());
+    let env: Vec<(String, String)> = env
+        .into_iter()
+        .map(|(k, v)| match k.as_str() {
+            "DUOS_SESSION_SECRET_PARAM" => (k, missing.clone()),
+            _ => (k, v),
+        })
+        .collect();
+    let mut fx = Sandbox::start("me", &env).await;
+    let error = fx.api.init_error().await;
+    let message = error["errorMessage"].as_str().unwrap_or_default();
+    assert!(message.contains("DUOS_SESSION_SECRET_PARAM"), "{error}");
+    assert!(message.contains(&missing), "{error}");
+    assert!(message.contains("ParameterNotFound"), "{error}");
+    assert!(!fx.exit_status().await.success());
 }
 
 #[tokio::test]
