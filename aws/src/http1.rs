@@ -41,16 +41,17 @@ type Pooled = Client<HttpsConnector<TcpConnector>, SdkBody>;
 
 /// The client every AWS SDK configuration of duos gets: HTTPS with the
 /// system's roots, plain HTTP for `http://` endpoints (moto in the tests).
-/// One per process, so the clients of all services share its pools and the
-/// system's roots are read once.
+/// Each call makes a client with pools of its own (the clients built from
+/// one configuration share them); the system's roots are read once per
+/// process.
 pub fn https_client() -> SharedHttpClient {
-    SharedHttpClient::new(process_client().clone())
+    SharedHttpClient::new(Http1Client::with_system_roots())
 }
 
-/// The process's one [`Http1Client`] with the system's roots.
-pub(crate) fn process_client() -> &'static Http1Client {
-    static CLIENT: OnceLock<Http1Client> = OnceLock::new();
-    CLIENT.get_or_init(|| Http1Client::new(system_tls_config()))
+/// The system's roots in a rustls configuration, read on first use.
+fn system_tls() -> Arc<rustls::ClientConfig> {
+    static TLS: OnceLock<Arc<rustls::ClientConfig>> = OnceLock::new();
+    Arc::clone(TLS.get_or_init(|| Arc::new(system_tls_config())))
 }
 
 /// A rustls configuration with ring and the system's root certificates.
@@ -107,6 +108,14 @@ impl Http1Client {
     pub fn new(tls: rustls::ClientConfig) -> Http1Client {
         Http1Client {
             tls: Arc::new(tls),
+            pools: Arc::default(),
+        }
+    }
+
+    /// A client that verifies servers with the system's roots.
+    pub fn with_system_roots() -> Http1Client {
+        Http1Client {
+            tls: system_tls(),
             pools: Arc::default(),
         }
     }

@@ -1,5 +1,5 @@
 //! The one SSM call duos makes: `GetParameter` of a SecureString, with
-//! decryption, as one SigV4-signed JSON request through the process's
+//! decryption, as one SigV4-signed JSON request through duos's own
 //! HTTP client ([`crate::http1`]).
 //!
 //! The functions read their secrets once per cold start, and the CLI once
@@ -41,6 +41,7 @@ pub async fn get_secure_string(config: &SdkConfig, name: &str) -> Result<Vec<u8>
         .map_err(|e| fail(format!("no AWS credentials: {e}")))?;
     let identity = Identity::from(credentials);
     let body = serde_json::json!({ "Name": name, "WithDecryption": true }).to_string();
+    let client = crate::Http1Client::with_system_roots();
     let mut last = String::new();
     for attempt in 0..ATTEMPTS {
         if attempt > 0 {
@@ -48,7 +49,7 @@ pub async fn get_secure_string(config: &SdkConfig, name: &str) -> Result<Vec<u8>
         }
         let request = signed_request(&endpoint, &region, &identity, &body, SystemTime::now())
             .map_err(fail)?;
-        match crate::http1::process_client().send(request).await {
+        match client.send(request).await {
             Ok(response) => {
                 let status = response.status().as_u16();
                 match parse_reply(status, response.body()) {
