@@ -244,26 +244,26 @@ impl HttpConnector for Http1Connector {
 /// short are transient; a timeout is a timeout; a request hyper refused to
 /// send is the caller's; anything else is not retried.
 fn classify(error: hyper_util::client::legacy::Error) -> ConnectorError {
-    let connect = error.is_connect();
-    let hyper = find_source::<hyper::Error>(&error).map(|e| {
-        (
-            e.is_timeout(),
-            e.is_user(),
-            e.is_closed() || e.is_canceled(),
-            e.is_incomplete_message(),
-        )
-    });
+    let hyper = find_source::<hyper::Error>(&error);
     let io = find_source::<std::io::Error>(&error).map(|e| e.kind());
-    let boxed: BoxError = Box::new(error);
-    match (hyper, io) {
-        (Some((true, ..)), _) | (_, Some(std::io::ErrorKind::TimedOut)) => {
-            ConnectorError::timeout(boxed)
-        }
-        (Some((_, true, ..)), _) if !connect => ConnectorError::user(boxed),
-        (Some((_, _, _, true)), _) => ConnectorError::other(boxed, Some(ErrorKind::TransientError)),
-        (Some((_, _, true, _)), _) | (_, Some(_)) => ConnectorError::io(boxed),
-        _ if connect => ConnectorError::io(boxed),
-        _ => ConnectorError::other(boxed, None),
+    let timed_out =
+        hyper.is_some_and(|e| e.is_timeout()) || io == Some(std::io::ErrorKind::TimedOut);
+    let refused_to_send = !error.is_connect() && hyper.is_some_and(|e| e.is_user());
+    let cut_short = hyper.is_some_and(|e| e.is_incomplete_message());
+    let connection_failed = error.is_connect()
+        || io.is_some()
+        || hyper.is_some_and(|e| e.is_closed() || e.is_canceled());
+    let error: BoxError = Box::new(error);
+    if timed_out {
+        ConnectorError::timeout(error)
+    } else if refused_to_send {
+        ConnectorError::user(error)
+    } else if cut_short {
+        ConnectorError::other(error, Some(ErrorKind::TransientError))
+    } else if connection_failed {
+        ConnectorError::io(error)
+    } else {
+        ConnectorError::other(error, None)
     }
 }
 
