@@ -1,7 +1,8 @@
 //! The AWS SDK through duos's HTTP/1.1 client (`duos_aws::Http1Client`)
 //! against servers on loopback: over TLS with a test certificate, refusing
 //! a certificate it does not trust, retrying a dropped connection, and
-//! giving up on a server that never answers. (The services themselves are
+//! giving up on a server that never answers; and duos's own SSM read
+//! through it, retried after a server error. (The services themselves are
 //! tested on moto, over plain HTTP, in the functions' and the Lambda
 //! crate's tests.)
 
@@ -29,6 +30,10 @@ enum Answer {
     Drop,
     /// Reads the request and never answers.
     Silence,
+    /// 503, as a service that is briefly overloaded.
+    Busy,
+    /// An SSM `GetParameter` reply.
+    Parameter,
 }
 
 struct Server {
@@ -96,10 +101,17 @@ async fn answer_on<S: AsyncRead + AsyncWrite + Unpin>(
     heads.lock().unwrap().push(head);
     match answer {
         Answer::Silence => tokio::time::sleep(Duration::from_secs(30)).await,
-        Answer::Tables => {
-            let body = r#"{"TableNames":["duos"]}"#;
+        Answer::Tables | Answer::Busy | Answer::Parameter => {
+            let (status, body) = match answer {
+                Answer::Tables => ("200 OK", r#"{"TableNames":["duos"]}"#),
+                Answer::Busy => ("503 Service Unavailable", r#"{"message":"busy"}"#),
+                _ => (
+                    "200 OK",
+                    r#"{"Parameter":{"Name":"/duos/session-secret","Type":"SecureString","Value":"from-ssm","Version":1}}"#,
+                ),
+            };
             let reply = format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.0\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                "HTTP/1.1 {status}\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
                 body.len()
             );
             let _ = stream.write_all(reply.as_bytes()).await;
@@ -272,4 +284,45 @@ async fn a_server_that_never_answers_is_a_timeout() {
         "gave up after the read timeout, not the server's 30 s: {elapsed:?}"
     );
     assert_eq!(server.requests.lock().unwrap().len(), 1);
+}
+
+/// The SSM read (`duos_aws::get_secure_string`, a request of duos's own)
+/// tries again after a 5xx, and sends a signed `GetParameter`.
+#[tokio::test]
+async fn the_ssm_read_is_retried_after_a_server_error() {
+    let server = serve(vec![Answer::Busy, Answer::Parameter], None).await;
+    let config = SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("eu-west-1"))
+        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+            "AKIDTEST",
+            "test-secret",
+            Some("session-token".into()),
+            None,
+            "test",
+        )))
+        .endpoint_url(&server.url)
+        .build();
+    let value = duos_aws::get_secure_string(&config, "/duos/session-secret")
+        .await
+        .expect("the second attempt answers");
+    assert_eq!(value, b"from-ssm");
+    let heads = server.requests.lock().unwrap().clone();
+    assert_eq!(heads.len(), 2, "{heads:?}");
+    for head in heads.iter().map(|h| h.to_ascii_lowercase()) {
+        assert!(head.starts_with("post / http/1.1\r\n"), "{head}");
+        assert!(
+            head.contains("\r\nx-amz-target: amazonssm.getparameter\r\n"),
+            "{head}"
+        );
+        assert!(
+            head.contains("\r\nauthorization: aws4-hmac-sha256 credential=akidtest/")
+                && head.contains("/eu-west-1/ssm/aws4_request"),
+            "{head}"
+        );
+        assert!(
+            head.contains("\r\nx-amz-security-token: session-token\r\n"),
+            "{head}"
+        );
+    }
 }
