@@ -29,7 +29,7 @@ use aws_credential_types::Credentials;
 mod http1;
 mod ssm;
 pub use http1::{https_client, system_tls_config, tls_config, Http1Client};
-pub use ssm::get_secure_string;
+pub use ssm::{get_secure_string, SsmReader};
 
 /// Fixed credentials (tests, local DynamoDB-speaking servers). Production
 /// leaves them out and uses the SDK's default chain (the Lambda role).

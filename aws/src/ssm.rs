@@ -19,14 +19,50 @@ use aws_smithy_runtime_api::client::identity::Identity;
 use aws_smithy_types::body::SdkBody;
 use aws_types::service_config::ServiceConfigKey;
 
+use crate::Http1Client;
+
 /// Attempts per read: one, and two more after a transient failure (a
 /// connection refused or reset, a timeout, throttling, a 5xx).
 const ATTEMPTS: u32 = 3;
 
 /// The decrypted value of the SSM SecureString parameter `name`, read
 /// with `config`'s region, credentials and endpoint override
-/// (`AWS_ENDPOINT_URL_SSM`, else `AWS_ENDPOINT_URL`).
+/// (`AWS_ENDPOINT_URL_SSM`, else `AWS_ENDPOINT_URL`), on a connection of
+/// its own (see [`SsmReader`] for several).
 pub async fn get_secure_string(config: &SdkConfig, name: &str) -> Result<Vec<u8>, String> {
+    SsmReader::new().get(config, name).await
+}
+
+/// Reads SSM SecureStrings over one pool of connections: a function's
+/// secrets at cold start reuse the first read's connection (one TLS
+/// handshake) when SSM keeps it open.
+#[derive(Debug, Clone)]
+pub struct SsmReader {
+    client: Http1Client,
+}
+
+impl Default for SsmReader {
+    fn default() -> Self {
+        SsmReader::new()
+    }
+}
+
+impl SsmReader {
+    /// A reader with the system's roots.
+    pub fn new() -> SsmReader {
+        SsmReader {
+            client: Http1Client::with_system_roots(),
+        }
+    }
+
+    /// The decrypted value of the SecureString `name` (see
+    /// [`get_secure_string`]).
+    pub async fn get(&self, config: &SdkConfig, name: &str) -> Result<Vec<u8>, String> {
+        read(&self.client, config, name).await
+    }
+}
+
+async fn read(client: &Http1Client, config: &SdkConfig, name: &str) -> Result<Vec<u8>, String> {
     let fail = |why: String| format!("reading SSM parameter {name}: {why}");
     let region = config
         .region()
@@ -41,7 +77,6 @@ pub async fn get_secure_string(config: &SdkConfig, name: &str) -> Result<Vec<u8>
         .map_err(|e| fail(format!("no AWS credentials: {e}")))?;
     let identity = Identity::from(credentials);
     let body = serde_json::json!({ "Name": name, "WithDecryption": true }).to_string();
-    let client = crate::Http1Client::with_system_roots();
     let mut last = String::new();
     for attempt in 0..ATTEMPTS {
         if attempt > 0 {

@@ -34,6 +34,8 @@ enum Answer {
     Busy,
     /// An SSM `GetParameter` reply.
     Parameter,
+    /// The same, keeping the connection open for the next request.
+    ParameterKeepAlive,
 }
 
 struct Server {
@@ -89,35 +91,62 @@ async fn answer_on<S: AsyncRead + AsyncWrite + Unpin>(
     if let Answer::Drop = answer {
         return;
     }
-    let mut request = Vec::new();
+    let mut pending = Vec::new();
     let mut buf = [0u8; 4096];
-    while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-        match stream.read(&mut buf).await {
-            Ok(0) | Err(_) => return,
-            Ok(n) => request.extend_from_slice(&buf[..n]),
+    loop {
+        // One request: its head, then as many body bytes as it declares.
+        let head_end = loop {
+            if let Some(i) = pending.windows(4).position(|w| w == b"\r\n\r\n") {
+                break i + 4;
+            }
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => pending.extend_from_slice(&buf[..n]),
+            }
+        };
+        let head = String::from_utf8_lossy(&pending[..head_end]).into_owned();
+        let body_len = head
+            .lines()
+            .find_map(|l| {
+                let (name, value) = l.split_once(':')?;
+                name.eq_ignore_ascii_case("content-length")
+                    .then(|| value.trim().parse::<usize>().ok())?
+            })
+            .unwrap_or(0);
+        while pending.len() < head_end + body_len {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => pending.extend_from_slice(&buf[..n]),
+            }
         }
-    }
-    let head = String::from_utf8_lossy(&request).into_owned();
-    heads.lock().unwrap().push(head);
-    match answer {
-        Answer::Silence => tokio::time::sleep(Duration::from_secs(30)).await,
-        Answer::Tables | Answer::Busy | Answer::Parameter => {
-            let (status, body) = match answer {
-                Answer::Tables => ("200 OK", r#"{"TableNames":["duos"]}"#),
-                Answer::Busy => ("503 Service Unavailable", r#"{"message":"busy"}"#),
-                _ => (
-                    "200 OK",
-                    r#"{"Parameter":{"Name":"/duos/session-secret","Type":"SecureString","Value":"from-ssm","Version":1}}"#,
-                ),
-            };
-            let reply = format!(
-                "HTTP/1.1 {status}\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            let _ = stream.write_all(reply.as_bytes()).await;
+        pending.drain(..head_end + body_len);
+        heads.lock().unwrap().push(head);
+        let (status, body) = match answer {
+            Answer::Silence => {
+                tokio::time::sleep(Duration::from_secs(30)).await;
+                return;
+            }
+            Answer::Tables => ("200 OK", r#"{"TableNames":["duos"]}"#),
+            Answer::Busy => ("503 Service Unavailable", r#"{"message":"busy"}"#),
+            Answer::Parameter | Answer::ParameterKeepAlive => (
+                "200 OK",
+                r#"{"Parameter":{"Name":"/duos/session-secret","Type":"SecureString","Value":"from-ssm","Version":1}}"#,
+            ),
+            Answer::Drop => unreachable!("handled above"),
+        };
+        let keep_alive = matches!(answer, Answer::ParameterKeepAlive);
+        let reply = format!(
+            "HTTP/1.1 {status}\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: {}\r\nConnection: {}\r\n\r\n{body}",
+            body.len(),
+            if keep_alive { "keep-alive" } else { "close" },
+        );
+        if stream.write_all(reply.as_bytes()).await.is_err() {
+            return;
+        }
+        if !keep_alive {
             let _ = stream.shutdown().await;
+            return;
         }
-        Answer::Drop => unreachable!("handled above"),
     }
 }
 
@@ -325,4 +354,30 @@ async fn the_ssm_read_is_retried_after_a_server_error() {
             "{head}"
         );
     }
+}
+
+/// A function's two secrets at cold start (`SsmReader`): the second read
+/// reuses the first one's connection.
+#[tokio::test]
+async fn two_ssm_reads_share_one_connection() {
+    let server = serve(vec![Answer::ParameterKeepAlive], None).await;
+    let config = SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("eu-west-1"))
+        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+            "AKIDTEST",
+            "test-secret",
+            None,
+            None,
+            "test",
+        )))
+        .endpoint_url(&server.url)
+        .build();
+    let ssm = duos_aws::SsmReader::new();
+    for name in ["/duos/session-secret", "/duos/survey-secret"] {
+        let value = ssm.get(&config, name).await.expect("the value");
+        assert_eq!(value, b"from-ssm");
+    }
+    assert_eq!(server.requests.lock().unwrap().len(), 2);
+    assert_eq!(server.connections.load(Ordering::SeqCst), 1);
 }

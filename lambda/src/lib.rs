@@ -448,22 +448,34 @@ impl Env {
         let aws = functions::aws::environment_config(|name| std::env::var(name).ok())
             .map_err(|e| problems.push(e))
             .ok();
+        // Both secrets, when read from SSM, share one connection pool.
+        let ssm = functions::aws::SsmReader::new();
         // A function that never reads a secret (per deploy::FUNCTIONS, and so
         // has no IAM grant for it) gets a random one: nothing it does depends
         // on it, and nothing it signs with it is accepted anywhere else.
         let session_secret = if spec.reads_session_secret {
-            secret(SESSION_SECRET_ENV, SESSION_SECRET_PARAM_ENV, aws.as_ref())
-                .await
-                .map_err(|e| problems.push(e))
-                .ok()
+            secret(
+                SESSION_SECRET_ENV,
+                SESSION_SECRET_PARAM_ENV,
+                aws.as_ref(),
+                &ssm,
+            )
+            .await
+            .map_err(|e| problems.push(e))
+            .ok()
         } else {
             Some(random_secret())
         };
         let survey_secret = if spec.reads_survey_secret {
-            secret(SURVEY_SECRET_ENV, SURVEY_SECRET_PARAM_ENV, aws.as_ref())
-                .await
-                .map_err(|e| problems.push(e))
-                .ok()
+            secret(
+                SURVEY_SECRET_ENV,
+                SURVEY_SECRET_PARAM_ENV,
+                aws.as_ref(),
+                &ssm,
+            )
+            .await
+            .map_err(|e| problems.push(e))
+            .ok()
         } else {
             Some(random_secret())
         };
@@ -609,11 +621,12 @@ fn var(name: &str) -> Option<String> {
 }
 
 /// A secret from `direct_env`, else from the SSM SecureString named by
-/// `param_env` (one signed `GetParameter`: [`functions::aws::get_secure_string`]).
+/// `param_env` (one signed `GetParameter`: [`functions::aws::SsmReader`]).
 async fn secret(
     direct_env: &str,
     param_env: &str,
     aws: Option<&functions::aws::SdkConfig>,
+    ssm: &functions::aws::SsmReader,
 ) -> Result<Vec<u8>, String> {
     if let Some(value) = var(direct_env) {
         return Ok(value.into_bytes());
@@ -628,7 +641,7 @@ async fn secret(
             "{param_env}: not read (the AWS configuration above is incomplete)"
         ));
     };
-    functions::aws::get_secure_string(aws, &name)
+    ssm.get(aws, &name)
         .await
         .map_err(|e| format!("{param_env}: {e}"))
 }
