@@ -209,16 +209,44 @@ fn dynamodb(
     aws_sdk_dynamodb::Client::new(&config)
 }
 
-#[tokio::test]
-async fn the_sdk_reaches_an_https_endpoint_whose_certificate_it_trusts() {
+/// A TLS server on loopback answering `ListTables`, and a DynamoDB client
+/// (no retries) that trusts its certificate, or another one.
+async fn over_tls(trusting_the_server: bool) -> (Server, aws_sdk_dynamodb::Client) {
     let (cert, key) = loopback_certificate();
-    let server = serve(vec![Answer::Tables], Some(server_tls(cert.clone(), key))).await;
+    let root = if trusting_the_server {
+        cert.clone()
+    } else {
+        loopback_certificate().0
+    };
+    let server = serve(vec![Answer::Tables], Some(server_tls(cert, key))).await;
     let client = dynamodb(
         &server.url,
-        client_trusting(&[cert]),
+        client_trusting(&[root]),
         TimeoutConfig::builder().build(),
         RetryConfig::disabled(),
     );
+    (server, client)
+}
+
+/// An SDK configuration for SSM on `url` (region eu-west-1).
+fn ssm_config(url: &str, session_token: Option<&str>) -> SdkConfig {
+    SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("eu-west-1"))
+        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+            "AKIDTEST",
+            "test-secret",
+            session_token.map(str::to_owned),
+            None,
+            "test",
+        )))
+        .endpoint_url(url)
+        .build()
+}
+
+#[tokio::test]
+async fn the_sdk_reaches_an_https_endpoint_whose_certificate_it_trusts() {
+    let (server, client) = over_tls(true).await;
     let tables = client
         .list_tables()
         .send()
@@ -242,15 +270,7 @@ async fn the_sdk_reaches_an_https_endpoint_whose_certificate_it_trusts() {
 
 #[tokio::test]
 async fn a_certificate_the_client_does_not_trust_is_refused() {
-    let (cert, key) = loopback_certificate();
-    let (other, _) = loopback_certificate();
-    let server = serve(vec![Answer::Tables], Some(server_tls(cert, key))).await;
-    let client = dynamodb(
-        &server.url,
-        client_trusting(&[other]),
-        TimeoutConfig::builder().build(),
-        RetryConfig::disabled(),
-    );
+    let (server, client) = over_tls(false).await;
     let err = client
         .list_tables()
         .send()
@@ -320,18 +340,7 @@ async fn a_server_that_never_answers_is_a_timeout() {
 #[tokio::test]
 async fn the_ssm_read_is_retried_after_a_server_error() {
     let server = serve(vec![Answer::Busy, Answer::Parameter], None).await;
-    let config = SdkConfig::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("eu-west-1"))
-        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
-            "AKIDTEST",
-            "test-secret",
-            Some("session-token".into()),
-            None,
-            "test",
-        )))
-        .endpoint_url(&server.url)
-        .build();
+    let config = ssm_config(&server.url, Some("session-token"));
     let value = duos_aws::get_secure_string(&config, "/duos/session-secret")
         .await
         .expect("the second attempt answers");
@@ -361,18 +370,7 @@ async fn the_ssm_read_is_retried_after_a_server_error() {
 #[tokio::test]
 async fn two_ssm_reads_share_one_connection() {
     let server = serve(vec![Answer::ParameterKeepAlive], None).await;
-    let config = SdkConfig::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("eu-west-1"))
-        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
-            "AKIDTEST",
-            "test-secret",
-            None,
-            None,
-            "test",
-        )))
-        .endpoint_url(&server.url)
-        .build();
+    let config = ssm_config(&server.url, None);
     let ssm = duos_aws::SsmReader::new();
     for name in ["/duos/session-secret", "/duos/survey-secret"] {
         let value = ssm.get(&config, name).await.expect("the value");
