@@ -157,11 +157,14 @@ fn form_object(
                 }
             },
             Some(_) => {
-                if !errors.iter().any(|e: &FieldError| e.field == name) {
-                    errors.push(FieldError::new(
-                        &name,
-                        "This field was given more than once.",
-                    ));
+                // A form's `=a&=b`: there is no name to point at.
+                let (field, message) = if name.is_empty() {
+                    ("body", "A field without a name was given more than once.")
+                } else {
+                    (name.as_str(), "This field was given more than once.")
+                };
+                if !errors.iter().any(|e: &FieldError| e.field == field) {
+                    errors.push(FieldError::new(field, message));
                 }
             }
         }
@@ -327,6 +330,20 @@ mod tests {
                 "A field without a name is not expected here."
             );
         }
+    }
+
+    /// Found by functions/tests/parsers_never_panic.rs (CI, stop 28): the
+    /// form `=&=` was refused with an error naming the field "".
+    #[test]
+    fn a_field_without_a_name_given_twice_is_refused_with_a_field_named() {
+        let e = form("=&=").decode::<T>(SHAPE).unwrap_err();
+        assert_eq!(e.status, 400);
+        assert_eq!(e.errors.len(), 1, "{:?}", e.errors);
+        assert_eq!(e.errors[0].field, "body");
+        assert_eq!(
+            e.errors[0].message,
+            "A field without a name was given more than once."
+        );
     }
 
     #[test]
