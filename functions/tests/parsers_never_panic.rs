@@ -366,6 +366,38 @@ fn the_router_never_panics_on_any_request() {
         .unwrap();
 }
 
+/// Requests the properties above found panicking or misreported in CI and
+/// in longer runs (20,000 cases a property), kept as fixed cases. Form
+/// fields whose names look like broken paths (`[[]]`, `["]¡"]`) panicked
+/// the profile form's reading of its own errors; `=&=` was refused naming
+/// the field "" (see `http::body`'s unit tests). Each is now a 400 page
+/// that says what is wrong: the form again with its problems, or the
+/// body's own problem.
+#[test]
+fn the_requests_once_found_are_refused_without_a_panic() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (store, _dir) = support::embedded_store();
+    let t = support::app::TestApp::new(store);
+    rt.block_on(t.add_member("E3001", "2007-09-01"));
+    for (body, says) in [
+        ("[[]]", "[[]]: This field is not expected here."),
+        ("[\"]\u{a1}\"]", "Nothing was saved."),
+        ("]]", "Nothing was saved."),
+        ("career[0]]x=1", "Nothing was saved."),
+        ("=&=", "A field without a name was given more than once."),
+    ] {
+        let mut req = t.as_member("E3001").request("POST", "/api/profile");
+        req.headers_mut().insert(
+            "content-type",
+            HeaderValue::from_static("application/x-www-form-urlencoded"),
+        );
+        *req.body_mut() = body.as_bytes().to_vec();
+        let r = rt.block_on(t.send(req));
+        assert_eq!(r.status, 400, "{body:?}: {}", r.text());
+        assert!(r.text().contains(says), "{body:?}: {}", r.text());
+    }
+}
+
 /// Consent answers with arbitrary tokens, as JSON and as a form: refused
 /// with a problem that says why, nothing answered.
 #[test]

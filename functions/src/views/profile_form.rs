@@ -293,22 +293,16 @@ pub(super) fn profile_as_sent(
 }
 
 /// Removes the value at a field path (`years_involved`, `contact.website`,
-/// `career[1].from`) from `object`; whether there was one.
+/// `career[1].from`) from `object`; whether there was one. A top-level
+/// field whose own name looks like a path (a posted `a[b]`, `[[]]`) is
+/// removed by that name.
 fn remove_path(object: &mut Map<String, Json>, path: &str) -> bool {
-    let mut steps: Vec<String> = Vec::new();
-    for part in path.split('.') {
-        let mut rest = part;
-        if let Some(open) = rest.find('[') {
-            steps.push(rest[..open].to_owned());
-            rest = &rest[open..];
-            while let Some(close) = rest.find(']') {
-                steps.push(rest[1..close].to_owned());
-                rest = &rest[close + 1..];
-            }
-        } else {
-            steps.push(rest.to_owned());
-        }
+    if object.remove(path).is_some() {
+        return true;
     }
+    let Some(steps) = path_steps(path) else {
+        return false;
+    };
     let Some((last, parents)) = steps.split_last() else {
         return false;
     };
@@ -340,6 +334,23 @@ fn remove_path(object: &mut Map<String, Json>, path: &str) -> bool {
         (Json::Object(o), _) => o.remove(last.as_str()).is_some(),
         _ => false,
     }
+}
+
+/// The steps of a field path: `career[1].from` is `career`, `1`, `from`.
+/// `None` for what is not such a path (a `]` without its `[`).
+fn path_steps(path: &str) -> Option<Vec<String>> {
+    let mut steps = Vec::new();
+    for part in path.split('.') {
+        let (name, mut indexes) = part.split_at(part.find('[').unwrap_or(part.len()));
+        steps.push(name.to_owned());
+        while !indexes.is_empty() {
+            let inner = indexes.strip_prefix('[')?;
+            let close = inner.find(']')?;
+            steps.push(inner[..close].to_owned());
+            indexes = &inner[close + 1..];
+        }
+    }
+    Some(steps)
 }
 
 /// The profile as form fields (name, value), for the preview's hidden
@@ -381,4 +392,35 @@ pub(super) fn hidden_fields(p: &Profile) -> Vec<(String, String)> {
         ("contact.website".to_owned(), p.contact.website.clone()),
     ]);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_paths_are_read_step_by_step_and_broken_ones_are_not_paths() {
+        let steps = |p: &str| path_steps(p).map(|s| s.join("/"));
+        assert_eq!(steps("career[1].from").as_deref(), Some("career/1/from"));
+        assert_eq!(steps("contact.website").as_deref(), Some("contact/website"));
+        assert_eq!(steps("a[0][2]").as_deref(), Some("a/0/2"));
+        assert_eq!(steps("]]").as_deref(), Some("]]"));
+        for broken in ["[[]]", "a[0]]", "a[0]x", "[\"]\u{a1}\"]", "a[", "¡[¡"] {
+            assert_eq!(path_steps(broken), None, "{broken:?}");
+        }
+    }
+
+    #[test]
+    fn a_field_named_like_a_path_is_removed_by_its_name() {
+        let mut object: Map<String, Json> =
+            serde_json::from_str(r#"{"[[]]": "x", "career": [{"from": "1990", "title": "t"}]}"#)
+                .unwrap();
+        assert!(remove_path(&mut object, "[[]]"));
+        assert!(remove_path(&mut object, "career[0].from"));
+        assert!(!remove_path(&mut object, "career[0]]"));
+        assert_eq!(
+            Json::Object(object),
+            serde_json::json!({"career": [{"title": "t"}]})
+        );
+    }
 }
