@@ -377,7 +377,7 @@ fn the_router_never_panics_on_any_request() {
 fn the_requests_once_found_are_refused_without_a_panic() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let (store, _dir) = support::embedded_store();
-    let t = support::app::TestApp::new(store);
+    let t = support::app::TestApp::new(store.clone());
     rt.block_on(t.add_member("E3001", "2007-09-01"));
     for (body, says) in [
         ("[[]]", "[[]]: This field is not expected here."),
@@ -396,6 +396,11 @@ fn the_requests_once_found_are_refused_without_a_panic() {
         assert_eq!(r.status, 400, "{body:?}: {}", r.text());
         assert!(r.text().contains(says), "{body:?}: {}", r.text());
     }
+    // What the pages say: nothing was saved.
+    let profile = rt
+        .block_on(store.get(&duos_store::records::keys::profile("E3001")))
+        .unwrap();
+    assert!(profile.is_none(), "{profile:?}");
 }
 
 /// Consent answers with arbitrary tokens, as JSON and as a form: refused
