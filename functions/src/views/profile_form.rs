@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use generator::diagnostics::{path_steps, Step};
 use mentoring::profile::limits;
 use mentoring::{CareerEntry, EducationEntry, FieldError, Profile};
 use serde::Serialize;
@@ -293,64 +294,44 @@ pub(super) fn profile_as_sent(
 }
 
 /// Removes the value at a field path (`years_involved`, `contact.website`,
-/// `career[1].from`) from `object`; whether there was one. A top-level
-/// field whose own name looks like a path (a posted `a[b]`, `[[]]`) is
-/// removed by that name.
+/// `career[1].from`, read by the generator's [`path_steps`]) from `object`;
+/// whether there was one. A top-level field whose own name looks like a
+/// path (a posted `a[b]`, `[[]]`) is removed by that name.
 fn remove_path(object: &mut Map<String, Json>, path: &str) -> bool {
     if object.remove(path).is_some() {
         return true;
     }
-    let Some(steps) = path_steps(path) else {
-        return false;
-    };
+    let steps = path_steps(path);
     let Some((last, parents)) = steps.split_last() else {
         return false;
     };
-    let mut node = match parents.first() {
-        None => return object.remove(last.as_str()).is_some(),
-        Some(first) => match object.get_mut(first.as_str()) {
+    let mut parents = parents.iter();
+    let mut node = match parents.next() {
+        None => return matches!(last, Step::Key(k) if object.remove(k).is_some()),
+        Some(Step::Key(first)) => match object.get_mut(first) {
             Some(n) => n,
             None => return false,
         },
+        Some(Step::Index(_)) => return false,
     };
-    for step in &parents[1..] {
-        node = match (node, step.parse::<usize>()) {
-            (Json::Array(a), Ok(i)) => match a.get_mut(i) {
-                Some(n) => n,
-                None => return false,
-            },
-            (Json::Object(o), _) => match o.get_mut(step.as_str()) {
-                Some(n) => n,
-                None => return false,
-            },
-            _ => return false,
+    for step in parents {
+        let next = match step {
+            Step::Key(k) => node.get_mut(k.as_str()),
+            Step::Index(i) => node.get_mut(*i),
+        };
+        node = match next {
+            Some(n) => n,
+            None => return false,
         };
     }
-    match (node, last.parse::<usize>()) {
-        (Json::Array(a), Ok(i)) if i < a.len() => {
-            a.remove(i);
+    match (node, last) {
+        (Json::Array(a), Step::Index(i)) if *i < a.len() => {
+            a.remove(*i);
             true
         }
-        (Json::Object(o), _) => o.remove(last.as_str()).is_some(),
+        (Json::Object(o), Step::Key(k)) => o.remove(k).is_some(),
         _ => false,
     }
-}
-
-/// The steps of a field path: `career[1].from` is `career`, `1`, `from`.
-/// `None` for what is not such a path (a `]` without its `[`).
-fn path_steps(path: &str) -> Option<Vec<String>> {
-    let mut steps = Vec::new();
-    for part in path.split('.') {
-        let (name, mut indexes) = part.split_at(part.find('[').unwrap_or(part.len()));
-        steps.push(name.to_owned());
-        while !indexes.is_empty() {
-            let inner = indexes.strip_prefix('[')?;
-            let close = inner.find(']')?;
-            steps.push(inner[..close].to_owned());
-            indexes = &inner[close + 1..];
-        }
-    }
-    Some(steps)
 }
 
 /// The profile as form fields (name, value), for the preview's hidden
@@ -399,28 +380,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn field_paths_are_read_step_by_step_and_broken_ones_are_not_paths() {
-        let steps = |p: &str| path_steps(p).map(|s| s.join("/"));
-        assert_eq!(steps("career[1].from").as_deref(), Some("career/1/from"));
-        assert_eq!(steps("contact.website").as_deref(), Some("contact/website"));
-        assert_eq!(steps("a[0][2]").as_deref(), Some("a/0/2"));
-        assert_eq!(steps("]]").as_deref(), Some("]]"));
-        for broken in ["[[]]", "a[0]]", "a[0]x", "[\"]\u{a1}\"]", "a[", "¡[¡"] {
-            assert_eq!(path_steps(broken), None, "{broken:?}");
+    fn a_value_is_removed_at_its_path_and_a_field_named_like_a_path_by_its_name() {
+        let mut object: Map<String, Json> = serde_json::from_str(
+            r#"{"[[]]": "x", "]]": "y", "name": "n",
+                "career": [{"from": "1990", "title": "t"}, {"title": "u"}],
+                "contact": {"email": "e", "website": "w"}}"#,
+        )
+        .unwrap();
+        for path in [
+            "[[]]",
+            "]]",
+            "name",
+            "career[0].from",
+            "career[1]",
+            "contact.website",
+        ] {
+            assert!(remove_path(&mut object, path), "{path}");
         }
-    }
-
-    #[test]
-    fn a_field_named_like_a_path_is_removed_by_its_name() {
-        let mut object: Map<String, Json> =
-            serde_json::from_str(r#"{"[[]]": "x", "career": [{"from": "1990", "title": "t"}]}"#)
-                .unwrap();
-        assert!(remove_path(&mut object, "[[]]"));
-        assert!(remove_path(&mut object, "career[0].from"));
-        assert!(!remove_path(&mut object, "career[0]]"));
+        for gone in [
+            "name",
+            "career[5]",
+            "contact.phone",
+            "career.from",
+            "[\"]\u{a1}\"]",
+            "a[",
+        ] {
+            assert!(!remove_path(&mut object, gone), "{gone}");
+        }
         assert_eq!(
             Json::Object(object),
-            serde_json::json!({"career": [{"title": "t"}]})
+            serde_json::json!({"career": [{"title": "t"}], "contact": {"email": "e"}})
         );
     }
 }
