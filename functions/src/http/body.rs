@@ -332,7 +332,7 @@ mod tests {
         }
     }
 
-    /// Found by functions/tests/parsers_never_panic.rs (CI, stop 28): the
+    /// Found by functions/tests/parsers_never_panic.rs in a CI run: the
     /// form `=&=` was refused with an error naming the field "".
     #[test]
     fn a_field_without_a_name_given_twice_is_refused_with_a_field_named() {
